@@ -1,0 +1,32 @@
+// The few named errors the pipeline raises. Each message names the thing at fault and what to do;
+// main and the CLI print the message, never a stack trace.
+
+export class GateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** An action input, CLI flag or config entry is wrong. */
+export class InputError extends GateError {}
+
+/** A data file cannot be read or does not fit the task. */
+export class DataError extends GateError {}
+
+/** A model cannot be loaded or its output does not fit the data. */
+export class ModelError extends GateError {}
+
+/** A GitHub API call failed. */
+export class GitHubError extends GateError {}
+
+/** "file:line:column" style location for messages. */
+export function at(path: string, line?: number, column?: number): string {
+  if (line === undefined) return path;
+  return column === undefined ? `${path}:${line}` : `${path}:${line}:${column}`;
+}
+
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,79 @@
+// Plain data passed between pipeline stages. No behaviour lives here.
+
+export type Task = 'binary' | 'multiclass' | 'regression';
+export type TaskSetting = Task | 'auto';
+
+/** A column typed after reading. Missing numeric cells are NaN; missing categorical cells are null. */
+export interface NumericColumn {
+  name: string;
+  kind: 'numeric';
+  values: Float64Array;
+  /** The text as written, kept so a numeric-looking label ("1", "1.0") can still be a class name. */
+  raw: (string | null)[];
+  missing: number;
+}
+export interface CategoricalColumn {
+  name: string;
+  kind: 'categorical';
+  values: (string | null)[];
+  missing: number;
+}
+export type Column = NumericColumn | CategoricalColumn;
+
+export interface Dataset {
+  path: string;
+  rowCount: number;
+  columns: Column[];
+  /** 1-based line in the file where each record starts, so later errors can point at it. */
+  recordLines: Int32Array;
+}
+
+/** What a model produced for every data row. */
+export type Predictions =
+  | { kind: 'binary'; scores: Float64Array }
+  | { kind: 'multiclass'; classes: string[]; probs: Float64Array }
+  | { kind: 'regression'; values: Float64Array };
+
+export type Role = 'candidate' | 'baseline' | 'dummy';
+
+export interface ModelFile {
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface ModelRun {
+  name: string;
+  role: Role;
+  path: string;
+  engine: string;
+  backend: string;
+  files: ModelFile[];
+  predictions: Predictions;
+}
+
+export interface MetricValue {
+  value: number;
+}
+
+export type ConfusionMatrix = { labels: string[]; counts: number[][] };
+
+export interface ModelMeasurement {
+  name: string;
+  role: Role;
+  path: string;
+  engine: string;
+  backend: string;
+  files: ModelFile[];
+  metrics: Record<string, MetricValue>;
+  confusion?: ConfusionMatrix;
+}
+
+export type Severity = 'info' | 'warning' | 'error';
+export interface Finding {
+  kind: string;
+  severity: Severity;
+  message: string;
+}
+
+export type Verdict = 'pass' | 'warn' | 'fail';
