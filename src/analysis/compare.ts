@@ -1,0 +1,155 @@
+// Candidate against each baseline, metric by metric: deltas, threshold checks, findings, verdict.
+// Pure: plain measurements and thresholds in, plain comparisons out.
+
+import { METRIC_INFO } from '../metrics/index.js';
+import type { MetricThreshold, Thresholds } from '../settings/thresholds.js';
+import type { Finding, ModelMeasurement, Task, Verdict } from '../types.js';
+
+export type Change = 'improved' | 'regressed' | 'unchanged' | 'missing';
+export type Status = 'pass' | 'warn' | 'fail' | 'missing';
+
+export interface Comparison {
+  baseline: string;
+  metric: string;
+  candidate: number | null;
+  baselineValue: number | null;
+  delta: number | null;
+  relativeDelta: number | null;
+  change: Change;
+  status: Status;
+  reason?: string;
+}
+
+export interface BoundCheck {
+  metric: string;
+  value: number | null;
+  min?: number;
+  max?: number;
+  status: Status;
+}
+
+export interface Gate {
+  comparisons: Comparison[];
+  checks: BoundCheck[];
+  findings: Finding[];
+  verdict: Verdict;
+}
+
+/** Proper scoring rules: a model that does not beat the class prior (or the mean) on these has learned nothing usable. */
+export const PRIMARY_METRIC: Record<Task, string> = { binary: 'log_loss', multiclass: 'log_loss', regression: 'mse' };
+
+// Differences below this are float noise from different summation orders, not changes.
+const EPS = 1e-12;
+
+export function higherIsBetter(metric: string): boolean {
+  return METRIC_INFO[metric]?.higherIsBetter ?? true;
+}
+
+function isInformational(metric: string): boolean {
+  return metric === 'example_count' || METRIC_INFO[metric]?.informational === true;
+}
+
+const finite = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
+
+export function compareOne(metric: string, cand: number | undefined, base: number | undefined, rule: MetricThreshold | undefined, baseline: string): Comparison {
+  const c = finite(cand);
+  const b = finite(base);
+  const row: Comparison = { baseline, metric, candidate: c, baselineValue: b, delta: null, relativeDelta: null, change: 'missing', status: 'missing' };
+  if (c === null || b === null) {
+    row.reason = c === null ? 'no value for the candidate' : `no value for ${baseline}`;
+    return row;
+  }
+  row.delta = c - b;
+  row.relativeDelta = b !== 0 ? (c - b) / Math.abs(b) : null;
+  const gain = higherIsBetter(metric) ? c - b : b - c;
+  const scale = Math.max(1, Math.abs(b));
+  row.change = gain > EPS * scale ? 'improved' : gain < -EPS * scale ? 'regressed' : 'unchanged';
+  row.status = row.change === 'regressed' ? 'warn' : 'pass';
+  const worsening = Math.max(0, -gain);
+  if (rule?.maxDrop !== undefined && worsening > rule.maxDrop + EPS * scale) {
+    row.status = rule.severity;
+    row.reason = `worse by ${fmt(worsening)}, more than max-drop ${rule.maxDrop}`;
+  } else if (rule?.maxRelativeDrop !== undefined && worsening > 0) {
+    const rel = b === 0 ? Infinity : worsening / Math.abs(b);
+    if (rel > rule.maxRelativeDrop + EPS) {
+      row.status = rule.severity;
+      row.reason = `worse by ${fmt(rel * 100)} %, more than max-relative-drop ${fmt(rule.maxRelativeDrop * 100)} %`;
+    }
+  }
+  return row;
+}
+
+export function checkBounds(metric: string, value: number | undefined, rule: MetricThreshold): BoundCheck | undefined {
+  if (rule.min === undefined && rule.max === undefined) return undefined;
+  const v = finite(value);
+  const check: BoundCheck = { metric, value: v, min: rule.min, max: rule.max, status: 'pass' };
+  if (v === null) check.status = 'missing';
+  else if ((rule.min !== undefined && v < rule.min) || (rule.max !== undefined && v > rule.max)) check.status = rule.severity;
+  return check;
+}
+
+export function gate(task: Task, models: ModelMeasurement[], thresholds: Thresholds, extraFindings: Finding[] = []): Gate {
+  const candidate = models.find((m) => m.role === 'candidate');
+  const findings: Finding[] = [...extraFindings];
+  const comparisons: Comparison[] = [];
+  const checks: BoundCheck[] = [];
+  if (candidate === undefined) return { comparisons, checks, findings, verdict: verdictOf(comparisons, checks, findings) };
+
+  const metricNames = Object.keys(candidate.metrics).filter((m) => !isInformational(m));
+  for (const other of models) {
+    if (other === candidate) continue;
+    for (const metric of metricNames) {
+      const rule = other.role === 'dummy' ? undefined : thresholds[metric];
+      comparisons.push(compareOne(metric, candidate.metrics[metric]?.value, other.metrics[metric]?.value, rule, other.name));
+    }
+  }
+  for (const [metric, rule] of Object.entries(thresholds)) {
+    const check = checkBounds(metric, candidate.metrics[metric]?.value, rule);
+    if (check) checks.push(check);
+  }
+
+  const dummyRows = comparisons.filter((c) => models.find((m) => m.name === c.baseline)?.role === 'dummy');
+  const primary = PRIMARY_METRIC[task];
+  for (const row of dummyRows) {
+    if (row.metric === primary && row.change !== 'improved' && row.change !== 'missing') {
+      row.status = 'fail';
+      row.reason = `does not beat the dummy baseline on ${primary}`;
+      findings.push({
+        kind: 'no_skill',
+        severity: 'error',
+        message: `The candidate does not beat the dummy baseline (${task === 'regression' ? 'predicting the mean' : 'predicting the class prior'}) on ${primary}: ${fmt(row.candidate)} against ${fmt(row.baselineValue)}. It has learned nothing usable, or its outputs are miscalibrated.`,
+      });
+    }
+  }
+  for (const row of comparisons) {
+    if (row.status === 'fail' || (row.status === 'warn' && row.reason !== undefined)) {
+      if (dummyRows.includes(row)) continue;
+      findings.push({
+        kind: 'threshold',
+        severity: row.status === 'fail' ? 'error' : 'warning',
+        message: `${row.metric} against ${row.baseline}: ${fmt(row.candidate)} vs ${fmt(row.baselineValue)}, ${row.reason}.`,
+      });
+    }
+  }
+  for (const check of checks) {
+    if (check.status === 'fail' || check.status === 'warn') {
+      const bound = check.min !== undefined && check.value !== null && check.value < check.min ? `below min ${check.min}` : `above max ${check.max}`;
+      findings.push({ kind: 'threshold', severity: check.status === 'fail' ? 'error' : 'warning', message: `${check.metric} is ${fmt(check.value)}, ${bound}.` });
+    } else if (check.status === 'missing') {
+      findings.push({ kind: 'threshold', severity: 'warning', message: `${check.metric} has a threshold but no value for the candidate, so it was not checked.` });
+    }
+  }
+  return { comparisons, checks, findings, verdict: verdictOf(comparisons, checks, findings) };
+}
+
+export function verdictOf(comparisons: Comparison[], checks: BoundCheck[], findings: Finding[]): Verdict {
+  const statuses = [...comparisons.map((c) => c.status), ...checks.map((c) => c.status)];
+  if (statuses.includes('fail') || findings.some((f) => f.severity === 'error')) return 'fail';
+  if (statuses.includes('warn') || findings.some((f) => f.severity === 'warning')) return 'warn';
+  return 'pass';
+}
+
+function fmt(v: number | null): string {
+  if (v === null) return '—';
+  return Number(v.toPrecision(4)).toString();
+}

@@ -1,0 +1,4 @@
+// The one bundle dist/ ships: the action's run() and the CLI's main() share one copy of the
+// pipeline and TF.js. dist/index.js and dist/cli.js are two-line entry points onto it.
+export { run } from './main.js';
+export { main } from './cli.js';

@@ -1,0 +1,167 @@
+// Reading a dataset file and picking the columns a model needs.
+
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { DataError } from '../errors.js';
+import type { Column, Dataset } from '../types.js';
+import { parseCsv } from './csv.js';
+import { parseJsonl } from './jsonl.js';
+import { typeColumns } from './typing.js';
+
+export type DataFormat = 'csv' | 'jsonl';
+
+export interface ReadOptions {
+  /** Columns to keep categorical even when every cell is a number (e.g. a 0/1 label). */
+  categorical?: string[];
+  /** CSV delimiter; by default ',' and tab for .tsv. Ignored for JSON Lines. */
+  delimiter?: string;
+}
+
+/** Extension (lower case, with dot) → format and default delimiter. */
+export const SUPPORTED_EXTENSIONS: Readonly<Record<string, { format: DataFormat; delimiter?: string }>> = {
+  '.csv': { format: 'csv', delimiter: ',' },
+  '.txt': { format: 'csv', delimiter: ',' },
+  '.tsv': { format: 'csv', delimiter: '\t' },
+  '.jsonl': { format: 'jsonl' },
+  '.ndjson': { format: 'jsonl' },
+  '.json-lines': { format: 'jsonl' }
+};
+
+/** How a file is parsed, chosen by its extension; DataError for an unsupported one. */
+export function formatOf(path: string): { format: DataFormat; delimiter?: string } {
+  const ext = extname(path).toLowerCase();
+  const found = Object.hasOwn(SUPPORTED_EXTENSIONS, ext) ? SUPPORTED_EXTENSIONS[ext] : undefined;
+  if (found === undefined) {
+    const list = Object.keys(SUPPORTED_EXTENSIONS).join(', ');
+    const what = ext === '' ? 'has no extension' : `has the unsupported extension "${ext}"`;
+    throw new DataError(`data file ${path} ${what} — supported extensions: ${list} (rename the file or convert it)`);
+  }
+  return found;
+}
+
+/** Parses and types dataset text already in memory (readDataset without the I/O). */
+export function parseDataset(text: string, path: string, options: ReadOptions = {}): Dataset {
+  const { format, delimiter } = formatOf(path);
+  let names: string[];
+  let columns: Column[];
+  let rowCount: number;
+  let recordLines: Int32Array;
+  if (format === 'csv') {
+    const parsed = parseCsv(text, path, { delimiter: options.delimiter ?? delimiter });
+    if (parsed.header.length === 0) throw noRows(path, 'is empty');
+    if (parsed.rowCount === 0) throw noRows(path, 'has a header line but no data rows');
+    names = parsed.header;
+    checkCategorical(names, options.categorical, path);
+    columns = typeColumns(parsed.header, parsed.columns, { categorical: options.categorical });
+    rowCount = parsed.rowCount;
+    recordLines = parsed.recordLines;
+  } else {
+    const parsed = parseJsonl(text, path, { categorical: options.categorical });
+    if (parsed.rowCount === 0) throw noRows(path, 'is empty');
+    names = parsed.columns.map((c) => c.name);
+    checkCategorical(names, options.categorical, path);
+    columns = parsed.columns;
+    rowCount = parsed.rowCount;
+    recordLines = parsed.recordLines;
+  }
+  return { path, rowCount, columns, recordLines };
+}
+
+/**
+ * Reads and types a dataset file: .csv/.txt (comma), .tsv (tab), .jsonl/.ndjson/.json-lines.
+ * The file must be UTF-8. Every failure is a DataError whose message names the file.
+ */
+export async function readDataset(path: string, options: ReadOptions = {}): Promise<Dataset> {
+  formatOf(path); // unsupported extension: fail before touching the disk
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new DataError(`data file not found: ${path} — check the \`data\` input / --data path`);
+    if (code === 'EISDIR') throw new DataError(`data file ${path} is a directory — point the \`data\` input / --data at a file`);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new DataError(`cannot read data file ${path}: ${message}`);
+  }
+  return parseDataset(decodeUtf8(bytes, path), path, options);
+}
+
+function decodeUtf8(bytes: Uint8Array, path: string): string {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    throw new DataError(`data file ${path} is UTF-16 text — save it as UTF-8 (e.g. "CSV UTF-8" in Excel)`);
+  }
+  try {
+    // ignoreBOM: keep a leading BOM in the text; the parsers drop it themselves.
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new DataError(`data file ${path} is not valid UTF-8 text — re-save it with UTF-8 encoding`);
+  }
+}
+
+function noRows(path: string, why: string): DataError {
+  return new DataError(`data file ${path} ${why}: the dataset has no rows — add at least one data row`);
+}
+
+function checkCategorical(names: string[], categorical: string[] | undefined, path: string): void {
+  for (const name of categorical ?? []) {
+    if (!names.includes(name)) throw missingColumn(name, 'categorical override', names, path);
+  }
+}
+
+function missingColumn(name: string, role: string, names: readonly string[], path: string): DataError {
+  const near = names.find((n) => n.toLowerCase() === name.toLowerCase() || n.trim() === name.trim());
+  const hint = near !== undefined ? ` (did you mean "${near}"?)` : '';
+  return new DataError(`${role} column "${name}" is not in ${path}${hint}; available columns: ${names.join(', ')}`);
+}
+
+export interface FeatureSelection {
+  label: string;
+  id?: string;
+  /** Feature columns in model input order; default: every column except label and id, in file order. */
+  features?: string[];
+}
+
+export interface SelectedColumns {
+  label: Column;
+  features: Column[];
+  id?: Column;
+}
+
+/** Splits a dataset into label, features and optional id column; DataError for unknown or clashing names. */
+export function selectFeatures(dataset: Dataset, selection: FeatureSelection): SelectedColumns {
+  const names = dataset.columns.map((c) => c.name);
+  const byName = new Map(dataset.columns.map((c) => [c.name, c] as const));
+  const find = (name: string, role: string): Column => {
+    const column = byName.get(name);
+    if (column === undefined) throw missingColumn(name, role, names, dataset.path);
+    return column;
+  };
+  const label = find(selection.label, 'label');
+  let id: Column | undefined;
+  if (selection.id !== undefined) {
+    id = find(selection.id, 'id');
+    if (selection.id === selection.label) {
+      throw new DataError(`column "${selection.id}" in ${dataset.path} is named as both the label and the id — name a different id column`);
+    }
+  }
+  let features: Column[];
+  if (selection.features !== undefined) {
+    const seen = new Set<string>();
+    features = selection.features.map((name) => {
+      const column = find(name, 'feature');
+      if (name === selection.label) throw new DataError(`column "${name}" in ${dataset.path} is the label and cannot also be a feature — remove it from the features`);
+      if (name === selection.id) throw new DataError(`column "${name}" in ${dataset.path} is the id and cannot also be a feature — remove it from the features`);
+      if (seen.has(name)) throw new DataError(`feature column "${name}" is listed twice — list each feature once`);
+      seen.add(name);
+      return column;
+    });
+  } else {
+    features = dataset.columns.filter((c) => c.name !== selection.label && c.name !== selection.id);
+  }
+  if (features.length === 0) {
+    throw new DataError(`${dataset.path} has no feature columns besides the label${id ? ' and id' : ''}; available columns: ${names.join(', ')}`);
+  }
+  const result: SelectedColumns = { label, features };
+  if (id !== undefined) result.id = id;
+  return result;
+}

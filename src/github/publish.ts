@@ -1,0 +1,68 @@
+// Build the client from a token and publish the sticky comment; turn GitHub's refusals into results.
+import { getOctokit } from '@actions/github';
+import { GitHubError, messageOf } from '../errors.js';
+import { upsertStickyComment } from './comment.js';
+import { GitHubHttpError } from './http-error.js';
+
+export const DEFAULT_API_URL = 'https://api.github.com';
+
+export const READ_ONLY_TOKEN_REASON =
+  'the token cannot write to this pull request (a pull request from a fork has a read-only token); the report is in the job summary';
+
+export interface PublishCommentOptions {
+  token: string;
+  /** REST API root, e.g. https://api.github.com or https://ghe.example.com/api/v3. */
+  apiUrl?: string;
+  owner: string;
+  repo: string;
+  issueNumber: number;
+  body: string;
+  key: string;
+  /** Login the token writes as; see UpsertCommentOptions.author. */
+  author?: string;
+  /** The pull request comes from a fork: a 404 on it then means "read-only token", not "wrong number". */
+  fromFork?: boolean;
+}
+
+export interface PublishCommentResult {
+  action: 'created' | 'updated' | 'skipped';
+  id?: number;
+  url?: string;
+  reason?: string;
+}
+
+function scrub(text: string, token: string): string {
+  return token.length >= 4 ? text.split(token).join('***') : text;
+}
+
+/** GitHub's way of saying the token may read but not write (fork pull requests get such a token). */
+export function isReadOnlyTokenRefusal(error: GitHubHttpError, fromFork: boolean): boolean {
+  if (error.status === 403 && /resource not accessible by integration/i.test(error.githubMessage)) return true;
+  return fromFork && error.status === 404;
+}
+
+export async function publishComment(options: PublishCommentOptions): Promise<PublishCommentResult> {
+  const { token } = options;
+  const baseUrl = (options.apiUrl || DEFAULT_API_URL).replace(/\/+$/, '');
+  try {
+    const octokit = getOctokit(token, { baseUrl });
+    const result = await upsertStickyComment(octokit, {
+      owner: options.owner,
+      repo: options.repo,
+      issueNumber: options.issueNumber,
+      body: options.body,
+      key: options.key,
+      ...(options.author !== undefined ? { author: options.author } : {})
+    });
+    return { action: result.action, id: result.id, url: result.url };
+  } catch (error) {
+    if (error instanceof GitHubHttpError) {
+      if (isReadOnlyTokenRefusal(error, options.fromFork ?? false)) {
+        return { action: 'skipped', reason: READ_ONLY_TOKEN_REASON };
+      }
+      error.message = scrub(error.message, token);
+      throw error;
+    }
+    throw new GitHubError(scrub(`Publishing the pull request comment failed: ${messageOf(error)}`, token));
+  }
+}

@@ -1,0 +1,117 @@
+// run(): the action's pipeline, and the only place that fails the step.
+
+import * as core from '@actions/core';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { messageOf } from './errors.js';
+import { commentMarker } from './github/marker.js';
+import { publishComment } from './github/publish.js';
+import { readEventContext, type EventContext } from './github/context.js';
+import { errorFinding, evaluate, type Evaluation } from './pipeline/evaluate.js';
+import type { Log } from './pipeline/log.js';
+import { gate } from './analysis/compare.js';
+import { renderReport, reportDate } from './report/render.js';
+import { readActionSettings } from './settings/action-inputs.js';
+import type { Settings } from './settings/settings.js';
+
+const actionLog: Log = {
+  info: (m) => core.info(m),
+  warning: (m) => core.warning(m),
+  debug: (m) => core.debug(m),
+  group: (name, fn) => core.group(name, fn),
+};
+
+export async function run(): Promise<void> {
+  core.info('model-gate: starting');
+  try {
+    await runGate();
+  } catch (e) {
+    // Last line of defence: a bug still ends as one readable line, never a stack trace.
+    core.setFailed(`model-gate failed unexpectedly: ${messageOf(e)}`);
+  }
+}
+
+async function runGate(): Promise<void> {
+  let context: EventContext | undefined;
+  let settings: Settings | undefined;
+  let evaluation: Evaluation;
+  try {
+    context = readEventContext();
+    settings = await readActionSettings();
+    evaluation = await evaluate(settings, actionLog);
+  } catch (e) {
+    const findings = [errorFinding(e)];
+    evaluation = { data: { path: core.getInput('data'), rows: 0 }, models: [], gate: gate('binary', [], {}, findings) };
+  }
+
+  const key = settings?.commentKey ?? (core.getInput('comment-key') || 'default');
+  const rendered = renderReport(evaluation, {
+    date: reportDate(),
+    marker: commentMarker(key),
+    runUrl: context?.runUrl,
+    title: key === 'default' ? undefined : key,
+  });
+
+  const reportPath = path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'model-gate', `report-${safeName(key)}.json`);
+  await mkdir(path.dirname(reportPath), { recursive: true });
+  await writeFile(reportPath, JSON.stringify(rendered.json, null, 2) + '\n');
+  core.setOutput('verdict', evaluation.gate.verdict);
+  core.setOutput('report-json', reportPath);
+  core.setOutput('changelog', rendered.changelog);
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(rendered.markdown).write();
+
+  for (const f of evaluation.gate.findings) {
+    if (f.severity === 'error') core.error(f.message);
+    else if (f.severity === 'warning') core.warning(f.message);
+  }
+
+  await publish(context, settings, key, rendered.markdown);
+
+  core.info(`model-gate: verdict ${evaluation.gate.verdict}`);
+  const failOn = settings?.failOn ?? 'regression';
+  if (evaluation.gate.verdict === 'fail' && failOn === 'regression') {
+    const first = evaluation.gate.findings.find((f) => f.severity === 'error');
+    core.setFailed(`model-gate verdict: fail${first ? ` (${first.message})` : ''}`);
+  }
+}
+
+async function publish(context: EventContext | undefined, settings: Settings | undefined, key: string, body: string): Promise<void> {
+  const wanted = settings?.comment ?? core.getInput('comment') !== 'false';
+  if (!wanted) return;
+  if (!context?.repo || context.issueNumber === undefined) {
+    core.info('Not a pull request event: the report is in the job summary only.');
+    return;
+  }
+  const token = core.getInput('github-token');
+  if (token === '') {
+    core.warning('No github-token: cannot comment on the pull request; the report is in the job summary.');
+    return;
+  }
+  core.setSecret(token);
+  try {
+    const result = await publishComment({
+      token,
+      apiUrl: context.apiUrl,
+      owner: context.repo.owner,
+      repo: context.repo.repo,
+      issueNumber: context.issueNumber,
+      body,
+      key,
+      fromFork: context.pullRequest?.fromFork,
+    });
+    if (result.action === 'skipped') {
+      core.warning(`Pull request comment skipped: ${result.reason}`);
+      return;
+    }
+    core.setOutput('comment-id', String(result.id));
+    core.info(`Pull request comment ${result.action}: ${result.url}`);
+  } catch (e) {
+    // Commenting is reporting, not gating: a GitHub outage must not flip the verdict.
+    core.warning(`Could not post the pull request comment: ${messageOf(e)}. The report is in the job summary.`);
+  }
+}
+
+function safeName(key: string): string {
+  return key.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 64) || 'default';
+}

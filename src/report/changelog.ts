@@ -1,0 +1,50 @@
+// A changelog entry in Keep a Changelog style: what changed, metric deltas, model hashes, date.
+
+import { combinedDigest } from '../engines/files.js';
+import type { Evaluation } from '../pipeline/evaluate.js';
+import type { ModelMeasurement } from '../types.js';
+import { escapeMarkdown } from './escape.js';
+import { formatDelta, formatPercent, formatValue, shortHash } from './format.js';
+
+export interface ChangelogOptions {
+  /** YYYY-MM-DD; injected so rendering stays pure and reproducible. */
+  date: string;
+  /** Heading version, "Unreleased" until a release names one. */
+  version?: string;
+}
+
+export function changelogEntry(e: Evaluation, options: ChangelogOptions): string {
+  const lines: string[] = [`## [${options.version ?? 'Unreleased'}] - ${options.date}`, '', '### Changed'];
+  const candidate = e.models.find((m) => m.role === 'candidate');
+  if (candidate === undefined) {
+    lines.push('- No candidate model could be evaluated; see the findings.');
+    return lines.join('\n') + '\n';
+  }
+  const reference = e.models.find((m) => m.role === 'baseline');
+  lines.push(`- Model ${modelRef(candidate)}${reference ? ` replaces ${modelRef(reference)}` : ''}.`);
+  if (reference !== undefined && reference.files.length > 0 && combinedDigest(reference.files) === combinedDigest(candidate.files)) {
+    lines.push('- The model files are identical to the baseline\'s.');
+  }
+  if (reference !== undefined) {
+    const rows = e.gate.comparisons.filter((c) => c.baseline === reference.name && c.change !== 'missing');
+    const improved = rows.filter((c) => c.change === 'improved');
+    const regressed = rows.filter((c) => c.change === 'regressed');
+    const item = (c: (typeof rows)[number]) =>
+      `${c.metric} ${formatValue(c.baselineValue)} → ${formatValue(c.candidate)} (${formatDelta(c.delta)}${c.relativeDelta !== null ? `, ${formatPercent(c.relativeDelta)}` : ''})`;
+    if (improved.length) lines.push(`- Improved against ${escapeMarkdown(reference.name)}: ${improved.map(item).join('; ')}.`);
+    if (regressed.length) lines.push(`- Regressed against ${escapeMarkdown(reference.name)}: ${regressed.map(item).join('; ')}.`);
+    if (!improved.length && !regressed.length) lines.push(`- No metric changed against ${escapeMarkdown(reference.name)}.`);
+  }
+  lines.push(`- Evaluated on ${escapeMarkdown(baseName(e.data.path))} (${e.data.rows} rows, ${e.task ?? 'unknown task'}); gate verdict: ${e.gate.verdict}.`);
+  return lines.join('\n') + '\n';
+}
+
+function modelRef(m: ModelMeasurement): string {
+  const digest = m.files.length > 0 ? ` (sha256 ${shortHash(combinedDigest(m.files))})` : '';
+  return `${escapeMarkdown(m.name)} ${escapeMarkdown(baseName(m.path))}${digest}`;
+}
+
+/** Paths in reports are shown from the last two segments: enough to recognise, no runner home folders. */
+export function baseName(p: string): string {
+  return p.split(/[\\/]/).filter(Boolean).slice(-2).join('/');
+}

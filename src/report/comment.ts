@@ -1,0 +1,143 @@
+// The pull request comment (and job summary): status header, metric table, findings, confusion
+// matrices, models, changelog entry, footer. Pure: no @actions imports, no I/O.
+
+import { markdownTable } from 'markdown-table';
+import type { Comparison, Status } from '../analysis/compare.js';
+import { combinedDigest } from '../engines/files.js';
+import type { Evaluation } from '../pipeline/evaluate.js';
+import type { Finding, ModelMeasurement, Verdict } from '../types.js';
+import { baseName } from './changelog.js';
+import { escapeMarkdown, fenceFor } from './escape.js';
+import { formatDelta, formatPercent, formatValue, shortHash } from './format.js';
+
+export interface CommentOptions {
+  /** Hidden marker that finds this comment again on the next run. */
+  marker?: string;
+  changelog: string;
+  version: string;
+  runUrl?: string;
+  /** A title for this configuration when one pull request runs several gates. */
+  title?: string;
+}
+
+const VERDICT_ICON: Record<Verdict, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
+const STATUS_ICON: Record<Status, string> = { pass: '✅', warn: '⚠️', fail: '❌', missing: '—' };
+const SEVERITY_ICON: Record<Finding['severity'], string> = { error: '❌', warning: '⚠️', info: 'ℹ️' };
+const RANK: Record<Status, number> = { missing: 0, pass: 1, warn: 2, fail: 3 };
+
+export function renderComment(e: Evaluation, o: CommentOptions): string {
+  const parts: string[] = [];
+  if (o.marker) parts.push(o.marker);
+  parts.push(header(e, o));
+  const candidate = e.models.find((m) => m.role === 'candidate');
+  if (candidate) {
+    parts.push(summaryLine(e, candidate));
+    parts.push(metricTable(e, candidate));
+  }
+  if (e.gate.findings.length > 0) parts.push(findingsSection(e.gate.findings));
+  if (e.gate.checks.length > 0) parts.push(checksSection(e));
+  const confusion = e.models.filter((m) => m.confusion && m.role !== 'dummy');
+  if (confusion.length > 0) parts.push(details('Confusion matrices', confusion.map(confusionTable).join('\n\n')));
+  if (e.models.length > 0) parts.push(details('Models', modelsTable(e.models)));
+  parts.push(`### Changelog entry\n\n${fenced(o.changelog, 'markdown')}`);
+  parts.push(footer(o));
+  return parts.join('\n\n') + '\n';
+}
+
+function header(e: Evaluation, o: CommentOptions): string {
+  const title = o.title ? ` · ${escapeMarkdown(o.title)}` : '';
+  const what = e.task ? ` · ${e.task} · ${e.data.rows} rows` : '';
+  return `## ${VERDICT_ICON[e.gate.verdict]} model-gate: ${e.gate.verdict}${title}${what}`;
+}
+
+function summaryLine(e: Evaluation, candidate: ModelMeasurement): string {
+  const others = e.models.filter((m) => m.role === 'baseline').map((m) => `**${escapeMarkdown(m.name)}**`);
+  const against = others.length ? `against ${others.join(', ')} and the dummy baseline` : 'against the dummy baseline';
+  const regressed = e.gate.comparisons.filter((c) => c.change === 'regressed' && c.baseline !== 'dummy').length;
+  const failed = e.gate.comparisons.filter((c) => c.status === 'fail').length + e.gate.checks.filter((c) => c.status === 'fail').length;
+  return (
+    `**candidate** ${escapeMarkdown(baseName(candidate.path))} (${escapeMarkdown(candidate.engine)}, ${escapeMarkdown(candidate.backend)}) ` +
+    `${against} on ${escapeMarkdown(baseName(e.data.path))}. ` +
+    `${failed} gate${failed === 1 ? '' : 's'} failed, ${regressed} metric change${regressed === 1 ? '' : 's'} for the worse.`
+  );
+}
+
+function metricTable(e: Evaluation, candidate: ModelMeasurement): string {
+  const others = e.models.filter((m) => m !== candidate);
+  const metrics = Object.keys(candidate.metrics);
+  const head = ['Metric', 'candidate', ...others.map((m) => escapeMarkdown(m.name)), ...others.map((m) => `Δ vs ${escapeMarkdown(m.name)}`), 'status'];
+  const rows = metrics.map((metric) => {
+    const row = [metric, formatValue(candidate.metrics[metric]?.value, metric)];
+    for (const m of others) row.push(formatValue(m.metrics[metric]?.value, metric));
+    const statuses: Status[] = [];
+    for (const m of others) {
+      const c = e.gate.comparisons.find((x) => x.baseline === m.name && x.metric === metric);
+      row.push(c ? deltaCell(c) : '');
+      if (c) statuses.push(c.status);
+    }
+    for (const check of e.gate.checks.filter((c) => c.metric === metric)) statuses.push(check.status);
+    const worst = statuses.reduce<Status | undefined>((a, s) => (a === undefined || RANK[s] > RANK[a] ? s : a), undefined);
+    row.push(worst ? STATUS_ICON[worst] : '');
+    return row;
+  });
+  return markdownTable([head, ...rows], { align: ['l', ...head.slice(1).map(() => 'r' as const)] });
+}
+
+function deltaCell(c: Comparison): string {
+  if (c.change === 'missing') return '—';
+  const mark = c.change === 'improved' ? ' 🟢' : c.change === 'regressed' ? ' 🔴' : '';
+  const rel = c.relativeDelta !== null && c.change !== 'unchanged' ? ` (${formatPercent(c.relativeDelta)})` : '';
+  return `${formatDelta(c.delta)}${rel}${mark}`;
+}
+
+function findingsSection(findings: Finding[]): string {
+  const order = { error: 0, warning: 1, info: 2 };
+  const sorted = [...findings].sort((a, b) => order[a.severity] - order[b.severity]);
+  return '### Findings\n\n' + sorted.map((f) => `- ${SEVERITY_ICON[f.severity]} ${escapeMarkdown(f.message)}`).join('\n');
+}
+
+function checksSection(e: Evaluation): string {
+  const rows = e.gate.checks.map((c) => [
+    c.metric,
+    formatValue(c.value, c.metric),
+    c.min !== undefined ? `≥ ${c.min}` : '',
+    c.max !== undefined ? `≤ ${c.max}` : '',
+    STATUS_ICON[c.status],
+  ]);
+  return '### Thresholds on the candidate\n\n' + markdownTable([['Metric', 'candidate', 'min', 'max', 'status'], ...rows], { align: ['l', 'r', 'r', 'r', 'c'] });
+}
+
+function confusionTable(m: ModelMeasurement): string {
+  const { labels, counts } = m.confusion!;
+  const head = ['true \\ predicted', ...labels.map(escapeMarkdown)];
+  const rows = counts.map((r, i) => [escapeMarkdown(labels[i]), ...r.map(String)]);
+  return `**${escapeMarkdown(m.name)}**\n\n` + markdownTable([head, ...rows], { align: ['l', ...labels.map(() => 'r' as const)] });
+}
+
+function modelsTable(models: ModelMeasurement[]): string {
+  const rows = models.map((m) => [
+    escapeMarkdown(m.name),
+    m.role,
+    escapeMarkdown(m.engine),
+    escapeMarkdown(m.backend),
+    escapeMarkdown(baseName(m.path)),
+    m.files.length ? shortHash(combinedDigest(m.files)) : '',
+    m.files.length ? String(m.files.reduce((a, f) => a + f.bytes, 0)) : '',
+  ]);
+  return markdownTable([['Model', 'role', 'engine', 'backend', 'path', 'sha256', 'bytes'], ...rows]);
+}
+
+function details(summary: string, body: string): string {
+  return `<details>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+
+function fenced(content: string, lang: string): string {
+  const fence = fenceFor(content);
+  return `${fence}${lang}\n${content.replace(/\n$/, '')}\n${fence}`;
+}
+
+function footer(o: CommentOptions): string {
+  // runUrl comes from GitHub's own environment, not from users' files; still, only http(s) links are made.
+  const run = o.runUrl && /^https?:\/\/[^\s()<>]+$/.test(o.runUrl) ? ` · [workflow run](${o.runUrl})` : '';
+  return `<sub>model-gate ${escapeMarkdown(o.version)}${run}</sub>`;
+}

@@ -1,0 +1,73 @@
+// The JSON report (CLI --json, action output report-json). Its shape is kept stable:
+// schemaVersion 1. Non-finite numbers become null, since JSON has no NaN.
+
+import type { Evaluation } from '../pipeline/evaluate.js';
+import type { Finding, ModelFile, Role, Verdict } from '../types.js';
+
+export interface JsonReport {
+  schemaVersion: 1;
+  tool: { name: 'model-gate'; version: string };
+  verdict: Verdict;
+  task: string | null;
+  classes?: string[];
+  data: { path: string; rows: number };
+  models: {
+    name: string;
+    role: Role;
+    engine: string;
+    backend: string;
+    path: string;
+    files: ModelFile[];
+    metrics: Record<string, { value: number | null }>;
+    confusionMatrix?: { labels: string[]; counts: number[][] };
+  }[];
+  comparisons: {
+    baseline: string;
+    metric: string;
+    candidate: number | null;
+    baselineValue: number | null;
+    delta: number | null;
+    relativeDelta: number | null;
+    change: string;
+    status: string;
+  }[];
+  checks: { metric: string; value: number | null; min?: number; max?: number; status: string }[];
+  findings: Finding[];
+  changelog: string;
+}
+
+const num = (v: number | null | undefined): number | null => (v !== null && v !== undefined && Number.isFinite(v) ? v : null);
+
+export function jsonReport(e: Evaluation, changelog: string, version: string): JsonReport {
+  return {
+    schemaVersion: 1,
+    tool: { name: 'model-gate', version },
+    verdict: e.gate.verdict,
+    task: e.task ?? null,
+    ...(e.classes ? { classes: e.classes } : {}),
+    data: e.data,
+    models: e.models.map((m) => ({
+      name: m.name,
+      role: m.role,
+      engine: m.engine,
+      backend: m.backend,
+      path: m.path,
+      files: m.files,
+      metrics: Object.fromEntries(Object.entries(m.metrics).map(([k, v]) => [k, { value: num(v.value) }])),
+      ...(m.confusion ? { confusionMatrix: m.confusion } : {}),
+    })),
+    comparisons: e.gate.comparisons.map((c) => ({
+      baseline: c.baseline,
+      metric: c.metric,
+      candidate: num(c.candidate),
+      baselineValue: num(c.baselineValue),
+      delta: num(c.delta),
+      relativeDelta: num(c.relativeDelta),
+      change: c.change,
+      status: c.status,
+    })),
+    checks: e.gate.checks.map((c) => ({ ...c, value: num(c.value) })),
+    findings: e.gate.findings,
+    changelog,
+  };
+}

@@ -1,0 +1,50 @@
+// Every core.getInput of the action lives here: raw inputs in, one typed Settings out.
+
+import * as core from '@actions/core';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from '../errors.js';
+import { INPUT_NAMES, parseConfig, type InputName, resolveSettings, type ConfigFile, type RawInputs, type Settings } from './settings.js';
+
+/**
+ * action.yml's defaults (a test keeps them equal). The runner always passes an input's default,
+ * so an input still at its default counts as "not given" and a config file's value wins.
+ */
+export const ACTION_DEFAULTS: Partial<Record<InputName, string>> = {
+  task: 'auto',
+  'decision-threshold': '0.5',
+  comment: 'true',
+  'comment-key': 'default',
+  'fail-on': 'regression',
+  'batch-size': '1024',
+};
+
+export function readRawInputs(get: (name: string) => string = (n) => core.getInput(n)): RawInputs {
+  const raw: RawInputs = {};
+  for (const name of INPUT_NAMES) {
+    const value = get(name);
+    if (value !== '' && value !== ACTION_DEFAULTS[name]) raw[name] = value;
+  }
+  return raw;
+}
+
+export async function loadConfigFile(file: string | undefined, cwd: string): Promise<ConfigFile | undefined> {
+  if (file === undefined || file.trim() === '') return undefined;
+  const full = path.resolve(cwd, file.trim());
+  let text: string;
+  try {
+    text = await readFile(full, 'utf8');
+  } catch {
+    throw new InputError(`config file not found: ${file} (resolved to ${full}). Fix the \`config\` input or --config path.`);
+  }
+  return parseConfig(text, full);
+}
+
+export async function readActionSettings(): Promise<Settings> {
+  const cwd = process.env.GITHUB_WORKSPACE || process.cwd();
+  const raw = readRawInputs();
+  const config = await loadConfigFile(raw.config, cwd);
+  const settings = resolveSettings(raw, config, cwd);
+  for (const [key, value] of Object.entries(settings)) core.debug(`setting ${key} = ${JSON.stringify(value)}`);
+  return settings;
+}

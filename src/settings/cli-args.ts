@@ -1,0 +1,98 @@
+// The CLI's flags, mapped onto the action's input names so both share resolveSettings.
+
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { InputError, messageOf } from '../errors.js';
+import { loadConfigFile } from './action-inputs.js';
+import { resolveSettings, type RawInputs, type Settings } from './settings.js';
+
+export interface CliOutputs {
+  json?: string;
+  markdown?: string;
+  quiet: boolean;
+}
+
+const OPTIONS = {
+  candidate: { type: 'string' },
+  baseline: { type: 'string', multiple: true },
+  data: { type: 'string' },
+  'train-data': { type: 'string' },
+  label: { type: 'string' },
+  id: { type: 'string' },
+  features: { type: 'string' },
+  task: { type: 'string' },
+  classes: { type: 'string' },
+  'positive-class': { type: 'string' },
+  'decision-threshold': { type: 'string' },
+  thresholds: { type: 'string' },
+  config: { type: 'string' },
+  'fail-on': { type: 'string' },
+  'batch-size': { type: 'string' },
+  json: { type: 'string' },
+  markdown: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const EVALUATE_USAGE = `Usage: model-gate evaluate --candidate PATH --data PATH --label COLUMN [options]
+
+  --candidate PATH         candidate model: TF.js model.json or its folder, or a predictions file
+  --baseline [NAME=]PATH   a baseline model; repeat for several
+  --data PATH              evaluation data (CSV, TSV or JSONL)
+  --label COLUMN           the column holding the true values
+  --train-data PATH        training data; the dummy baseline uses its class prior or mean
+  --id COLUMN              row id column (matches predictions files by id)
+  --features A,B,...       feature columns in the model's input order
+  --task T                 binary | multiclass | regression | auto (default auto)
+  --classes A,B,...        class labels in the model's output order
+  --positive-class C       the positive class of a binary task
+  --decision-threshold X   score at or above which a binary prediction is positive (default 0.5)
+  --thresholds FILE        YAML file of metric thresholds
+  --config FILE            YAML config holding any of the above (flags override it)
+  --fail-on M              regression (default) | never
+  --json OUT.json          write the JSON report
+  --markdown OUT.md        write the markdown report (the PR comment)
+  -q, --quiet              print nothing but errors
+
+Exit status: 0 pass or warn, 1 fail, 2 bad input.`;
+
+export async function readCliSettings(argv: string[], cwd: string): Promise<{ settings: Settings; outputs: CliOutputs } | 'help'> {
+  let values: Record<string, string | string[] | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true }));
+  } catch (e) {
+    throw new InputError(`${messageOf(e)}. Run "model-gate evaluate --help" for the flags.`);
+  }
+  if (values.help) return 'help';
+  const str = (k: string) => values[k] as string | undefined;
+  let thresholds: string | undefined;
+  if (str('thresholds') !== undefined) {
+    const file = path.resolve(cwd, str('thresholds')!);
+    thresholds = await readFile(file, 'utf8').catch(() => {
+      throw new InputError(`thresholds file not found: ${str('thresholds')} (resolved to ${file}).`);
+    });
+  }
+  const raw: RawInputs = {
+    candidate: str('candidate'),
+    baselines: (values.baseline as string[] | undefined)?.join('\n'),
+    data: str('data'),
+    'train-data': str('train-data'),
+    'label-column': str('label'),
+    'id-column': str('id'),
+    features: str('features'),
+    task: str('task'),
+    classes: str('classes'),
+    'positive-class': str('positive-class'),
+    'decision-threshold': str('decision-threshold'),
+    thresholds,
+    'fail-on': str('fail-on'),
+    'batch-size': str('batch-size'),
+    comment: 'false',
+  };
+  const config = await loadConfigFile(str('config'), cwd);
+  return {
+    settings: resolveSettings(raw, config, cwd),
+    outputs: { json: str('json'), markdown: str('markdown'), quiet: values.quiet === true },
+  };
+}

@@ -1,0 +1,243 @@
+// One typed Settings object, resolved from raw inputs (the action's inputs or the CLI's flags)
+// layered over an optional YAML config file. Pure: the edges read the inputs and the file.
+
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { InputError } from '../errors.js';
+import type { TaskSetting } from '../types.js';
+import { parseThresholdsYaml, thresholdsFrom, type Thresholds } from './thresholds.js';
+
+export interface ModelSpec {
+  name: string;
+  path: string;
+}
+
+export interface Settings {
+  candidate: ModelSpec;
+  baselines: ModelSpec[];
+  data: string;
+  trainData?: string;
+  labelColumn: string;
+  idColumn?: string;
+  features?: string[];
+  task: TaskSetting;
+  classes?: string[];
+  positiveClass?: string;
+  decisionThreshold: number;
+  thresholds: Thresholds;
+  comment: boolean;
+  failOn: 'regression' | 'never';
+  commentKey: string;
+  batchSize: number;
+}
+
+/** Raw values by input name (kebab-case). Empty strings mean "not given". */
+export type RawInputs = Partial<Record<InputName, string>>;
+
+export const INPUT_NAMES = [
+  'candidate',
+  'baselines',
+  'data',
+  'train-data',
+  'label-column',
+  'id-column',
+  'features',
+  'task',
+  'classes',
+  'positive-class',
+  'decision-threshold',
+  'thresholds',
+  'config',
+  'comment',
+  'comment-key',
+  'fail-on',
+  'batch-size',
+] as const;
+export type InputName = (typeof INPUT_NAMES)[number];
+
+/** A parsed config file: its values, and the folder its relative paths start from. */
+export interface ConfigFile {
+  path: string;
+  values: Record<string, unknown>;
+}
+
+const TASKS: TaskSetting[] = ['auto', 'binary', 'multiclass', 'regression'];
+
+/** Parses config YAML text; errors name the file, line and column. */
+export function parseConfig(text: string, file: string): ConfigFile {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const pos = e.linePos?.[0];
+    const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
+    throw new InputError(`${where}: the config file is not valid YAML (${e.message.split('\n')[0]}).`);
+  }
+  const values = doc.toJS() ?? {};
+  if (typeof values !== 'object' || Array.isArray(values)) {
+    throw new InputError(`${file}: the config file must be a YAML mapping of input names to values.`);
+  }
+  const known = new Set<string>(INPUT_NAMES);
+  for (const key of Object.keys(values)) {
+    if (!known.has(key) || key === 'config') {
+      throw new InputError(
+        `${file}: unknown key "${key}". Known keys: ${INPUT_NAMES.filter((n) => n !== 'config').join(', ')}.`,
+      );
+    }
+  }
+  return { path: file, values: values as Record<string, unknown> };
+}
+
+/**
+ * Inputs override the config file. Relative paths from inputs resolve against `cwd`; relative
+ * paths from the config resolve against the config file's folder, so a config can travel with
+ * its models.
+ */
+export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefined, cwd: string): Settings {
+  const cfg = config?.values ?? {};
+  const cfgDir = config ? path.dirname(path.resolve(cwd, config.path)) : cwd;
+  const cfgName = config?.path ?? 'config';
+
+  const given = (name: InputName): string | undefined => {
+    const v = inputs[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const fromConfig = (name: InputName): unknown => cfg[name];
+
+  const pathSetting = (name: InputName): string | undefined => {
+    const v = given(name);
+    if (v !== undefined) return path.resolve(cwd, v);
+    const c = fromConfig(name);
+    if (c === undefined || c === null || c === '') return undefined;
+    if (typeof c !== 'string') throw new InputError(`${cfgName}: "${name}" must be a path (a string).`);
+    return path.resolve(cfgDir, c);
+  };
+  const textSetting = (name: InputName): string | undefined => {
+    const v = given(name);
+    if (v !== undefined) return v;
+    const c = fromConfig(name);
+    if (c === undefined || c === null || c === '') return undefined;
+    if (typeof c === 'object') throw new InputError(`${cfgName}: "${name}" must be a single value.`);
+    return String(c);
+  };
+  const listSetting = (name: InputName): string[] | undefined => {
+    const commas = name !== 'baselines';
+    const v = given(name);
+    if (v !== undefined) return splitList(v, commas);
+    const c = fromConfig(name);
+    if (c === undefined || c === null) return undefined;
+    if (Array.isArray(c)) return c.map((x) => String(x).trim()).filter((x) => x !== '');
+    if (typeof c === 'string') return splitList(c, commas);
+    throw new InputError(`${cfgName}: "${name}" must be a list or a string with one item per line.`);
+  };
+
+  const candidatePath = pathSetting('candidate');
+  if (candidatePath === undefined) {
+    throw new InputError('No candidate model: set the `candidate` input (or --candidate) to a model.json, its folder, or a predictions file.');
+  }
+  const data = pathSetting('data');
+  if (data === undefined) {
+    throw new InputError('No evaluation data: set the `data` input (or --data) to a CSV or JSONL file.');
+  }
+  const labelColumn = textSetting('label-column');
+  if (labelColumn === undefined) {
+    throw new InputError('No label column: set the `label-column` input (or --label) to the column that holds the true values.');
+  }
+
+  const baselineSource = given('baselines') !== undefined ? cwd : cfgDir;
+  const baselines = (listSetting('baselines') ?? []).map((line, i) => parseModelSpec(line, baselineSource, i));
+  checkNames(baselines);
+
+  const task = (textSetting('task') ?? 'auto') as TaskSetting;
+  if (!TASKS.includes(task)) {
+    throw new InputError(`task must be one of ${TASKS.join(', ')}, not "${task}".`);
+  }
+
+  const failOn = textSetting('fail-on') ?? 'regression';
+  if (failOn !== 'regression' && failOn !== 'never') {
+    throw new InputError(`fail-on must be "regression" or "never", not "${failOn}".`);
+  }
+
+  const thresholdsText = given('thresholds');
+  const thresholds =
+    thresholdsText !== undefined
+      ? parseThresholdsYaml(thresholdsText, 'the thresholds input')
+      : typeof fromConfig('thresholds') === 'string'
+        ? parseThresholdsYaml(fromConfig('thresholds') as string, `${cfgName} (thresholds)`)
+        : thresholdsFrom(fromConfig('thresholds'), `${cfgName} (thresholds)`);
+
+  return {
+    candidate: { name: 'candidate', path: candidatePath },
+    baselines,
+    data,
+    trainData: pathSetting('train-data'),
+    labelColumn,
+    idColumn: textSetting('id-column'),
+    features: listSetting('features'),
+    task,
+    classes: listSetting('classes'),
+    positiveClass: textSetting('positive-class'),
+    decisionThreshold: numberSetting(textSetting('decision-threshold'), 'decision-threshold', 0.5, 0, 1),
+    thresholds,
+    comment: booleanSetting(textSetting('comment'), 'comment', true),
+    failOn,
+    commentKey: textSetting('comment-key') ?? 'default',
+    batchSize: numberSetting(textSetting('batch-size'), 'batch-size', 1024, 1, 1_000_000),
+  };
+}
+
+/** `name=path` or `path`; a bare path is named after its file or folder. */
+export function parseModelSpec(line: string, cwd: string, index: number): ModelSpec {
+  const eq = line.indexOf('=');
+  // A Windows drive or a path containing "=" later on is still a path when the part before "=" has a slash.
+  if (eq > 0 && !/[\\/]/.test(line.slice(0, eq))) {
+    const name = line.slice(0, eq).trim();
+    const p = line.slice(eq + 1).trim();
+    if (p === '') throw new InputError(`baseline ${index + 1} ("${line}") names no path after "=".`);
+    return { name, path: path.resolve(cwd, p) };
+  }
+  return { name: defaultModelName(line), path: path.resolve(cwd, line) };
+}
+
+function defaultModelName(p: string): string {
+  const parts = p.split(/[\\/]/).filter((s) => s !== '');
+  const last = parts[parts.length - 1] ?? p;
+  if (last === 'model.json' && parts.length > 1) return parts[parts.length - 2];
+  return last;
+}
+
+function checkNames(specs: ModelSpec[]): void {
+  const seen = new Set<string>(['candidate', 'dummy']);
+  for (const s of specs) {
+    if (seen.has(s.name)) {
+      throw new InputError(
+        `baseline name "${s.name}" is used twice or is reserved (candidate, dummy): write "other-name=${s.path}".`,
+      );
+    }
+    seen.add(s.name);
+  }
+}
+
+/** Baselines are one per line (paths may hold commas); other lists also split on commas. */
+function splitList(text: string, commas: boolean): string[] {
+  return text
+    .split(commas ? /\r?\n|,/ : /\r?\n/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function numberSetting(v: string | undefined, name: string, fallback: number, lo: number, hi: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < lo || n > hi) {
+    throw new InputError(`${name} must be a number from ${lo} to ${hi}, not "${v}".`);
+  }
+  return n;
+}
+
+function booleanSetting(v: string | undefined, name: string, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  const s = v.toLowerCase();
+  if (['true', 'yes', 'on', '1'].includes(s)) return true;
+  if (['false', 'no', 'off', '0'].includes(s)) return false;
+  throw new InputError(`${name} must be true or false, not "${v}".`);
+}

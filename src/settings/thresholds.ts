@@ -1,0 +1,94 @@
+// Threshold rules per metric, read from YAML text or an already-parsed mapping.
+// Words follow TFMA and MLflow: an absolute bound on the candidate's value, and a largest allowed
+// worsening against each baseline, absolute or relative. "Drop" always means "got worse", so for
+// a lower-is-better metric such as log_loss a drop is an increase.
+
+import { parseDocument } from 'yaml';
+import { InputError } from '../errors.js';
+
+export interface MetricThreshold {
+  /** The candidate's value must be at least this. */
+  min?: number;
+  /** The candidate's value must be at most this. */
+  max?: number;
+  /** Largest allowed worsening against a baseline, in the metric's units. */
+  maxDrop?: number;
+  /** Largest allowed worsening against a baseline, as a fraction of the baseline's value. */
+  maxRelativeDrop?: number;
+  /** What a breach does to the verdict. */
+  severity: 'fail' | 'warn';
+}
+
+export type Thresholds = Record<string, MetricThreshold>;
+
+const KEYS: Record<string, keyof MetricThreshold> = {
+  min: 'min',
+  max: 'max',
+  'max-drop': 'maxDrop',
+  'max-relative-drop': 'maxRelativeDrop',
+  severity: 'severity',
+};
+
+/** Parses the `thresholds` input: YAML text mapping metric names to rules. Empty text means none. */
+export function parseThresholdsYaml(text: string, source: string): Thresholds {
+  if (text.trim() === '') return {};
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const pos = e.linePos?.[0];
+    const where = pos ? `${source}:${pos.line}:${pos.col}` : source;
+    throw new InputError(
+      `${where}: the thresholds are not valid YAML (${e.message.split('\n')[0]}). ` +
+        'Write one metric per line, for example "accuracy: { min: 0.8, max-drop: 0.02 }".',
+    );
+  }
+  return thresholdsFrom(doc.toJS(), source);
+}
+
+/** Validates an already-parsed thresholds mapping (from the config file or the input). */
+export function thresholdsFrom(value: unknown, source: string): Thresholds {
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new InputError(
+      `${source}: thresholds must be a mapping of metric names to rules, for example "accuracy: { min: 0.8 }".`,
+    );
+  }
+  const out: Thresholds = {};
+  for (const [metric, rule] of Object.entries(value as Record<string, unknown>)) {
+    out[metric] = ruleFrom(metric, rule, source);
+  }
+  return out;
+}
+
+function ruleFrom(metric: string, rule: unknown, source: string): MetricThreshold {
+  if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) {
+    throw new InputError(
+      `${source}: the threshold for "${metric}" must be a mapping with min, max, max-drop or max-relative-drop, ` +
+        `for example "${metric}: { max-drop: 0.01 }".`,
+    );
+  }
+  const out: MetricThreshold = { severity: 'fail' };
+  for (const [key, raw] of Object.entries(rule as Record<string, unknown>)) {
+    const field = KEYS[key];
+    if (field === undefined) {
+      throw new InputError(
+        `${source}: unknown key "${key}" in the threshold for "${metric}"; use min, max, max-drop, max-relative-drop or severity.`,
+      );
+    }
+    if (field === 'severity') {
+      if (raw !== 'fail' && raw !== 'warn') {
+        throw new InputError(`${source}: severity for "${metric}" must be "fail" or "warn", not "${String(raw)}".`);
+      }
+      out.severity = raw;
+      continue;
+    }
+    if (typeof raw !== 'number' || !Number.isFinite(raw)) {
+      throw new InputError(`${source}: ${key} for "${metric}" must be a finite number, not "${String(raw)}".`);
+    }
+    if ((field === 'maxDrop' || field === 'maxRelativeDrop') && raw < 0) {
+      throw new InputError(`${source}: ${key} for "${metric}" must be zero or more (it is the allowed worsening).`);
+    }
+    out[field] = raw;
+  }
+  return out;
+}

@@ -1,0 +1,199 @@
+import { getOctokit } from '@actions/github';
+import { commentMarker, hasMarker, sanitizeMarkerKey } from '../../src/github/marker.js';
+import {
+  DEFAULT_TRUNCATION_NOTE,
+  fitCommentBody,
+  GITHUB_ACTIONS_BOT,
+  MAX_COMMENT_LENGTH,
+  upsertStickyComment,
+  withMarker
+} from '../../src/github/comment.js';
+import { GitHubError } from '../../src/errors.js';
+import { startGitHubApi, type GitHubApi, type GitHubApiOptions } from '../support/github-api-server.js';
+
+const TOKEN = 'ghp_upsertTestToken0123456789abcdefXYZ';
+const OWNER = 'acme';
+const REPO = 'models';
+const PR = 7;
+
+let api: GitHubApi | undefined;
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
+
+async function setUp(options: GitHubApiOptions = {}) {
+  api = await startGitHubApi({ owner: OWNER, repo: REPO, issues: [PR], token: TOKEN, ...options });
+  return { api, octokit: getOctokit(TOKEN, { baseUrl: api.url }) };
+}
+
+const target = { owner: OWNER, repo: REPO, issueNumber: PR, key: 'ci' };
+
+describe('commentMarker / hasMarker', () => {
+  test('a plain key is kept readable', () => {
+    expect(commentMarker('model-gate/main')).toBe('<!-- model-gate:comment key=model-gate/main -->');
+  });
+
+  test('a hostile key cannot close the HTML comment or break the line', () => {
+    for (const key of ['x -->', 'a--b', '--!>', 'two\nlines', '<!-- nested', 'a->b', '-', '- -']) {
+      const marker = commentMarker(key);
+      const inner = marker.slice('<!--'.length, -'-->'.length);
+      expect(inner).not.toContain('--');
+      expect(inner).not.toMatch(/[<>\n\r]/);
+      expect(marker.startsWith('<!-- model-gate:comment key=')).toBe(true);
+    }
+    expect(sanitizeMarkerKey('a--b')).toBe('a-%2Db');
+    expect(sanitizeMarkerKey('')).toBe('default');
+  });
+
+  test('distinct keys give distinct markers, and matching is exact', () => {
+    expect(commentMarker('a b')).not.toBe(commentMarker('a%20b'));
+    const body = `${commentMarker('model')}\nreport`;
+    expect(hasMarker(body, 'model')).toBe(true);
+    expect(hasMarker(body, 'mode')).toBe(false);
+    expect(hasMarker(body, 'model-2')).toBe(false);
+    expect(hasMarker(`${commentMarker('model-2')}\n`, 'model')).toBe(false);
+    expect(hasMarker(undefined, 'model')).toBe(false);
+  });
+});
+
+describe('fitCommentBody', () => {
+  test('short bodies pass unchanged; the marker is put first once', () => {
+    expect(withMarker('hi', 'k')).toBe(`${commentMarker('k')}\nhi`);
+    expect(withMarker(withMarker('hi', 'k'), 'k')).toBe(`${commentMarker('k')}\nhi`);
+    expect(fitCommentBody('short', 'k')).toBe('short');
+  });
+
+  test('a long body is cut at a line boundary, keeps the marker, closes an open fence, adds the note', () => {
+    const lines = Array.from({ length: 5000 }, (_, i) => `| row ${i} | ${'x'.repeat(20)} |`);
+    const body = withMarker(['# Report', '```text', ...lines, '```'].join('\n'), 'k');
+    const fitted = fitCommentBody(body, 'k');
+    expect(fitted.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
+    expect(fitted.startsWith(commentMarker('k'))).toBe(true);
+    expect(fitted.endsWith(DEFAULT_TRUNCATION_NOTE)).toBe(true);
+    const kept = fitted.slice(0, fitted.indexOf('\n```\n\n> [!NOTE]'));
+    // every kept row is whole
+    expect(kept.split('\n').slice(3).every((line) => /^\| row \d+ \| x{20} \|$/.test(line))).toBe(true);
+    expect((fitted.match(/^```/gm) ?? []).length % 2).toBe(0);
+  });
+
+  test('open <details> blocks are closed and a small custom limit is honoured', () => {
+    const body = withMarker(`<details><summary>All</summary>\n\n${'line\n'.repeat(100)}</details>`, 'k');
+    const fitted = fitCommentBody(body, 'k', 300, 'cut');
+    expect(fitted.length).toBeLessThanOrEqual(300);
+    expect(fitted).toMatch(/<\/details>\n\ncut$/);
+  });
+
+  test('a body with no line breaks is still cut within the limit and not inside a surrogate pair', () => {
+    const body = withMarker('😀'.repeat(40000), 'k');
+    const fitted = fitCommentBody(body, 'k');
+    expect(fitted.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
+    expect(fitted).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+});
+
+describe('upsertStickyComment against the OpenAPI-checked fake', () => {
+  test('first call creates, second call updates the same comment', async () => {
+    const { api, octokit } = await setUp({ tokenUser: 'mona' });
+    const first = await upsertStickyComment(octokit, { ...target, body: 'first report' });
+    expect(first.action).toBe('created');
+    expect(first.url).toBe(`https://github.com/acme/models/pull/7#issuecomment-${first.id}`);
+    const second = await upsertStickyComment(octokit, { ...target, body: 'second report' });
+    expect(second).toEqual({ id: first.id, url: first.url, action: 'updated' });
+    expect(api.state.commentsOn(PR)).toHaveLength(1);
+    expect(api.state.commentsOn(PR)[0]!.body).toBe(`${commentMarker('ci')}\nsecond report`);
+    expect(api.state.commentsOn(PR)[0]!.author.login).toBe('mona');
+    expect(api.requests.map((r) => r.route)).toEqual([
+      'GET /user',
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      'GET /user',
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}'
+    ]);
+    expect(api.violations).toEqual([]);
+  });
+
+  test('finds its comment on page 3 of a 100-per-page listing', async () => {
+    const { api, octokit } = await setUp({ tokenUser: 'mona', preload: { count: 250, issueNumber: PR } });
+    const own = api.state.addComment({ issueNumber: PR, author: 'mona', body: `${commentMarker('ci')}\nold report` });
+    const result = await upsertStickyComment(octokit, { ...target, body: 'new report' });
+    expect(result).toMatchObject({ id: own.id, action: 'updated' });
+    expect(api.state.commentsOn(PR)).toHaveLength(251);
+    const listings = api.requests.filter((r) => r.operationId === 'issues/list-comments');
+    expect(listings.map((r) => r.query)).toEqual([
+      { per_page: '100' },
+      { per_page: '100', page: '2' },
+      { per_page: '100', page: '3' }
+    ]);
+    // The later pages were fetched through GitHub's own Link URLs (/repositories/{id}/...).
+    expect(listings[1]!.pathname).toMatch(/^\/repositories\/\d+\/issues\/7\/comments$/);
+    expect(api.violations).toEqual([]);
+  });
+
+  test('a comment by another account carrying the same marker is left alone', async () => {
+    const { api, octokit } = await setUp({ tokenUser: 'mona' });
+    const foreign = api.state.addComment({ issueNumber: PR, author: 'mallory', body: `${commentMarker('ci')}\nfake report` });
+    const result = await upsertStickyComment(octokit, { ...target, body: 'real report' });
+    expect(result.action).toBe('created');
+    expect(result.id).not.toBe(foreign.id);
+    expect(api.state.comments.find((c) => c.id === foreign.id)!.body).toBe(`${commentMarker('ci')}\nfake report`);
+    expect(api.violations).toEqual([]);
+  });
+
+  test('a comment with a different key is not taken over; the newest own match is updated', async () => {
+    const { api, octokit } = await setUp({ tokenUser: 'mona' });
+    const other = api.state.addComment({ issueNumber: PR, author: 'mona', body: `${commentMarker('ci-2')}\nother` });
+    api.state.addComment({ issueNumber: PR, author: 'mona', body: `${commentMarker('ci')}\nolder` });
+    const newer = api.state.addComment({ issueNumber: PR, author: 'mona', body: `${commentMarker('ci')}\nnewer` });
+    const result = await upsertStickyComment(octokit, { ...target, body: 'report' });
+    expect(result).toMatchObject({ id: newer.id, action: 'updated' });
+    expect(other.body).toBe(`${commentMarker('ci-2')}\nother`);
+    expect(api.violations).toEqual([]);
+  });
+
+  test('with GITHUB_TOKEN (GET /user is 403) the author is github-actions[bot]', async () => {
+    const { api, octokit } = await setUp({ tokenUser: null });
+    api.state.addComment({ issueNumber: PR, author: 'mona', body: `${commentMarker('ci')}\nby a human` });
+    const first = await upsertStickyComment(octokit, { ...target, body: 'one' });
+    const second = await upsertStickyComment(octokit, { ...target, body: 'two' });
+    expect(first.action).toBe('created');
+    expect(second).toMatchObject({ id: first.id, action: 'updated' });
+    const mine = api.state.comments.find((c) => c.id === first.id)!;
+    expect(mine.author.login).toBe(GITHUB_ACTIONS_BOT);
+    expect(api.requests.filter((r) => r.route === 'GET /user').map((r) => r.status)).toEqual([403, 403]);
+    expect(api.violations).toEqual([]);
+  });
+
+  test('an explicit author skips GET /user', async () => {
+    const { api, octokit } = await setUp({ tokenUser: null, writer: 'model-gate-app[bot]' });
+    await upsertStickyComment(octokit, { ...target, body: 'one', author: 'model-gate-app[bot]' });
+    const second = await upsertStickyComment(octokit, { ...target, body: 'two', author: 'model-gate-app[bot]' });
+    expect(second.action).toBe('updated');
+    expect(api.requests.some((r) => r.route === 'GET /user')).toBe(false);
+    expect(api.violations).toEqual([]);
+  });
+
+  test('a body over GitHub’s limit is cut so GitHub accepts it', async () => {
+    const { api, octokit } = await setUp({ tokenUser: 'mona' });
+    const body = Array.from({ length: 4000 }, (_, i) => `line ${i} ${'y'.repeat(30)}`).join('\n');
+    await upsertStickyComment(octokit, { ...target, body });
+    const stored = api.state.commentsOn(PR)[0]!;
+    expect(stored.body.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
+    expect(stored.body.startsWith(commentMarker('ci'))).toBe(true);
+    expect(stored.body).toContain('job summary');
+    expect(api.violations).toEqual([]);
+  });
+
+  test('an HTTP failure becomes a GitHubError naming method, path and status', async () => {
+    const { octokit } = await setUp({
+      tokenUser: 'mona',
+      faults: [{ method: 'GET', route: '/repos/{owner}/{repo}/issues/{issue_number}/comments', status: 502, message: 'Bad Gateway' }]
+    });
+    const error = await upsertStickyComment(octokit, { ...target, body: 'x' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitHubError);
+    expect((error as Error).message).toContain('GET /repos/acme/models/issues/7/comments?per_page=100');
+    expect((error as Error).message).toContain('HTTP 502');
+    expect((error as Error).message).toContain('Bad Gateway');
+  });
+});

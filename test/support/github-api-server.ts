@@ -1,0 +1,636 @@
+// A small GitHub REST API on 127.0.0.1 for tests. Every request is checked against GitHub's official
+// OpenAPI description (route, path and query parameters, JSON body, required headers) and so is
+// every response the server sends. Anything off is answered the way GitHub would (404, 422, 401...)
+// AND recorded in `violations`, so a test can end with `expect(api.violations).toEqual([])`.
+//
+// The issue-comment routes the product uses are backed by an in-memory state:
+//   GET   /user                                            (a user, or 403 like GITHUB_TOKEN)
+//   GET   /repos/{owner}/{repo}/issues/{issue_number}/comments   (real pagination + Link header)
+//   POST  /repos/{owner}/{repo}/issues/{issue_number}/comments
+//   GET   /repos/{owner}/{repo}/issues/comments/{comment_id}
+//   PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}
+//   DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}
+// Like GitHub, the Link header points at /repositories/{id}/...; those paths are served as aliases
+// of /repos/{owner}/{repo}/... (the description does not list them).
+
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadGitHubContract, type OpenApiContract, type Operation } from './openapi-contract.js';
+
+export const GITHUB_ACTIONS_LOGIN = 'github-actions[bot]';
+export const INTEGRATION_MESSAGE = 'Resource not accessible by integration';
+/** GitHub refuses longer comment bodies with 422 "body is too long (maximum is 65536 characters)". */
+export const GITHUB_MAX_COMMENT_CHARS = 65536;
+
+export interface ApiUser {
+  login: string;
+  id: number;
+  type: 'User' | 'Bot' | 'Organization';
+}
+
+export interface StoredComment {
+  id: number;
+  issueNumber: number;
+  body: string;
+  author: ApiUser;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Fault {
+  /** HTTP method to fail (any when left out). */
+  method?: string;
+  /** Route template from the description, e.g. /repos/{owner}/{repo}/issues/{issue_number}/comments (any when left out). */
+  route?: string;
+  status: number;
+  message?: string;
+  /** How many requests to fail (default: all). */
+  times?: number;
+}
+
+export interface PreloadComments {
+  count: number;
+  issueNumber?: number;
+  /** Login of the author (default: a rotating cast of other users). */
+  author?: string;
+  body?: (index: number) => string;
+}
+
+export interface GitHubApiOptions {
+  owner?: string;
+  repo?: string;
+  repositoryId?: number;
+  /** Issue / pull request numbers that exist (default [1]). */
+  issues?: number[];
+  /**
+   * What GET /user answers: a login (a personal access token's user), or null for 403 "Resource
+   * not accessible by integration", which is what GITHUB_TOKEN and app installation tokens get.
+   * Default null.
+   */
+  tokenUser?: string | null;
+  /** The account comments created with the token are attributed to (default tokenUser, else github-actions[bot]). */
+  writer?: string;
+  /** 'forbidden': POST/PATCH/DELETE answer 403 "Resource not accessible by integration" (fork pull request token). */
+  writes?: 'allow' | 'forbidden';
+  /** Comments by other accounts put on the issue before the test starts. */
+  preload?: number | PreloadComments;
+  faults?: Fault[];
+  /** When set, any other token is refused with 401 Bad credentials (and a violation). */
+  token?: string;
+  /** Where html_url fields point (default https://github.com). */
+  htmlUrl?: string;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path and query as received. */
+  url: string;
+  pathname: string;
+  query: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  body?: unknown;
+  /** METHOD + template of the matched operation. */
+  route?: string;
+  operationId?: string;
+  status: number;
+  responseHeaders: Record<string, string>;
+  responseBody?: unknown;
+}
+
+const KNOWN_USERS: Record<string, ApiUser> = {
+  [GITHUB_ACTIONS_LOGIN]: { login: GITHUB_ACTIONS_LOGIN, id: 41898282, type: 'Bot' },
+  'dependabot[bot]': { login: 'dependabot[bot]', id: 49699333, type: 'Bot' },
+  octocat: { login: 'octocat', id: 583231, type: 'User' }
+};
+
+const OTHER_AUTHORS = ['octocat', 'hubot', 'dependabot[bot]', 'mona'];
+
+function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export class GitHubApiState {
+  owner: string;
+  repo: string;
+  repositoryId: number;
+  issues: Set<number>;
+  comments: StoredComment[] = [];
+  tokenUser: string | null;
+  writer: string;
+  writes: 'allow' | 'forbidden';
+  faults: Fault[];
+  token: string | undefined;
+  htmlUrl: string;
+  private nextCommentId = 1_000_000_001;
+  private nextUserId = 9_000_001;
+  private readonly users = new Map<string, ApiUser>();
+  private clock = Date.parse('2024-05-01T12:00:00Z');
+
+  constructor(options: GitHubApiOptions) {
+    this.owner = options.owner ?? 'octo-org';
+    this.repo = options.repo ?? 'model-repo';
+    this.repositoryId = options.repositoryId ?? 812345678;
+    this.issues = new Set(options.issues ?? [1]);
+    this.tokenUser = options.tokenUser ?? null;
+    this.writer = options.writer ?? this.tokenUser ?? GITHUB_ACTIONS_LOGIN;
+    this.writes = options.writes ?? 'allow';
+    this.faults = [...(options.faults ?? [])];
+    this.token = options.token;
+    this.htmlUrl = (options.htmlUrl ?? 'https://github.com').replace(/\/+$/, '');
+    for (const user of Object.values(KNOWN_USERS)) this.users.set(user.login.toLowerCase(), user);
+    const preload = typeof options.preload === 'number' ? { count: options.preload } : options.preload;
+    if (preload) {
+      for (let i = 0; i < preload.count; i++) {
+        this.addComment({
+          issueNumber: preload.issueNumber ?? [...this.issues][0] ?? 1,
+          author: preload.author ?? OTHER_AUTHORS[i % OTHER_AUTHORS.length]!,
+          body: preload.body ? preload.body(i) : `Comment ${i + 1}: looks good to me.`
+        });
+      }
+    }
+  }
+
+  /** A user object for the login (ids are stable per state). */
+  user(login: string): ApiUser {
+    const key = login.toLowerCase();
+    let user = this.users.get(key);
+    if (!user) {
+      user = { login, id: this.nextUserId++, type: login.endsWith('[bot]') ? 'Bot' : 'User' };
+      this.users.set(key, user);
+    }
+    return user;
+  }
+
+  /** Timestamps advance one second per write so ordering by time and by id agree. */
+  now(): string {
+    this.clock += 1000;
+    return isoSeconds(new Date(this.clock));
+  }
+
+  addComment(input: { issueNumber?: number; body: string; author?: string }): StoredComment {
+    const issueNumber = input.issueNumber ?? [...this.issues][0] ?? 1;
+    this.issues.add(issueNumber);
+    const at = this.now();
+    const comment: StoredComment = {
+      id: this.nextCommentId++,
+      issueNumber,
+      body: input.body,
+      author: this.user(input.author ?? this.writer),
+      createdAt: at,
+      updatedAt: at
+    };
+    this.comments.push(comment);
+    return comment;
+  }
+
+  commentsOn(issueNumber: number): StoredComment[] {
+    return this.comments.filter((c) => c.issueNumber === issueNumber).sort((a, b) => a.id - b.id);
+  }
+}
+
+export interface GitHubApi {
+  /** http://127.0.0.1:PORT, to be used as octokit's baseUrl. */
+  url: string;
+  state: GitHubApiState;
+  requests: RecordedRequest[];
+  violations: string[];
+  /** Responses whose status the description does not list for the operation (not violations: GitHub does send them). */
+  undocumented: string[];
+  contract: OpenApiContract;
+  close(): Promise<void>;
+}
+
+class Reply {
+  constructor(
+    readonly status: number,
+    readonly body?: unknown,
+    readonly headers: Record<string, string> = {}
+  ) {}
+}
+
+function errorBody(status: number, message: string, documentationUrl = 'https://docs.github.com/rest'): Record<string, unknown> {
+  return { message, documentation_url: documentationUrl, status: String(status) };
+}
+
+const ACCEPTABLE_MEDIA = /^(\*\/\*|application\/\*|application\/json|application\/vnd\.github(\.v3)?(\.(raw|text|html|full))?(\+json)?|application\/vnd\.github\.[a-z0-9-]+-preview(\.(raw|text|html|full))?(\+json)?)$/i;
+
+function mediaFormat(accept: string | undefined): 'raw' | 'text' | 'html' | 'full' {
+  const m = /application\/vnd\.github(?:\.v3)?\.(raw|text|html|full)/i.exec(accept ?? '');
+  return (m?.[1]?.toLowerCase() as 'raw' | 'text' | 'html' | 'full' | undefined) ?? 'raw';
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<GitHubApi> {
+  const contract = loadGitHubContract();
+  const state = new GitHubApiState(options);
+  const requests: RecordedRequest[] = [];
+  const violations: string[] = [];
+  const undocumented: string[] = [];
+  let baseUrl = '';
+  let requestCounter = 0;
+
+  const userUrl = (login: string): string => `${baseUrl}/users/${encodeURIComponent(login)}`;
+
+  function simpleUser(user: ApiUser): Record<string, unknown> {
+    const url = userUrl(user.login);
+    const app = user.type === 'Bot' ? user.login.replace(/\[bot\]$/, '') : undefined;
+    return {
+      login: user.login,
+      id: user.id,
+      node_id: Buffer.from(`04:${user.type}${user.id}`).toString('base64'),
+      avatar_url: app === 'github-actions' ? 'https://avatars.githubusercontent.com/in/15368?v=4' : `https://avatars.githubusercontent.com/u/${user.id}?v=4`,
+      gravatar_id: '',
+      url,
+      html_url: app ? `${state.htmlUrl}/apps/${app}` : `${state.htmlUrl}/${user.login}`,
+      followers_url: `${url}/followers`,
+      following_url: `${url}/following{/other_user}`,
+      gists_url: `${url}/gists{/gist_id}`,
+      starred_url: `${url}/starred{/owner}{/repo}`,
+      subscriptions_url: `${url}/subscriptions`,
+      organizations_url: `${url}/orgs`,
+      repos_url: `${url}/repos`,
+      events_url: `${url}/events{/privacy}`,
+      received_events_url: `${url}/received_events`,
+      type: user.type,
+      user_view_type: 'public',
+      site_admin: false
+    };
+  }
+
+  function privateUser(user: ApiUser): Record<string, unknown> {
+    return {
+      ...simpleUser(user),
+      user_view_type: 'private',
+      name: user.login === 'octocat' ? 'The Octocat' : null,
+      company: null,
+      blog: '',
+      location: null,
+      email: null,
+      notification_email: null,
+      hireable: null,
+      bio: null,
+      twitter_username: null,
+      public_repos: 8,
+      public_gists: 0,
+      followers: 3,
+      following: 1,
+      created_at: '2015-03-04T10:11:12Z',
+      updated_at: '2024-04-01T09:00:00Z',
+      private_gists: 0,
+      total_private_repos: 2,
+      owned_private_repos: 2,
+      disk_usage: 1024,
+      collaborators: 0,
+      two_factor_authentication: true,
+      plan: { name: 'free', space: 976562499, collaborators: 0, private_repos: 10000 }
+    };
+  }
+
+  function repoApiPath(): string {
+    return `${baseUrl}/repos/${state.owner}/${state.repo}`;
+  }
+
+  function commentJson(comment: StoredComment, format: ReturnType<typeof mediaFormat>): Record<string, unknown> {
+    const url = `${repoApiPath()}/issues/comments/${comment.id}`;
+    const json: Record<string, unknown> = {
+      url,
+      html_url: `${state.htmlUrl}/${state.owner}/${state.repo}/pull/${comment.issueNumber}#issuecomment-${comment.id}`,
+      issue_url: `${repoApiPath()}/issues/${comment.issueNumber}`,
+      id: comment.id,
+      node_id: `IC_kwDO${Buffer.from(`${state.repositoryId}:${comment.id}`).toString('base64url')}`,
+      user: simpleUser(comment.author),
+      created_at: comment.createdAt,
+      updated_at: comment.updatedAt,
+      author_association: comment.author.login.toLowerCase() === state.owner.toLowerCase() ? 'OWNER' : comment.author.type === 'Bot' ? 'NONE' : 'CONTRIBUTOR',
+      performed_via_github_app: null,
+      reactions: {
+        url: `${url}/reactions`,
+        total_count: 0,
+        '+1': 0,
+        '-1': 0,
+        laugh: 0,
+        hooray: 0,
+        confused: 0,
+        heart: 0,
+        rocket: 0,
+        eyes: 0
+      }
+    };
+    if (format === 'raw' || format === 'full') json.body = comment.body;
+    if (format === 'text' || format === 'full') json.body_text = comment.body;
+    if (format === 'html' || format === 'full') json.body_html = `<p>${escapeHtml(comment.body)}</p>`;
+    return json;
+  }
+
+  // ---- handlers -----------------------------------------------------------------------------
+
+  interface Call {
+    operation: Operation;
+    params: Record<string, string>;
+    query: URLSearchParams;
+    body: unknown;
+    accept: string | undefined;
+    /** The path as requested, with /repositories/{id} aliases already mapped back. */
+    pathname: string;
+  }
+
+  const forbidden = (op: Operation): Reply => new Reply(403, errorBody(403, INTEGRATION_MESSAGE, op.documentationUrl));
+  const notFound = (op: Operation): Reply => new Reply(404, errorBody(404, 'Not Found', op.documentationUrl));
+
+  function repoMatches(params: Record<string, string>): boolean {
+    return params.owner?.toLowerCase() === state.owner.toLowerCase() && params.repo?.toLowerCase() === state.repo.toLowerCase();
+  }
+
+  function tooLong(op: Operation, body: string): Reply | undefined {
+    const chars = [...body].length;
+    if (chars <= GITHUB_MAX_COMMENT_CHARS) return undefined;
+    violations.push(`${op.method} ${op.template}: comment body has ${chars} characters; GitHub accepts at most ${GITHUB_MAX_COMMENT_CHARS}`);
+    return new Reply(422, {
+      message: 'Validation Failed',
+      errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: `body is too long (maximum is ${GITHUB_MAX_COMMENT_CHARS} characters)` }],
+      documentation_url: op.documentationUrl,
+      status: '422'
+    });
+  }
+
+  function findComment(params: Record<string, string>): StoredComment | undefined {
+    if (!repoMatches(params)) return undefined;
+    const id = Number(params.comment_id);
+    return state.comments.find((c) => c.id === id);
+  }
+
+  const handlers: Record<string, (call: Call) => Reply> = {
+    'users/get-authenticated': ({ operation }) => {
+      if (state.tokenUser === null) return forbidden(operation);
+      return new Reply(200, privateUser(state.user(state.tokenUser)));
+    },
+
+    'issues/list-comments': ({ operation, params, query, accept }) => {
+      const issueNumber = Number(params.issue_number);
+      if (!repoMatches(params) || !state.issues.has(issueNumber)) return notFound(operation);
+      let items = state.commentsOn(issueNumber);
+      const since = query.get('since');
+      if (since) items = items.filter((c) => Date.parse(c.updatedAt) >= Date.parse(since));
+      const perPage = Math.min(100, Math.max(1, Number(query.get('per_page') ?? 30) || 30));
+      const page = Math.max(1, Number(query.get('page') ?? 1) || 1);
+      const lastPage = Math.max(1, Math.ceil(items.length / perPage));
+      const slice = items.slice((page - 1) * perPage, page * perPage);
+      const headers: Record<string, string> = {};
+      if (lastPage > 1) {
+        // GitHub's format: absolute /repositories/{id}/ URLs, the request's own query with page
+        // replaced (or appended), rels in the order prev, next, last, first.
+        const link = (n: number, rel: string): string => {
+          const q = new URLSearchParams(query);
+          q.set('page', String(n));
+          return `<${baseUrl}/repositories/${state.repositoryId}/issues/${issueNumber}/comments?${q.toString()}>; rel="${rel}"`;
+        };
+        const parts: string[] = [];
+        if (page > 1) parts.push(link(Math.min(page - 1, lastPage), 'prev'));
+        if (page < lastPage) parts.push(link(page + 1, 'next'), link(lastPage, 'last'));
+        if (page > 1) parts.push(link(1, 'first'));
+        headers.link = parts.join(', ');
+      }
+      return new Reply(200, slice.map((c) => commentJson(c, mediaFormat(accept))), headers);
+    },
+
+    'issues/create-comment': ({ operation, params, body, accept }) => {
+      const issueNumber = Number(params.issue_number);
+      if (!repoMatches(params) || !state.issues.has(issueNumber)) return notFound(operation);
+      if (state.writes === 'forbidden') return forbidden(operation);
+      const text = (body as { body: string }).body;
+      const refusal = tooLong(operation, text);
+      if (refusal) return refusal;
+      const comment = state.addComment({ issueNumber, body: text, author: state.writer });
+      const json = commentJson(comment, mediaFormat(accept));
+      return new Reply(201, json, { location: String(json.url) });
+    },
+
+    'issues/get-comment': ({ operation, params, accept }) => {
+      const comment = findComment(params);
+      return comment ? new Reply(200, commentJson(comment, mediaFormat(accept))) : notFound(operation);
+    },
+
+    'issues/update-comment': ({ operation, params, body, accept }) => {
+      const comment = findComment(params);
+      if (!comment) return notFound(operation);
+      if (state.writes === 'forbidden') return forbidden(operation);
+      if (comment.author.login.toLowerCase() !== state.writer.toLowerCase()) {
+        // GitHub lets repository admins edit others' comments; a bot token editing someone else's
+        // comment is almost certainly a bug in the caller, so flag it.
+        violations.push(`PATCH comment ${comment.id}: written by ${comment.author.login}, but the token acts as ${state.writer}`);
+        return forbidden(operation);
+      }
+      const text = (body as { body: string }).body;
+      const refusal = tooLong(operation, text);
+      if (refusal) return refusal;
+      comment.body = text;
+      comment.updatedAt = state.now();
+      return new Reply(200, commentJson(comment, mediaFormat(accept)));
+    },
+
+    'issues/delete-comment': ({ operation, params }) => {
+      const comment = findComment(params);
+      if (!comment) return notFound(operation);
+      if (state.writes === 'forbidden') return forbidden(operation);
+      state.comments = state.comments.filter((c) => c !== comment);
+      return new Reply(204);
+    }
+  };
+
+  // ---- request pipeline ---------------------------------------------------------------------
+
+  function checkHeaders(method: string, headers: IncomingHttpHeaders, hasBody: boolean, note: (m: string) => void): Reply | undefined {
+    if (!headers['user-agent']) {
+      note('no User-Agent header (GitHub refuses such requests with 403)');
+      return new Reply(403, errorBody(403, 'Request forbidden by administrative rules. Please make sure your request has a User-Agent header (https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required).'));
+    }
+    const accept = headers.accept;
+    if (accept !== undefined) {
+      const media = accept.split(',').map((part) => part.split(';')[0]!.trim()).filter(Boolean);
+      if (!media.some((m) => ACCEPTABLE_MEDIA.test(m))) note(`Accept header '${accept}' names no media type the REST API serves`);
+    }
+    const version = headers['x-github-api-version'];
+    if (version !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(version))) note(`X-GitHub-Api-Version '${String(version)}' is not a date-style API version`);
+    if (hasBody && method !== 'GET') {
+      const type = headers['content-type'] ?? '';
+      if (!/^application\/json\s*(;|$)/i.test(type)) note(`request body sent with Content-Type '${type}', expected application/json`);
+    }
+    const auth = headers.authorization;
+    if (!auth) {
+      note('no Authorization header');
+      return new Reply(401, errorBody(401, 'Requires authentication'));
+    }
+    const m = /^(token|bearer)\s+(\S+)$/i.exec(auth);
+    if (!m) {
+      note(`Authorization header is not 'token …' or 'Bearer …'`);
+      return new Reply(401, errorBody(401, 'Bad credentials'));
+    }
+    if (state.token !== undefined && m[2] !== state.token) {
+      note('Authorization carries a token other than the one this server was started with');
+      return new Reply(401, errorBody(401, 'Bad credentials'));
+    }
+    return undefined;
+  }
+
+  function takeFault(operation: Operation): Fault | undefined {
+    const fault = state.faults.find(
+      (f) => (f.method === undefined || f.method.toUpperCase() === operation.method) && (f.route === undefined || f.route === operation.template)
+    );
+    if (!fault) return undefined;
+    if (fault.times !== undefined) {
+      fault.times -= 1;
+      if (fault.times <= 0) state.faults = state.faults.filter((f) => f !== fault);
+    }
+    return fault;
+  }
+
+  function handle(method: string, rawUrl: string, headers: IncomingHttpHeaders, rawBody: string, record: RecordedRequest): { reply: Reply; operation?: Operation } {
+    const url = new URL(rawUrl, 'http://127.0.0.1');
+    let pathname = url.pathname;
+    const note = (message: string): void => {
+      violations.push(`${method} ${rawUrl}: ${message}`);
+    };
+
+    const early = checkHeaders(method, headers, rawBody.length > 0, note);
+    if (early) return { reply: early };
+
+    // GitHub's own Link URLs use /repositories/{id}/...; serve them as the /repos/{owner}/{repo}/ route.
+    const alias = /^\/repositories\/(\d+)(\/.*)$/.exec(pathname);
+    if (alias) {
+      if (Number(alias[1]) !== state.repositoryId) return { reply: new Reply(404, errorBody(404, 'Not Found')) };
+      pathname = `/repos/${state.owner}/${state.repo}${alias[2]}`;
+    }
+
+    const match = contract.match(method, pathname);
+    if (match.kind === 'no-path') {
+      note('no such route in the GitHub REST API description');
+      return { reply: new Reply(404, errorBody(404, 'Not Found')) };
+    }
+    if (match.kind === 'no-method') {
+      note(`${match.template} has no ${method} operation (it has ${match.allowed.join(', ')})`);
+      return { reply: new Reply(404, errorBody(404, 'Not Found')) };
+    }
+    const { operation, params } = match;
+    record.route = `${operation.method} ${operation.template}`;
+    record.operationId = operation.operationId;
+
+    const paramProblems = contract.validateParameters(operation, params, url.searchParams);
+    let body: unknown;
+    if (rawBody.length > 0) {
+      try {
+        body = JSON.parse(rawBody);
+      } catch {
+        note(`${operation.operationId}: request body is not JSON`);
+        return { reply: new Reply(400, errorBody(400, 'Problems parsing JSON', operation.documentationUrl)), operation };
+      }
+    }
+    record.body = body;
+    const problems = [...paramProblems, ...contract.validateRequestBody(operation, body)];
+    if (problems.length > 0) {
+      for (const problem of problems) note(`${operation.operationId}: ${problem}`);
+      return {
+        reply: new Reply(422, {
+          message: `Invalid request.\n\n${problems.join('\n')}`,
+          documentation_url: operation.documentationUrl,
+          status: '422'
+        }),
+        operation
+      };
+    }
+
+    const fault = takeFault(operation);
+    if (fault) {
+      const message = fault.message ?? (fault.status >= 500 ? 'Server Error' : 'Injected failure');
+      return { reply: new Reply(fault.status, errorBody(fault.status, message, operation.documentationUrl)), operation };
+    }
+
+    const handler = handlers[operation.operationId];
+    if (!handler) {
+      note(`${operation.operationId} is a real GitHub operation, but this fake does not implement it`);
+      return { reply: new Reply(501, errorBody(501, `Not implemented by the test server: ${operation.operationId}`)), operation };
+    }
+    return { reply: handler({ operation, params, query: url.searchParams, body, accept: headers.accept, pathname }), operation };
+  }
+
+  function send(res: ServerResponse, record: RecordedRequest, reply: Reply, operation: Operation | undefined): void {
+    const headers: Record<string, string> = {
+      'x-github-media-type': 'github.v3; format=json',
+      'x-github-api-version-selected': '2022-11-28',
+      'x-github-request-id': `0000:${(++requestCounter).toString(16).toUpperCase()}:MODELGATE`,
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': String(Math.max(0, 5000 - requestCounter)),
+      'x-ratelimit-used': String(requestCounter),
+      'x-ratelimit-resource': 'core',
+      ...reply.headers
+    };
+    let payload = '';
+    if (reply.body !== undefined) {
+      payload = JSON.stringify(reply.body);
+      headers['content-type'] = 'application/json; charset=utf-8';
+    }
+    const where = `${record.method} ${record.url}`;
+    const check = contract.validateResponse(operation, reply.status, reply.body);
+    for (const error of check.errors) violations.push(`${where}: server sent an invalid response: ${error}`);
+    if (!check.documented && operation) {
+      undocumented.push(`${operation.method} ${operation.template} -> ${reply.status} (not listed in the description)`);
+    }
+    record.status = reply.status;
+    record.responseHeaders = headers;
+    record.responseBody = reply.body;
+    res.writeHead(reply.status, headers);
+    res.end(payload);
+  }
+
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const method = (req.method ?? 'GET').toUpperCase();
+      const rawUrl = req.url ?? '/';
+      const rawBody = Buffer.concat(chunks).toString('utf8');
+      const url = new URL(rawUrl, 'http://127.0.0.1');
+      const record: RecordedRequest = {
+        method,
+        url: rawUrl,
+        pathname: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers: req.headers,
+        status: 0,
+        responseHeaders: {}
+      };
+      requests.push(record);
+      let outcome: { reply: Reply; operation?: Operation };
+      try {
+        outcome = handle(method, rawUrl, req.headers, rawBody, record);
+      } catch (error) {
+        violations.push(`${method} ${rawUrl}: test server failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+        outcome = { reply: new Reply(500, errorBody(500, 'Server Error')) };
+      }
+      send(res, record, outcome.reply, outcome.operation);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}`;
+
+  return {
+    url: baseUrl,
+    state,
+    requests,
+    violations,
+    undocumented,
+    contract,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      })
+  };
+}
