@@ -1,5 +1,6 @@
 // Turns typed feature columns into the row-major float matrix a network takes.
 
+import { firstNonNumeric } from '../data/typing.js';
 import { DataError } from '../errors.js';
 import type { Column, Dataset } from '../types.js';
 
@@ -20,9 +21,10 @@ export function featureMatrix(columns: Column[], start: number, end: number): Fl
 export function checkFeatureColumns(dataset: Dataset, columns: Column[], model: string): void {
   for (const col of columns) {
     if (col.kind !== 'numeric') {
-      const example = col.values.find((v) => v !== null);
+      const bad = firstNonNumeric(col);
+      const where = bad ? `${dataset.path}:${dataset.recordLines[bad.row]}` : dataset.path;
       throw new DataError(
-        `${dataset.path}: feature column "${col.name}" holds text (for example "${example ?? ''}"), but model ` +
+        `${where}: feature column "${col.name}" holds text ("${bad?.value ?? ''}"), but model ` +
           `${model} takes numbers. Encode it (one-hot columns) in the evaluation data, or leave it out with the \`features\` setting.`,
       );
     }

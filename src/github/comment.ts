@@ -13,7 +13,7 @@ export const GITHUB_ACTIONS_BOT = 'github-actions[bot]';
 
 export const DEFAULT_TRUNCATION_NOTE =
   "> [!NOTE]\n> This report was cut short to fit GitHub's 65536-character comment limit. " +
-  'The full report is in the job summary and in the workflow artifact.';
+  "The full report is in the workflow run's job summary (and in the report artifact, where the workflow uploads one).";
 
 export interface UpsertCommentOptions {
   owner: string;

@@ -22,6 +22,8 @@ export interface PublishCommentOptions {
   author?: string;
   /** The pull request comes from a fork: a 404 on it then means "read-only token", not "wrong number". */
   fromFork?: boolean;
+  /** Replaces the note appended when the body is cut to GitHub's 65536-character limit (e.g. to link the run). */
+  truncationNote?: string;
 }
 
 export interface PublishCommentResult {
@@ -52,7 +54,8 @@ export async function publishComment(options: PublishCommentOptions): Promise<Pu
       issueNumber: options.issueNumber,
       body: options.body,
       key: options.key,
-      ...(options.author !== undefined ? { author: options.author } : {})
+      ...(options.author !== undefined ? { author: options.author } : {}),
+      ...(options.truncationNote !== undefined ? { truncationNote: options.truncationNote } : {})
     });
     return { action: result.action, id: result.id, url: result.url };
   } catch (error) {

@@ -62,7 +62,9 @@ export async function readCliSettings(argv: string[], cwd: string): Promise<{ se
   try {
     ({ values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true }));
   } catch (e) {
-    throw new InputError(`${messageOf(e)}. Run "model-gate evaluate --help" for the flags.`);
+    // parseArgs' messages read well once its error-class prefix and trailing advice are gone.
+    const text = messageOf(e).replace(/^TypeError \[[A-Z_]+\]: /, '').split('. To specify')[0].replace(/\.$/, '');
+    throw new InputError(`${text}. Run "model-gate evaluate --help" for the flags.`);
   }
   if (values.help) return 'help';
   const str = (k: string) => values[k] as string | undefined;

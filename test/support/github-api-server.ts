@@ -60,7 +60,10 @@ export interface GitHubApiOptions {
   owner?: string;
   repo?: string;
   repositoryId?: number;
-  /** Issue / pull request numbers that exist (default [1]). */
+  /**
+   * Issue / pull request numbers that exist. The defaults (octo-org/model-repo, repository id
+   * 812345678, pull request 42) are those of test/support/fixtures/pull_request.opened.json.
+   */
   issues?: number[];
   /**
    * What GET /user answers: a login (a personal access token's user), or null for 403 "Resource
@@ -130,7 +133,7 @@ export class GitHubApiState {
     this.owner = options.owner ?? 'octo-org';
     this.repo = options.repo ?? 'model-repo';
     this.repositoryId = options.repositoryId ?? 812345678;
-    this.issues = new Set(options.issues ?? [1]);
+    this.issues = new Set(options.issues ?? [42]);
     this.tokenUser = options.tokenUser ?? null;
     this.writer = options.writer ?? this.tokenUser ?? GITHUB_ACTIONS_LOGIN;
     this.writes = options.writes ?? 'allow';

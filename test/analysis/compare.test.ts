@@ -1,0 +1,84 @@
+import { compareOne, checkBounds, gate, verdictOf } from '../../src/analysis/compare.js';
+import type { ModelMeasurement } from '../../src/types.js';
+
+const model = (name: string, role: ModelMeasurement['role'], metrics: Record<string, number>): ModelMeasurement => ({
+  name,
+  role,
+  path: name,
+  engine: 'test',
+  backend: 'none',
+  files: [],
+  metrics: Object.fromEntries(Object.entries(metrics).map(([k, value]) => [k, { value }])),
+});
+
+describe('compareOne', () => {
+  test('direction-aware: lower log loss is an improvement', () => {
+    const c = compareOne('log_loss', 0.2, 0.3, undefined, 'main');
+    expect(c.change).toBe('improved');
+    expect(c.delta).toBeCloseTo(-0.1, 15);
+    expect(c.relativeDelta).toBeCloseTo(-1 / 3, 15);
+    expect(c.status).toBe('pass');
+  });
+  test('a regression without thresholds warns; beyond max-drop it fails', () => {
+    expect(compareOne('accuracy', 0.9, 0.91, undefined, 'main').status).toBe('warn');
+    expect(compareOne('accuracy', 0.9, 0.91, { maxDrop: 0.02, severity: 'fail' }, 'main').status).toBe('warn');
+    const breach = compareOne('accuracy', 0.88, 0.91, { maxDrop: 0.02, severity: 'fail' }, 'main');
+    expect(breach.status).toBe('fail');
+    expect(breach.reason).toBe('worse by 0.03, more than max-drop 0.02');
+  });
+  test('max-relative-drop measures the worsening against |baseline|, for lower-is-better too', () => {
+    expect(compareOne('log_loss', 0.33, 0.3, { maxRelativeDrop: 0.05, severity: 'fail' }, 'b').status).toBe('fail');
+    expect(compareOne('log_loss', 0.31, 0.3, { maxRelativeDrop: 0.05, severity: 'fail' }, 'b').status).toBe('warn');
+    expect(compareOne('r2', -0.1, 0, { maxRelativeDrop: 0.5, severity: 'warn' }, 'b').status).toBe('warn');
+  });
+  test('exactly at the allowed drop passes the threshold (float noise tolerated)', () => {
+    expect(compareOne('accuracy', 0.89, 0.91, { maxDrop: 0.02, severity: 'fail' }, 'main').status).toBe('warn');
+  });
+  test('NaN, Infinity and missing values show as missing, never crash', () => {
+    for (const [a, b] of [[NaN, 0.5], [0.5, undefined], [Infinity, 0.5], [0.5, -Infinity]] as const) {
+      const c = compareOne('roc_auc', a, b, { maxDrop: 0, severity: 'fail' }, 'main');
+      expect(c).toMatchObject({ status: 'missing', change: 'missing', delta: null });
+    }
+  });
+  test('identical values are unchanged', () => {
+    expect(compareOne('mse', 1.5, 1.5, undefined, 'b').change).toBe('unchanged');
+  });
+});
+
+describe('checkBounds', () => {
+  test('min and max on the candidate', () => {
+    expect(checkBounds('accuracy', 0.79, { min: 0.8, severity: 'fail' })?.status).toBe('fail');
+    expect(checkBounds('log_loss', 0.6, { max: 0.5, severity: 'warn' })?.status).toBe('warn');
+    expect(checkBounds('accuracy', 0.8, { min: 0.8, severity: 'fail' })?.status).toBe('pass');
+    expect(checkBounds('accuracy', NaN, { min: 0.8, severity: 'fail' })?.status).toBe('missing');
+    expect(checkBounds('accuracy', 0.8, { maxDrop: 0.1, severity: 'fail' })).toBeUndefined();
+  });
+});
+
+describe('gate', () => {
+  const dummy = model('dummy', 'dummy', { log_loss: 0.69, accuracy: 0.55, example_count: 100 });
+  test('pass when nothing regressed; example_count is not compared', () => {
+    const g = gate('binary', [model('candidate', 'candidate', { log_loss: 0.3, accuracy: 0.9, example_count: 100 }), model('main', 'baseline', { log_loss: 0.35, accuracy: 0.88, example_count: 100 }), dummy], {});
+    expect(g.verdict).toBe('pass');
+    expect(g.comparisons.map((c) => `${c.baseline}:${c.metric}`)).toEqual(['main:log_loss', 'main:accuracy', 'dummy:log_loss', 'dummy:accuracy']);
+  });
+  test('a candidate that does not beat the dummy on log loss fails with a no_skill finding', () => {
+    const g = gate('binary', [model('candidate', 'candidate', { log_loss: 0.7, accuracy: 0.6 }), dummy], {});
+    expect(g.verdict).toBe('fail');
+    expect(g.findings.map((f) => f.kind)).toEqual(['no_skill']);
+  });
+  test('thresholds apply to real baselines, not to the dummy', () => {
+    const g = gate('binary', [model('candidate', 'candidate', { log_loss: 0.3, accuracy: 0.6 }), dummy], { accuracy: { maxDrop: 0, severity: 'fail' } });
+    expect(g.comparisons.find((c) => c.metric === 'accuracy')!.status).toBe('pass');
+  });
+  test('a baseline missing a metric shows missing and does not change the verdict', () => {
+    const g = gate('binary', [model('candidate', 'candidate', { log_loss: 0.3, roc_auc: 0.9 }), model('old', 'baseline', { log_loss: 0.4, roc_auc: NaN }), dummy], {});
+    expect(g.comparisons.find((c) => c.baseline === 'old' && c.metric === 'roc_auc')!.status).toBe('missing');
+    expect(g.verdict).toBe('pass');
+  });
+  test('verdict: errors fail, warnings warn', () => {
+    expect(verdictOf([], [], [{ kind: 'x', severity: 'warning', message: '' }])).toBe('warn');
+    expect(verdictOf([], [], [{ kind: 'x', severity: 'error', message: '' }])).toBe('fail');
+    expect(verdictOf([], [], [{ kind: 'x', severity: 'info', message: '' }])).toBe('pass');
+  });
+});
