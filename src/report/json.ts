@@ -1,6 +1,7 @@
 // The JSON report (CLI --json, action output report-json). Its shape is kept stable:
 // schemaVersion 1. Non-finite numbers become null, since JSON has no NaN.
 
+import type { BoundCheck, Comparison } from '../analysis/compare.js';
 import type { Evaluation } from '../pipeline/evaluate.js';
 import type { Finding, ModelFile, Role, Verdict } from '../types.js';
 
@@ -21,17 +22,8 @@ export interface JsonReport {
     metrics: Record<string, { value: number | null }>;
     confusionMatrix?: { labels: string[]; counts: number[][] };
   }[];
-  comparisons: {
-    baseline: string;
-    metric: string;
-    candidate: number | null;
-    baselineValue: number | null;
-    delta: number | null;
-    relativeDelta: number | null;
-    change: string;
-    status: string;
-  }[];
-  checks: { metric: string; value: number | null; min?: number; max?: number; status: string }[];
+  comparisons: Omit<Comparison, 'reason'>[];
+  checks: BoundCheck[];
   findings: Finding[];
   changelog: string;
 }
