@@ -99,3 +99,16 @@ test('a folder without model.json, a missing path and an unknown extension are m
   await expect(openModel(fx('nope', 'model.json'), 'x')).rejects.toThrow(/model x: .*nope\/model\.json not found/);
   await expect(openModel(fx('penguins-sex', 'model-gate.yml'), 'x')).rejects.toThrow(/cannot tell how to run/);
 });
+
+test('inference frees every tensor it makes', async () => {
+  const { tfRuntime } = await import('../../src/engines/tf-runtime.js');
+  const { tf } = await tfRuntime();
+  const data = await readDataset(fx('penguins-sex', 'eval.csv'));
+  const loaded = await openModel(fx('penguins-sex', 'candidate'), 'candidate');
+  const sel = selectFeatures(data, { label: 'sex', id: 'id', features: loaded.metadata.features });
+  const before = tf.memory().numTensors;
+  await loaded.predict({ name: 'c', dataset: data, features: sel.features, task: 'binary', classes: ['FEMALE', 'MALE'], batchSize: 5 });
+  expect(tf.memory().numTensors).toBe(before);
+  loaded.dispose();
+  expect(tf.memory().numTensors).toBeLessThan(before);
+});
