@@ -54,9 +54,20 @@ export interface ModelRun {
 
 export interface MetricValue {
   value: number;
+  /** Bootstrap confidence interval, when the bootstrap ran and the metric is defined in enough resamples. */
+  ci?: [number, number];
 }
 
 export type ConfusionMatrix = { labels: string[]; counts: number[][] };
+
+/** One bin of a reliability diagram: mean confidence against observed frequency (or accuracy). */
+export interface ReliabilityBin {
+  lower: number;
+  upper: number;
+  count: number;
+  confidence: number;
+  accuracy: number;
+}
 
 export interface ModelMeasurement {
   name: string;
@@ -67,6 +78,7 @@ export interface ModelMeasurement {
   files: ModelFile[];
   metrics: Record<string, MetricValue>;
   confusion?: ConfusionMatrix;
+  reliability?: ReliabilityBin[];
 }
 
 export type Severity = 'info' | 'warning' | 'error';

@@ -5,7 +5,7 @@ import { METRIC_INFO } from '../metrics/index.js';
 import type { MetricThreshold, Thresholds } from '../settings/thresholds.js';
 import type { Finding, ModelMeasurement, Task, Verdict } from '../types.js';
 
-export type Change = 'improved' | 'regressed' | 'unchanged' | 'missing';
+export type Change = 'improved' | 'regressed' | 'no significant change' | 'unchanged' | 'missing';
 export type Status = 'pass' | 'warn' | 'fail' | 'missing';
 
 export interface Comparison {
@@ -15,9 +15,21 @@ export interface Comparison {
   baselineValue: number | null;
   delta: number | null;
   relativeDelta: number | null;
+  /** Confidence interval of the delta (paired bootstrap), when the bootstrap ran. */
+  ci?: [number, number];
+  /** Two-sided p-value of "no difference": McNemar's exact test for accuracy, else the bootstrap's. */
+  pValue?: number;
   change: Change;
   status: Status;
   reason?: string;
+}
+
+/** The uncertainty of one delta, from the bootstrap (and McNemar for accuracy). */
+export interface DeltaUncertainty {
+  ci: [number, number];
+  pValue: number;
+  /** 1 − confidence: a p-value below it is a significant change. */
+  alpha: number;
 }
 
 export interface BoundCheck {
@@ -51,7 +63,14 @@ function isInformational(metric: string): boolean {
 
 const finite = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
 
-export function compareOne(metric: string, cand: number | undefined, base: number | undefined, rule: MetricThreshold | undefined, baseline: string): Comparison {
+export function compareOne(
+  metric: string,
+  cand: number | undefined,
+  base: number | undefined,
+  rule: MetricThreshold | undefined,
+  baseline: string,
+  uncertainty?: DeltaUncertainty,
+): Comparison {
   const c = finite(cand);
   const b = finite(base);
   const row: Comparison = { baseline, metric, candidate: c, baselineValue: b, delta: null, relativeDelta: null, change: 'missing', status: 'missing' };
@@ -64,8 +83,27 @@ export function compareOne(metric: string, cand: number | undefined, base: numbe
   const gain = higherIsBetter(metric) ? c - b : b - c;
   const scale = Math.max(1, Math.abs(b));
   row.change = gain > EPS * scale ? 'improved' : gain < -EPS * scale ? 'regressed' : 'unchanged';
+  let significant = true;
+  if (uncertainty !== undefined) {
+    row.ci = uncertainty.ci;
+    row.pValue = uncertainty.pValue;
+    significant = uncertainty.pValue < uncertainty.alpha;
+    // With intervals, only a significant change is called a change: the rest is noise.
+    if (row.change !== 'unchanged' && !significant) row.change = 'no significant change';
+  }
   row.status = row.change === 'regressed' ? 'warn' : 'pass';
   const worsening = Math.max(0, -gain);
+  const counts = !(rule?.significant === true && uncertainty !== undefined && !significant);
+  if (rule?.ciMaxDrop !== undefined && uncertainty !== undefined) {
+    // The bad end of the interval: its lower end for higher-is-better metrics, its upper end otherwise.
+    const badEnd = higherIsBetter(metric) ? -uncertainty.ci[0] : uncertainty.ci[1];
+    if (badEnd > rule.ciMaxDrop + EPS * scale) {
+      row.status = rule.severity;
+      row.reason = `the ${fmt(100 * (1 - uncertainty.alpha))} % interval reaches a worsening of ${fmt(badEnd)}, more than ci-max-drop ${rule.ciMaxDrop}`;
+      return row;
+    }
+  }
+  if (!counts) return row;
   if (rule?.maxDrop !== undefined && worsening > rule.maxDrop + EPS * scale) {
     row.status = rule.severity;
     row.reason = `worse by ${fmt(worsening)}, more than max-drop ${rule.maxDrop}`;
@@ -88,7 +126,16 @@ export function checkBounds(metric: string, value: number | undefined, rule: Met
   return check;
 }
 
-export function gate(task: Task, models: ModelMeasurement[], thresholds: Thresholds, extraFindings: Finding[] = []): Gate {
+/** Per baseline, per metric: the uncertainty of candidate − baseline. */
+export type Uncertainties = Record<string, Record<string, DeltaUncertainty>>;
+
+export function gate(
+  task: Task,
+  models: ModelMeasurement[],
+  thresholds: Thresholds,
+  extraFindings: Finding[] = [],
+  uncertainties: Uncertainties = {},
+): Gate {
   const candidate = models.find((m) => m.role === 'candidate');
   const findings: Finding[] = [...extraFindings];
   const comparisons: Comparison[] = [];
@@ -100,7 +147,8 @@ export function gate(task: Task, models: ModelMeasurement[], thresholds: Thresho
     if (other === candidate) continue;
     for (const metric of metricNames) {
       const rule = other.role === 'dummy' ? undefined : thresholds[metric];
-      comparisons.push(compareOne(metric, candidate.metrics[metric]?.value, other.metrics[metric]?.value, rule, other.name));
+      const u = uncertainties[other.name]?.[metric];
+      comparisons.push(compareOne(metric, candidate.metrics[metric]?.value, other.metrics[metric]?.value, rule, other.name, u));
     }
   }
   for (const [metric, rule] of Object.entries(thresholds)) {

@@ -1,31 +1,53 @@
 // Metrics and confusion matrix of one model's predictions against the truth.
 
-import { binaryMetrics, confusionMatrix, multiclassMetrics, regressionMetrics } from '../metrics/index.js';
+import { binaryMetrics, calibration, confusionMatrix, imbalanceMetrics, multiclassMetrics, regressionMetrics } from '../metrics/index.js';
 import type { Truth } from '../pipeline/labels.js';
-import type { ConfusionMatrix, MetricValue, Predictions } from '../types.js';
+import type { ConfusionMatrix, MetricValue, Predictions, ReliabilityBin } from '../types.js';
 
 export interface Measurement {
   metrics: Record<string, MetricValue>;
   confusion?: ConfusionMatrix;
+  /** Calibration per confidence bin (15 equal-width bins, as torchmetrics). */
+  reliability?: ReliabilityBin[];
 }
 
-export function measure(truth: Truth, p: Predictions, decisionThreshold: number): Measurement {
+export interface MeasureOptions {
+  decisionThreshold: number;
+  /** recall_at_fpr: the highest recall with a false-positive rate at most this. */
+  maxFpr: number;
+  /** precision_at_recall: the highest precision with recall at least this. */
+  minRecall: number;
+}
+
+export const DEFAULT_MEASURE: MeasureOptions = { decisionThreshold: 0.5, maxFpr: 0.01, minRecall: 0.9 };
+
+export function measure(truth: Truth, p: Predictions, o: MeasureOptions = DEFAULT_MEASURE): Measurement {
+  const decisionThreshold = o.decisionThreshold;
   if (truth.task === 'regression' && p.kind === 'regression') {
     return { metrics: wrap(regressionMetrics(truth.y, p.values)) };
   }
   if (truth.task === 'binary' && p.kind === 'binary') {
     const predicted = new Int32Array(p.scores.length);
     for (let i = 0; i < predicted.length; i++) predicted[i] = p.scores[i] >= decisionThreshold ? 1 : 0;
+    const cal = calibration(truth.y, p.scores, { task: 'binary' });
     return {
-      metrics: wrap(binaryMetrics(truth.y, p.scores, decisionThreshold)),
+      metrics: wrap({
+        ...binaryMetrics(truth.y, p.scores, decisionThreshold),
+        ece: cal.ece,
+        mce: cal.mce,
+        ...imbalanceMetrics(truth.y, p.scores, { maxFpr: o.maxFpr, minRecall: o.minRecall }),
+      }),
       confusion: { labels: truth.classes, counts: confusionMatrix(Int32Array.from(truth.y), predicted, 2) },
+      reliability: cal.table,
     };
   }
   if (truth.task === 'multiclass' && p.kind === 'multiclass') {
     const k = truth.classes.length;
+    const cal = calibration(truth.y, p.probs, { task: 'multiclass', k });
     return {
-      metrics: wrap(multiclassMetrics(truth.y, p.probs, k)),
+      metrics: wrap({ ...multiclassMetrics(truth.y, p.probs, k), ece: cal.ece, mce: cal.mce }),
       confusion: { labels: truth.classes, counts: confusionMatrix(truth.y, argmaxRows(p.probs, k), k) },
+      reliability: cal.table,
     };
   }
   throw new Error(`measure: ${p.kind} predictions for a ${truth.task} task`);

@@ -44,6 +44,55 @@ export const METRIC_INFO: Readonly<Record<string, MetricInfo>> = Object.freeze(
   max_error: { higherIsBetter: false, bounded: false, label: 'Max error', tasks: ['regression'] },
   // all tasks
   example_count: { higherIsBetter: true, bounded: false, label: 'Examples', tasks: ['binary', 'multiclass', 'regression'], informational: true },
+  // calibration (src/metrics/calibration.ts). tasks stays empty until binaryMetrics/multiclassMetrics
+  // return these (test/metrics/kernels.test.ts requires tasks to list exactly what a kernel returns);
+  // then ['binary', 'multiclass'].
+  ece: { higherIsBetter: false, bounded: true, label: 'Expected calibration error', tasks: ['binary', 'multiclass'] },
+  mce: { higherIsBetter: false, bounded: true, label: 'Maximum calibration error', tasks: ['binary', 'multiclass'] },
+  // imbalance (src/metrics/imbalance.ts). tasks: ['binary'] once the binary kernel returns them.
+  recall_at_fpr: { higherIsBetter: true, bounded: true, label: 'Recall at max FPR', tasks: ['binary'] },
+  precision_at_recall: { higherIsBetter: true, bounded: true, label: 'Precision at min recall', tasks: ['binary'] },
+  // multilabel (src/metrics/multilabel.ts), which also returns precision_macro, recall_macro,
+  // f1_macro and example_count (listed above). 'multilabel' is not in Task yet: cast.
+  precision_micro: { higherIsBetter: true, bounded: true, label: 'Precision (micro)', tasks: ['multilabel'] as unknown as Task[] },
+  recall_micro: { higherIsBetter: true, bounded: true, label: 'Recall (micro)', tasks: ['multilabel'] as unknown as Task[] },
+  f1_micro: { higherIsBetter: true, bounded: true, label: 'F1 (micro)', tasks: ['multilabel'] as unknown as Task[] },
+  roc_auc_micro: { higherIsBetter: true, bounded: true, label: 'ROC AUC (micro)', tasks: ['multilabel'] as unknown as Task[] },
+  roc_auc_macro: { higherIsBetter: true, bounded: true, label: 'ROC AUC (macro)', tasks: ['multilabel'] as unknown as Task[] },
+  subset_accuracy: { higherIsBetter: true, bounded: true, label: 'Subset accuracy', tasks: ['multilabel'] as unknown as Task[] },
+  hamming_loss: { higherIsBetter: false, bounded: true, label: 'Hamming loss', tasks: ['multilabel'] as unknown as Task[] },
+  // ranking (src/metrics/retrieval.ts): family@k for the usual k (rankingMetricInfo there parses any
+  // k), mrr and query_count; the kernel also returns example_count. 'ranking' is not in Task yet: cast.
+  mrr: { higherIsBetter: true, bounded: true, label: 'Mean reciprocal rank', tasks: ['ranking'] as unknown as Task[] },
+  query_count: { higherIsBetter: true, bounded: false, label: 'Queries', tasks: ['ranking'] as unknown as Task[], informational: true },
+  'ndcg@1': { higherIsBetter: true, bounded: true, label: 'NDCG@1', tasks: ['ranking'] as unknown as Task[] },
+  'ndcg@3': { higherIsBetter: true, bounded: true, label: 'NDCG@3', tasks: ['ranking'] as unknown as Task[] },
+  'ndcg@5': { higherIsBetter: true, bounded: true, label: 'NDCG@5', tasks: ['ranking'] as unknown as Task[] },
+  'ndcg@10': { higherIsBetter: true, bounded: true, label: 'NDCG@10', tasks: ['ranking'] as unknown as Task[] },
+  'ndcg@20': { higherIsBetter: true, bounded: true, label: 'NDCG@20', tasks: ['ranking'] as unknown as Task[] },
+  'ndcg@50': { higherIsBetter: true, bounded: true, label: 'NDCG@50', tasks: ['ranking'] as unknown as Task[] },
+  'ndcg@100': { higherIsBetter: true, bounded: true, label: 'NDCG@100', tasks: ['ranking'] as unknown as Task[] },
+  'map@1': { higherIsBetter: true, bounded: true, label: 'MAP@1', tasks: ['ranking'] as unknown as Task[] },
+  'map@3': { higherIsBetter: true, bounded: true, label: 'MAP@3', tasks: ['ranking'] as unknown as Task[] },
+  'map@5': { higherIsBetter: true, bounded: true, label: 'MAP@5', tasks: ['ranking'] as unknown as Task[] },
+  'map@10': { higherIsBetter: true, bounded: true, label: 'MAP@10', tasks: ['ranking'] as unknown as Task[] },
+  'map@20': { higherIsBetter: true, bounded: true, label: 'MAP@20', tasks: ['ranking'] as unknown as Task[] },
+  'map@50': { higherIsBetter: true, bounded: true, label: 'MAP@50', tasks: ['ranking'] as unknown as Task[] },
+  'map@100': { higherIsBetter: true, bounded: true, label: 'MAP@100', tasks: ['ranking'] as unknown as Task[] },
+  'recall@1': { higherIsBetter: true, bounded: true, label: 'Recall@1', tasks: ['ranking'] as unknown as Task[] },
+  'recall@3': { higherIsBetter: true, bounded: true, label: 'Recall@3', tasks: ['ranking'] as unknown as Task[] },
+  'recall@5': { higherIsBetter: true, bounded: true, label: 'Recall@5', tasks: ['ranking'] as unknown as Task[] },
+  'recall@10': { higherIsBetter: true, bounded: true, label: 'Recall@10', tasks: ['ranking'] as unknown as Task[] },
+  'recall@20': { higherIsBetter: true, bounded: true, label: 'Recall@20', tasks: ['ranking'] as unknown as Task[] },
+  'recall@50': { higherIsBetter: true, bounded: true, label: 'Recall@50', tasks: ['ranking'] as unknown as Task[] },
+  'recall@100': { higherIsBetter: true, bounded: true, label: 'Recall@100', tasks: ['ranking'] as unknown as Task[] },
+  'hit_rate@1': { higherIsBetter: true, bounded: true, label: 'Hit rate@1', tasks: ['ranking'] as unknown as Task[] },
+  'hit_rate@3': { higherIsBetter: true, bounded: true, label: 'Hit rate@3', tasks: ['ranking'] as unknown as Task[] },
+  'hit_rate@5': { higherIsBetter: true, bounded: true, label: 'Hit rate@5', tasks: ['ranking'] as unknown as Task[] },
+  'hit_rate@10': { higherIsBetter: true, bounded: true, label: 'Hit rate@10', tasks: ['ranking'] as unknown as Task[] },
+  'hit_rate@20': { higherIsBetter: true, bounded: true, label: 'Hit rate@20', tasks: ['ranking'] as unknown as Task[] },
+  'hit_rate@50': { higherIsBetter: true, bounded: true, label: 'Hit rate@50', tasks: ['ranking'] as unknown as Task[] },
+  'hit_rate@100': { higherIsBetter: true, bounded: true, label: 'Hit rate@100', tasks: ['ranking'] as unknown as Task[] },
   } satisfies Record<string, MetricInfo>)
 );
 

@@ -3,7 +3,7 @@
 
 import { dummyPredictions } from '../analysis/dummy.js';
 import { gate, type Gate } from '../analysis/compare.js';
-import { measure } from '../analysis/measure.js';
+import { measure, type MeasureOptions } from '../analysis/measure.js';
 import { readDataset, selectFeatures } from '../data/read.js';
 import type { LoadedModel } from '../engines/engine.js';
 import { checkFeatureColumns } from '../engines/feature-matrix.js';
@@ -16,6 +16,15 @@ import { checkPredictions } from './check-predictions.js';
 import { encodeTruth, resolveClasses, resolveTask, type Truth } from './labels.js';
 import type { Log } from './log.js';
 
+export interface UncertaintyInfo {
+  method: string;
+  resamples: number;
+  confidence: number;
+  seed: number;
+  /** What the accuracy p-value comes from. */
+  accuracyTest?: string;
+}
+
 export interface Evaluation {
   task?: Task;
   classes?: string[];
@@ -23,6 +32,7 @@ export interface Evaluation {
   dummyFitOn?: 'training data' | 'evaluation data';
   models: ModelMeasurement[];
   gate: Gate;
+  uncertainty?: UncertaintyInfo;
 }
 
 interface Prepared {
@@ -101,7 +111,7 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
     }
   }
   const dummy = dummyPredictions(fitOn, dataset.rowCount);
-  const m = measure(truth, dummy, settings.decisionThreshold);
+  const m = measure(truth, dummy, measureOptions(settings));
   models.push({ name: 'dummy', role: 'dummy', path: `prior of the ${dummyFitOn}`, engine: 'dummy', backend: 'none', files: [], ...m });
 
   if (!models.some((x) => x.role === 'candidate')) return { ...result(base), dummyFitOn };
@@ -146,8 +156,12 @@ async function runModel(settings: Settings, prep: Prepared, model: LoadedModel, 
   });
   checkPredictions(predictions, spec.name, dataset);
   log.info(`${model.engine}${model.backend === "none" ? "" : ` on ${model.backend}`}: ${dataset.rowCount} rows in ${Math.round(performance.now() - started)} ms`);
-  const m = measure(prep.truth, predictions, settings.decisionThreshold);
+  const m = measure(prep.truth, predictions, measureOptions(settings));
   return { name: spec.name, role, path: spec.path, engine: model.engine, backend: model.backend, files: model.files, ...m };
+}
+
+function measureOptions(s: Settings): MeasureOptions {
+  return { decisionThreshold: s.decisionThreshold, maxFpr: s.recallAtFpr, minRecall: s.precisionAtRecall };
 }
 
 function findColumn(dataset: Dataset, name: string): Column {

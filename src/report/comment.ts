@@ -8,7 +8,8 @@ import type { Evaluation } from '../pipeline/evaluate.js';
 import type { Finding, ModelMeasurement, Verdict } from '../types.js';
 import { baseName } from './changelog.js';
 import { escapeMarkdown, fenceFor } from './escape.js';
-import { formatDelta, formatPercent, formatValue, shortHash } from './format.js';
+import { formatDelta, formatPercent, formatPoints, formatValue, shortHash } from './format.js';
+import { METRIC_INFO } from '../metrics/index.js';
 
 export interface CommentOptions {
   /** Hidden marker that finds this comment again on the next run. */
@@ -38,6 +39,7 @@ export function renderComment(e: Evaluation, o: CommentOptions): string {
   if (e.gate.checks.length > 0) parts.push(checksSection(e));
   const confusion = e.models.filter((m) => m.confusion && m.role !== 'dummy');
   if (confusion.length > 0) parts.push(details('Confusion matrices', confusion.map(confusionTable).join('\n\n')));
+  if (candidate?.reliability) parts.push(details('Calibration of the candidate (reliability table)', reliabilityTable(candidate, e.task)));
   if (e.models.length > 0) parts.push(details('Models', modelsTable(e.models)));
   parts.push(`### Changelog entry\n\n${fenced(o.changelog, 'markdown')}`);
   parts.push(footer(o));
@@ -67,7 +69,7 @@ function metricTable(e: Evaluation, candidate: ModelMeasurement): string {
   const metrics = Object.keys(candidate.metrics);
   const head = ['Metric', 'candidate', ...others.map((m) => escapeMarkdown(m.name)), ...others.map((m) => `Δ vs ${escapeMarkdown(m.name)}`), 'status'];
   const rows = metrics.map((metric) => {
-    const row = [metric, formatValue(candidate.metrics[metric]?.value, metric)];
+    const row = [metric, valueCell(candidate.metrics[metric], metric)];
     for (const m of others) row.push(formatValue(m.metrics[metric]?.value, metric));
     const statuses: Status[] = [];
     for (const m of others) {
@@ -80,14 +82,39 @@ function metricTable(e: Evaluation, candidate: ModelMeasurement): string {
     row.push(worst ? STATUS_ICON[worst] : '');
     return row;
   });
-  return markdownTable([head, ...rows], { align: ['l', ...head.slice(1).map(() => 'r' as const)] });
+  return markdownTable([head, ...rows], { align: ['l', ...head.slice(1).map(() => 'r' as const)] }) + `\n\n<sub>${legend(e)}</sub>`;
 }
 
 function deltaCell(c: Comparison): string {
   if (c.change === 'missing') return '—';
   const mark = c.change === 'improved' ? ' 🟢' : c.change === 'regressed' ? ' 🔴' : '';
+  if (c.ci !== undefined) {
+    // Bounded metrics read best in percentage points: "+1.2 pp [+0.4, +2.0]".
+    if (isBounded(c.metric)) return `${formatPoints(c.delta)} pp [${formatPoints(c.ci[0])}, ${formatPoints(c.ci[1])}]${mark}`;
+    return `${formatDelta(c.delta)} [${formatDelta(c.ci[0])}, ${formatDelta(c.ci[1])}]${mark}`;
+  }
   const rel = c.relativeDelta !== null && c.change !== 'unchanged' ? ` (${formatPercent(c.relativeDelta)})` : '';
   return `${formatDelta(c.delta)}${rel}${mark}`;
+}
+
+function isBounded(metric: string): boolean {
+  return METRIC_INFO[metric]?.bounded === true;
+}
+
+function valueCell(v: { value: number; ci?: [number, number] } | undefined, metric: string): string {
+  const value = formatValue(v?.value, metric);
+  return v?.ci ? `${value} [${formatValue(v.ci[0], metric)}, ${formatValue(v.ci[1], metric)}]` : value;
+}
+
+function legend(e: Evaluation): string {
+  const u = e.uncertainty;
+  if (u === undefined) return '🟢 better · 🔴 worse than the baseline (point estimates; the bootstrap was off).';
+  const accuracy = u.accuracyTest ? `; accuracy p-values from ${u.accuracyTest}` : '';
+  return (
+    `🟢 significant improvement · 🔴 significant regression; unmarked differences are within noise. ` +
+    `Δ [${Math.round(u.confidence * 100)} % interval] from a paired ${u.method} bootstrap, ${u.resamples} resamples, seed ${u.seed}${accuracy}. ` +
+    'pp = percentage points.'
+  );
 }
 
 function findingsSection(findings: Finding[]): string {
@@ -112,6 +139,22 @@ function confusionTable(m: ModelMeasurement): string {
   const head = ['true \\ predicted', ...labels.map(escapeMarkdown)];
   const rows = counts.map((r, i) => [escapeMarkdown(labels[i]), ...r.map(String)]);
   return `**${escapeMarkdown(m.name)}**\n\n` + markdownTable([head, ...rows], { align: ['l', ...labels.map(() => 'r' as const)] });
+}
+
+function reliabilityTable(m: ModelMeasurement, task: Evaluation['task']): string {
+  const observed = task === 'binary' ? 'observed frequency' : 'accuracy';
+  const rows = m.reliability!.filter((b) => b.count > 0).map((b) => [
+    `${formatValue(b.lower)}–${formatValue(b.upper)}`,
+    String(b.count),
+    formatValue(b.confidence),
+    formatValue(b.accuracy),
+    formatDelta(b.accuracy - b.confidence),
+  ]);
+  const what = task === 'binary' ? 'P(positive)' : 'top-label confidence';
+  return (
+    `${what} in 15 equal-width bins, as torchmetrics bins them; ece = ${formatValue(m.metrics.ece?.value)}, mce = ${formatValue(m.metrics.mce?.value)}.\n\n` +
+    markdownTable([['bin', 'rows', 'mean confidence', observed, 'gap'], ...rows], { align: ['l', 'r', 'r', 'r', 'r'] })
+  );
 }
 
 function modelsTable(models: ModelMeasurement[]): string {

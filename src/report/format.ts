@@ -27,3 +27,11 @@ export function formatPercent(v: number | null | undefined): string {
 export function shortHash(sha256: string): string {
   return sha256.slice(0, 12);
 }
+
+/** A difference of a [0, 1] metric in percentage points, signed, one decimal: "+1.2", "−0.4". */
+export function formatPoints(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  const p = Math.round(v * 1000) / 10;
+  if (p === 0) return '±0.0';
+  return (p > 0 ? '+' : '−') + Math.abs(p).toFixed(1);
+}

@@ -2,7 +2,7 @@
 // schemaVersion 1. Non-finite numbers become null, since JSON has no NaN.
 
 import type { BoundCheck, Comparison } from '../analysis/compare.js';
-import type { Evaluation } from '../pipeline/evaluate.js';
+import type { Evaluation, UncertaintyInfo } from '../pipeline/evaluate.js';
 import type { Finding, ModelFile, Role, Verdict } from '../types.js';
 
 export interface JsonReport {
@@ -19,9 +19,13 @@ export interface JsonReport {
     backend: string;
     path: string;
     files: ModelFile[];
-    metrics: Record<string, { value: number | null }>;
+    metrics: Record<string, { value: number | null; ci?: [number, number] }>;
     confusionMatrix?: { labels: string[]; counts: number[][] };
+    /** Empty bins have null confidence and accuracy. */
+    reliability?: { lower: number; upper: number; count: number; confidence: number | null; accuracy: number | null }[];
   }[];
+  /** How the intervals and p-values were made, when the bootstrap ran. */
+  uncertainty?: UncertaintyInfo;
   comparisons: Omit<Comparison, 'reason'>[];
   checks: BoundCheck[];
   findings: Finding[];
@@ -45,9 +49,11 @@ export function jsonReport(e: Evaluation, changelog: string, version: string): J
       backend: m.backend,
       path: m.path,
       files: m.files,
-      metrics: Object.fromEntries(Object.entries(m.metrics).map(([k, v]) => [k, { value: num(v.value) }])),
+      metrics: Object.fromEntries(Object.entries(m.metrics).map(([k, v]) => [k, { value: num(v.value), ...(v.ci ? { ci: v.ci } : {}) }])),
       ...(m.confusion ? { confusionMatrix: m.confusion } : {}),
+      ...(m.reliability ? { reliability: m.reliability.map((b) => ({ ...b, confidence: num(b.confidence), accuracy: num(b.accuracy) })) } : {}),
     })),
+    ...(e.uncertainty ? { uncertainty: e.uncertainty } : {}),
     comparisons: e.gate.comparisons.map((c) => ({
       baseline: c.baseline,
       metric: c.metric,
@@ -55,6 +61,8 @@ export function jsonReport(e: Evaluation, changelog: string, version: string): J
       baselineValue: num(c.baselineValue),
       delta: num(c.delta),
       relativeDelta: num(c.relativeDelta),
+      ...(c.ci ? { ci: c.ci } : {}),
+      ...(c.pValue !== undefined ? { pValue: c.pValue } : {}),
       change: c.change,
       status: c.status,
     })),

@@ -13,10 +13,15 @@ import { INPUT_NAMES, parseConfig, type InputName, resolveSettings, type ConfigF
 export const ACTION_DEFAULTS: Partial<Record<InputName, string>> = {
   task: 'auto',
   'decision-threshold': '0.5',
+  'recall-at-fpr': '0.01',
+  'precision-at-recall': '0.9',
   comment: 'true',
   'comment-key': 'default',
   'fail-on': 'regression',
   'batch-size': '1024',
+  bootstrap: '1000',
+  confidence: '0.95',
+  seed: '0',
 };
 
 export function readRawInputs(get: (name: string) => string = (n) => core.getInput(n)): RawInputs {

@@ -25,10 +25,15 @@ const OPTIONS = {
   classes: { type: 'string' },
   'positive-class': { type: 'string' },
   'decision-threshold': { type: 'string' },
+  'recall-at-fpr': { type: 'string' },
+  'precision-at-recall': { type: 'string' },
   thresholds: { type: 'string' },
   config: { type: 'string' },
   'fail-on': { type: 'string' },
   'batch-size': { type: 'string' },
+  bootstrap: { type: 'string' },
+  confidence: { type: 'string' },
+  seed: { type: 'string' },
   json: { type: 'string' },
   markdown: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
@@ -48,9 +53,14 @@ export const EVALUATE_USAGE = `Usage: model-gate evaluate --candidate PATH --dat
   --classes A,B,...        class labels in the model's output order
   --positive-class C       the positive class of a binary task
   --decision-threshold X   score at or above which a binary prediction is positive (default 0.5)
+  --recall-at-fpr F        false-positive rate at which recall_at_fpr is read (default 0.01)
+  --precision-at-recall R  recall at which precision_at_recall is read (default 0.9)
   --thresholds FILE        YAML file of metric thresholds
   --config FILE            YAML config holding any of the above (flags override it)
   --fail-on M              regression (default) | never
+  --bootstrap N            bootstrap resamples for intervals and p-values (default 1000; 0 = off)
+  --confidence C           confidence level of the intervals (default 0.95)
+  --seed S                 seed of the resampling (default 0)
   --json OUT.json          write the JSON report
   --markdown OUT.md        write the markdown report (the PR comment)
   -q, --quiet              print nothing but errors
@@ -87,9 +97,14 @@ export async function readCliSettings(argv: string[], cwd: string): Promise<{ se
     classes: str('classes'),
     'positive-class': str('positive-class'),
     'decision-threshold': str('decision-threshold'),
+    'recall-at-fpr': str('recall-at-fpr'),
+    'precision-at-recall': str('precision-at-recall'),
     thresholds,
     'fail-on': str('fail-on'),
     'batch-size': str('batch-size'),
+    bootstrap: str('bootstrap'),
+    confidence: str('confidence'),
+    seed: str('seed'),
     comment: 'false',
   };
   const config = await loadConfigFile(str('config'), cwd);

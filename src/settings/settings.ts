@@ -24,11 +24,21 @@ export interface Settings {
   classes?: string[];
   positiveClass?: string;
   decisionThreshold: number;
+  /** The false-positive rate at which recall_at_fpr is read. */
+  recallAtFpr: number;
+  /** The recall at which precision_at_recall is read. */
+  precisionAtRecall: number;
   thresholds: Thresholds;
   comment: boolean;
   failOn: 'regression' | 'never';
   commentKey: string;
   batchSize: number;
+  /** Bootstrap resamples for intervals and p-values; 0 turns the bootstrap off. */
+  bootstrap: number;
+  /** Confidence level of every interval. */
+  confidence: number;
+  /** Seed of the resampling weights: same inputs and seed give byte-identical reports. */
+  seed: number;
 }
 
 /** Raw values by input name (kebab-case). Empty strings mean "not given". */
@@ -46,12 +56,17 @@ export const INPUT_NAMES = [
   'classes',
   'positive-class',
   'decision-threshold',
+  'recall-at-fpr',
+  'precision-at-recall',
   'thresholds',
   'config',
   'comment',
   'comment-key',
   'fail-on',
   'batch-size',
+  'bootstrap',
+  'confidence',
+  'seed',
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 
@@ -177,11 +192,16 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
     classes: listSetting('classes'),
     positiveClass: textSetting('positive-class'),
     decisionThreshold: numberSetting(textSetting('decision-threshold'), 'decision-threshold', 0.5, 0, 1),
+    recallAtFpr: numberSetting(textSetting('recall-at-fpr'), 'recall-at-fpr', 0.01, 0, 1),
+    precisionAtRecall: numberSetting(textSetting('precision-at-recall'), 'precision-at-recall', 0.9, 0, 1),
     thresholds,
     comment: booleanSetting(textSetting('comment'), 'comment', true),
     failOn,
     commentKey: textSetting('comment-key') ?? 'default',
-    batchSize: numberSetting(textSetting('batch-size'), 'batch-size', 1024, 1, 1_000_000),
+    batchSize: integerSetting(textSetting('batch-size'), 'batch-size', 1024, 1, 1_000_000),
+    bootstrap: integerSetting(textSetting('bootstrap'), 'bootstrap', 1000, 0, 100_000),
+    confidence: numberSetting(textSetting('confidence'), 'confidence', 0.95, 0.5, 0.9999),
+    seed: integerSetting(textSetting('seed'), 'seed', 0, 0, 2 ** 32 - 1),
   };
 }
 
@@ -231,6 +251,12 @@ function numberSetting(v: string | undefined, name: string, fallback: number, lo
   if (!Number.isFinite(n) || n < lo || n > hi) {
     throw new InputError(`${name} must be a number from ${lo} to ${hi}, not "${v}".`);
   }
+  return n;
+}
+
+function integerSetting(v: string | undefined, name: string, fallback: number, lo: number, hi: number): number {
+  const n = numberSetting(v, name, fallback, lo, hi);
+  if (!Number.isInteger(n)) throw new InputError(`${name} must be a whole number from ${lo} to ${hi}, not "${v}".`);
   return n;
 }
 

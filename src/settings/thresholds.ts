@@ -15,6 +15,10 @@ export interface MetricThreshold {
   maxDrop?: number;
   /** Largest allowed worsening against a baseline, as a fraction of the baseline's value. */
   maxRelativeDrop?: number;
+  /** A max-drop or max-relative-drop breach counts only when the regression is significant. */
+  significant?: boolean;
+  /** Breach when the bad end of the delta's confidence interval is worse than this (in metric units). */
+  ciMaxDrop?: number;
   /** What a breach does to the verdict. */
   severity: 'fail' | 'warn';
 }
@@ -26,6 +30,8 @@ const KEYS: Record<string, keyof MetricThreshold> = {
   max: 'max',
   'max-drop': 'maxDrop',
   'max-relative-drop': 'maxRelativeDrop',
+  'ci-max-drop': 'ciMaxDrop',
+  significant: 'significant',
   severity: 'severity',
 };
 
@@ -72,8 +78,13 @@ function ruleFrom(metric: string, rule: unknown, source: string): MetricThreshol
     const field = KEYS[key];
     if (field === undefined) {
       throw new InputError(
-        `${source}: unknown key "${key}" in the threshold for "${metric}"; use min, max, max-drop, max-relative-drop or severity.`,
+        `${source}: unknown key "${key}" in the threshold for "${metric}"; use min, max, max-drop, max-relative-drop, ci-max-drop, significant or severity.`,
       );
+    }
+    if (field === 'significant') {
+      if (typeof raw !== 'boolean') throw new InputError(`${source}: significant for "${metric}" must be true or false.`);
+      out.significant = raw;
+      continue;
     }
     if (field === 'severity') {
       if (raw !== 'fail' && raw !== 'warn') {
@@ -85,7 +96,7 @@ function ruleFrom(metric: string, rule: unknown, source: string): MetricThreshol
     if (typeof raw !== 'number' || !Number.isFinite(raw)) {
       throw new InputError(`${source}: ${key} for "${metric}" must be a finite number, not "${String(raw)}".`);
     }
-    if ((field === 'maxDrop' || field === 'maxRelativeDrop') && raw < 0) {
+    if ((field === 'maxDrop' || field === 'maxRelativeDrop' || field === 'ciMaxDrop') && raw < 0) {
       throw new InputError(`${source}: ${key} for "${metric}" must be zero or more (it is the allowed worsening).`);
     }
     out[field] = raw;
