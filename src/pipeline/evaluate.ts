@@ -15,6 +15,9 @@ import type { Column, Dataset, Finding, ModelMeasurement, Role, Task } from '../
 import { checkPredictions } from './check-predictions.js';
 import { encodeTruth, resolveClasses, resolveTask, type Truth } from './labels.js';
 import type { Log } from './log.js';
+import { analyseCurves, type CurveAnalysis } from '../analysis/training-curves.js';
+import { readTrainingLog } from '../training-log/read.js';
+import type { TrainingLog } from '../training-log/types.js';
 
 export interface UncertaintyInfo {
   method: string;
@@ -25,6 +28,11 @@ export interface UncertaintyInfo {
   accuracyTest?: string;
 }
 
+export interface TrainingCurves {
+  log: TrainingLog;
+  analysis: CurveAnalysis;
+}
+
 export interface Evaluation {
   task?: Task;
   classes?: string[];
@@ -33,6 +41,7 @@ export interface Evaluation {
   models: ModelMeasurement[];
   gate: Gate;
   uncertainty?: UncertaintyInfo;
+  training?: TrainingCurves;
 }
 
 interface Prepared {
@@ -114,8 +123,25 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
   const m = measure(truth, dummy, measureOptions(settings));
   models.push({ name: 'dummy', role: 'dummy', path: `prior of the ${dummyFitOn}`, engine: 'dummy', backend: 'none', files: [], ...m });
 
-  if (!models.some((x) => x.role === 'candidate')) return { ...result(base), dummyFitOn };
-  return { ...base, dummyFitOn, models, gate: gate(task, models, settings.thresholds, findings) };
+  const training = await readCurves(settings, findings, log);
+  if (!models.some((x) => x.role === 'candidate')) return { ...result(base), dummyFitOn, training };
+  return { ...base, dummyFitOn, models, training, gate: gate(task, models, settings.thresholds, findings) };
+}
+
+/** The training log is evidence beside the evaluation: a broken one is reported, never fatal to the rest. */
+async function readCurves(settings: Settings, findings: Finding[], log: Log): Promise<TrainingCurves | undefined> {
+  if (settings.trainingLog === undefined) return undefined;
+  try {
+    const trainingLog = await readTrainingLog(settings.trainingLog);
+    for (const w of trainingLog.warnings ?? []) findings.push({ kind: 'training_log', severity: 'warning', message: w });
+    const analysis = analyseCurves(trainingLog, { patience: settings.patience });
+    findings.push(...analysis.findings);
+    log.info(`training log ${settings.trainingLog}: best ${analysis.monitor} at epoch ${analysis.bestEpoch} of ${analysis.lastEpoch}`);
+    return { log: trainingLog, analysis };
+  } catch (e) {
+    findings.push(errorFinding(e));
+    return undefined;
+  }
 }
 
 function prepare(settings: Settings, dataset: Dataset, candidate: LoadedModel): Prepared {

@@ -7,6 +7,7 @@ import { combinedDigest } from '../engines/files.js';
 import type { Evaluation } from '../pipeline/evaluate.js';
 import type { Finding, ModelMeasurement, Verdict } from '../types.js';
 import { baseName } from './changelog.js';
+import { curvesChart } from './curves-chart.js';
 import { escapeMarkdown, fenceFor } from './escape.js';
 import { formatDelta, formatPercent, formatPoints, formatValue, shortHash } from './format.js';
 import { METRIC_INFO } from '../metrics/index.js';
@@ -37,6 +38,7 @@ export function renderComment(e: Evaluation, o: CommentOptions): string {
   }
   if (e.gate.findings.length > 0) parts.push(findingsSection(e.gate.findings));
   if (e.gate.checks.length > 0) parts.push(checksSection(e));
+  if (e.training) parts.push(trainingSection(e.training));
   const confusion = e.models.filter((m) => m.confusion && m.role !== 'dummy');
   if (confusion.length > 0) parts.push(details('Confusion matrices', confusion.map(confusionTable).join('\n\n')));
   if (candidate?.reliability) parts.push(details('Calibration of the candidate (reliability table)', reliabilityTable(candidate, e.task)));
@@ -121,6 +123,13 @@ function findingsSection(findings: Finding[]): string {
   const order = { error: 0, warning: 1, info: 2 };
   const sorted = [...findings].sort((a, b) => order[a.severity] - order[b.severity]);
   return '### Findings\n\n' + sorted.map((f) => `- ${SEVERITY_ICON[f.severity]} ${escapeMarkdown(f.message)}`).join('\n');
+}
+
+function trainingSection(t: NonNullable<Evaluation['training']>): string {
+  const chart = curvesChart(t.log, t.analysis);
+  const a = t.analysis;
+  const facts = `${escapeMarkdown(a.monitor)} was best at epoch ${a.bestEpoch} (${formatValue(a.bestValue)}); the last epoch, ${a.lastEpoch}, has ${formatValue(a.lastValue)}.`;
+  return `### Training curves\n\n${facts}\n\n${chart || '_No finite values to draw._'}`;
 }
 
 function checksSection(e: Evaluation): string {

@@ -2,6 +2,7 @@
 // schemaVersion 1. Non-finite numbers become null, since JSON has no NaN.
 
 import type { BoundCheck, Comparison } from '../analysis/compare.js';
+import type { CurveAnalysis } from '../analysis/training-curves.js';
 import type { Evaluation, UncertaintyInfo } from '../pipeline/evaluate.js';
 import type { Finding, ModelFile, Role, Verdict } from '../types.js';
 
@@ -26,10 +27,17 @@ export interface JsonReport {
   }[];
   /** How the intervals and p-values were made, when the bootstrap ran. */
   uncertainty?: UncertaintyInfo;
+  /** From the training log: where the monitored validation metric turned, and whether the shipped weights come after it. */
+  training?: Omit<CurveAnalysis, 'findings'> & { source: string; format: string };
   comparisons: Omit<Comparison, 'reason'>[];
   checks: BoundCheck[];
   findings: Finding[];
   changelog: string;
+}
+
+function trainingJson(t: NonNullable<Evaluation['training']>): JsonReport['training'] {
+  const { findings: _findings, ...analysis } = t.analysis;
+  return { source: t.log.source, format: t.log.format, ...analysis };
 }
 
 const num = (v: number | null | undefined): number | null => (v !== null && v !== undefined && Number.isFinite(v) ? v : null);
@@ -54,6 +62,7 @@ export function jsonReport(e: Evaluation, changelog: string, version: string): J
       ...(m.reliability ? { reliability: m.reliability.map((b) => ({ ...b, confidence: num(b.confidence), accuracy: num(b.accuracy) })) } : {}),
     })),
     ...(e.uncertainty ? { uncertainty: e.uncertainty } : {}),
+    ...(e.training ? { training: trainingJson(e.training) } : {}),
     comparisons: e.gate.comparisons.map((c) => ({
       baseline: c.baseline,
       metric: c.metric,

@@ -19,6 +19,7 @@ export const ACTION_DEFAULTS: Partial<Record<InputName, string>> = {
   'comment-key': 'default',
   'fail-on': 'regression',
   'batch-size': '1024',
+  patience: '5',
   bootstrap: '1000',
   confidence: '0.95',
   seed: '0',

@@ -31,6 +31,8 @@ const OPTIONS = {
   config: { type: 'string' },
   'fail-on': { type: 'string' },
   'batch-size': { type: 'string' },
+  'training-log': { type: 'string' },
+  patience: { type: 'string' },
   bootstrap: { type: 'string' },
   confidence: { type: 'string' },
   seed: { type: 'string' },
@@ -58,6 +60,8 @@ export const EVALUATE_USAGE = `Usage: model-gate evaluate --candidate PATH --dat
   --thresholds FILE        YAML file of metric thresholds
   --config FILE            YAML config holding any of the above (flags override it)
   --fail-on M              regression (default) | never
+  --training-log PATH      Keras History JSON, CSVLogger CSV, or TensorBoard event files/folder
+  --patience N             epochs without validation improvement that mark the turn (default 5)
   --bootstrap N            bootstrap resamples for intervals and p-values (default 1000; 0 = off)
   --confidence C           confidence level of the intervals (default 0.95)
   --seed S                 seed of the resampling (default 0)
@@ -102,6 +106,8 @@ export async function readCliSettings(argv: string[], cwd: string): Promise<{ se
     thresholds,
     'fail-on': str('fail-on'),
     'batch-size': str('batch-size'),
+    'training-log': str('training-log'),
+    patience: str('patience'),
     bootstrap: str('bootstrap'),
     confidence: str('confidence'),
     seed: str('seed'),

@@ -33,6 +33,10 @@ export interface Settings {
   failOn: 'regression' | 'never';
   commentKey: string;
   batchSize: number;
+  /** What training left behind: Keras History JSON, CSVLogger CSV, or TensorBoard event files / folder. */
+  trainingLog?: string;
+  /** Epochs without improvement of the validation loss that count as "it turned" (Keras EarlyStopping's patience). */
+  patience: number;
   /** Bootstrap resamples for intervals and p-values; 0 turns the bootstrap off. */
   bootstrap: number;
   /** Confidence level of every interval. */
@@ -64,6 +68,8 @@ export const INPUT_NAMES = [
   'comment-key',
   'fail-on',
   'batch-size',
+  'training-log',
+  'patience',
   'bootstrap',
   'confidence',
   'seed',
@@ -199,6 +205,8 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
     failOn,
     commentKey: textSetting('comment-key') ?? 'default',
     batchSize: integerSetting(textSetting('batch-size'), 'batch-size', 1024, 1, 1_000_000),
+    trainingLog: pathSetting('training-log'),
+    patience: integerSetting(textSetting('patience'), 'patience', 5, 1, 10_000),
     bootstrap: integerSetting(textSetting('bootstrap'), 'bootstrap', 1000, 0, 100_000),
     confidence: numberSetting(textSetting('confidence'), 'confidence', 0.95, 0.5, 0.9999),
     seed: integerSetting(textSetting('seed'), 'seed', 0, 0, 2 ** 32 - 1),
