@@ -1,6 +1,6 @@
 // Plain data passed between pipeline stages. No behaviour lives here.
 
-export type Task = 'binary' | 'multiclass' | 'regression';
+export type Task = 'binary' | 'multiclass' | 'regression' | 'multilabel' | 'ranking';
 export type TaskSetting = Task | 'auto';
 
 /** A column typed after reading. Missing numeric cells are NaN; missing categorical cells are null. */
@@ -32,7 +32,11 @@ export interface Dataset {
 export type Predictions =
   | { kind: 'binary'; scores: Float64Array }
   | { kind: 'multiclass'; classes: string[]; probs: Float64Array }
-  | { kind: 'regression'; values: Float64Array };
+  | { kind: 'regression'; values: Float64Array }
+  /** Row-major n×L: P(label j applies to row i). */
+  | { kind: 'multilabel'; labels: string[]; scores: Float64Array }
+  /** One score per item; items are ranked within their query by it. */
+  | { kind: 'ranking'; scores: Float64Array };
 
 export type Role = 'candidate' | 'baseline' | 'dummy';
 
@@ -79,6 +83,16 @@ export interface ModelMeasurement {
   metrics: Record<string, MetricValue>;
   confusion?: ConfusionMatrix;
   reliability?: ReliabilityBin[];
+  perLabel?: PerLabelMetrics[];
+}
+
+export interface PerLabelMetrics {
+  label: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  roc_auc: number;
+  support: number;
 }
 
 export type Severity = 'info' | 'warning' | 'error';

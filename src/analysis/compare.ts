@@ -1,7 +1,7 @@
 // Candidate against each baseline, metric by metric: deltas, threshold checks, findings, verdict.
 // Pure: plain measurements and thresholds in, plain comparisons out.
 
-import { METRIC_INFO } from '../metrics/index.js';
+import { metricInfo } from '../metrics/index.js';
 import type { MetricThreshold, Thresholds } from '../settings/thresholds.js';
 import type { Finding, ModelMeasurement, Task, Verdict } from '../types.js';
 
@@ -47,18 +47,25 @@ export interface Gate {
   verdict: Verdict;
 }
 
-/** Proper scoring rules: a model that does not beat the class prior (or the mean) on these has learned nothing usable. */
-export const PRIMARY_METRIC: Record<Task, string> = { binary: 'log_loss', multiclass: 'log_loss', regression: 'mse' };
+/**
+ * What a model must beat the dummy on. Proper scoring rules where the task has one: a model that
+ * does not beat the class prior (or the mean) on them has learned nothing usable. Multilabel: ROC
+ * AUC averaged over labels; ranking: NDCG at the smallest k, against an order that is all ties.
+ */
+export function primaryMetric(task: Task, metrics: string[]): string {
+  if (task === 'ranking') return metrics.filter((m) => m.startsWith('ndcg@')).sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)))[0] ?? 'mrr';
+  return { binary: 'log_loss', multiclass: 'log_loss', regression: 'mse', multilabel: 'roc_auc_macro' }[task];
+}
 
 // Differences below this are float noise from different summation orders, not changes.
 const EPS = 1e-12;
 
 export function higherIsBetter(metric: string): boolean {
-  return METRIC_INFO[metric]?.higherIsBetter ?? true;
+  return metricInfo(metric)?.higherIsBetter ?? true;
 }
 
 function isInformational(metric: string): boolean {
-  return metric === 'example_count' || METRIC_INFO[metric]?.informational === true;
+  return metric === 'example_count' || metricInfo(metric)?.informational === true;
 }
 
 const finite = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
@@ -157,7 +164,7 @@ export function gate(
   }
 
   const dummyRows = comparisons.filter((c) => models.find((m) => m.name === c.baseline)?.role === 'dummy');
-  const primary = PRIMARY_METRIC[task];
+  const primary = primaryMetric(task, metricNames);
   for (const row of dummyRows) {
     if (row.metric === primary && row.change !== 'improved' && row.change !== 'missing') {
       row.status = 'fail';
@@ -165,7 +172,7 @@ export function gate(
       findings.push({
         kind: 'no_skill',
         severity: 'error',
-        message: `The candidate does not beat the dummy baseline (${task === 'regression' ? 'predicting the mean' : 'predicting the class prior'}) on ${primary}: ${fmt(row.candidate)} against ${fmt(row.baselineValue)}. It has learned nothing usable, or its outputs are miscalibrated.`,
+        message: `The candidate does not beat the dummy baseline (${DUMMY_WORDS[task]}) on ${primary}: ${fmt(row.candidate)} against ${fmt(row.baselineValue)}. It has learned nothing usable, or its outputs are miscalibrated.`,
       });
     }
   }
@@ -189,6 +196,14 @@ export function gate(
   }
   return { comparisons, checks, findings, verdict: verdictOf(comparisons, checks, findings) };
 }
+
+const DUMMY_WORDS: Record<Task, string> = {
+  binary: 'predicting the class prior',
+  multiclass: 'predicting the class prior',
+  regression: 'predicting the mean',
+  multilabel: 'predicting each label\'s prior',
+  ranking: 'scoring every item the same',
+};
 
 export function verdictOf(comparisons: Comparison[], checks: BoundCheck[], findings: Finding[]): Verdict {
   const statuses = [...comparisons.map((c) => c.status), ...checks.map((c) => c.status)];

@@ -6,6 +6,18 @@ import type { Predictions } from '../types.js';
 import type { Truth } from '../pipeline/labels.js';
 
 export function dummyPredictions(fitOn: Truth, rows: number): Predictions {
+  // Ranking: one score for every item, so every order is a tie (sklearn's ndcg averages over ties).
+  if (fitOn.task === 'ranking') return { kind: 'ranking', scores: new Float64Array(rows) };
+  if (fitOn.task === 'multilabel') {
+    const L = fitOn.classes.length;
+    const n = fitOn.y.length / L;
+    const prior = new Float64Array(L);
+    for (let i = 0; i < n; i++) for (let j = 0; j < L; j++) prior[j] += fitOn.y[i * L + j];
+    for (let j = 0; j < L; j++) prior[j] /= Math.max(n, 1);
+    const scores = new Float64Array(rows * L);
+    for (let i = 0; i < rows; i++) scores.set(prior, i * L);
+    return { kind: 'multilabel', labels: fitOn.classes, scores };
+  }
   if (fitOn.task === 'regression') {
     let sum = 0;
     for (const v of fitOn.y) sum += v;

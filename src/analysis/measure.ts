@@ -1,12 +1,14 @@
 // Metrics and confusion matrix of one model's predictions against the truth.
 
-import { binaryMetrics, calibration, confusionMatrix, imbalanceMetrics, multiclassMetrics, regressionMetrics } from '../metrics/index.js';
+import { binaryMetrics, calibration, confusionMatrix, imbalanceMetrics, multiclassMetrics, multilabelMetrics, rankingMetrics, regressionMetrics } from '../metrics/index.js';
 import type { Truth } from '../pipeline/labels.js';
-import type { ConfusionMatrix, MetricValue, Predictions, ReliabilityBin } from '../types.js';
+import type { ConfusionMatrix, MetricValue, PerLabelMetrics, Predictions, ReliabilityBin } from '../types.js';
 
 export interface Measurement {
   metrics: Record<string, MetricValue>;
   confusion?: ConfusionMatrix;
+  /** Multilabel: precision, recall, F1, ROC AUC and support of each label. */
+  perLabel?: PerLabelMetrics[];
   /** Calibration per confidence bin (15 equal-width bins, as torchmetrics). */
   reliability?: ReliabilityBin[];
 }
@@ -17,9 +19,11 @@ export interface MeasureOptions {
   maxFpr: number;
   /** precision_at_recall: the highest precision with recall at least this. */
   minRecall: number;
+  /** Ranking cut-offs. */
+  ks: number[];
 }
 
-export const DEFAULT_MEASURE: MeasureOptions = { decisionThreshold: 0.5, maxFpr: 0.01, minRecall: 0.9 };
+export const DEFAULT_MEASURE: MeasureOptions = { decisionThreshold: 0.5, maxFpr: 0.01, minRecall: 0.9, ks: [5, 10] };
 
 export function measure(truth: Truth, p: Predictions, o: MeasureOptions = DEFAULT_MEASURE): Measurement {
   const decisionThreshold = o.decisionThreshold;
@@ -49,6 +53,13 @@ export function measure(truth: Truth, p: Predictions, o: MeasureOptions = DEFAUL
       confusion: { labels: truth.classes, counts: confusionMatrix(truth.y, argmaxRows(p.probs, k), k) },
       reliability: cal.table,
     };
+  }
+  if (truth.task === 'multilabel' && p.kind === 'multilabel') {
+    const r = multilabelMetrics(truth.y, p.scores, truth.classes.length, truth.classes, decisionThreshold);
+    return { metrics: wrap(r.metrics), perLabel: r.perLabel };
+  }
+  if (truth.task === 'ranking' && p.kind === 'ranking') {
+    return { metrics: wrap(rankingMetrics(truth.queries, p.scores, truth.y, o.ks)) };
   }
   throw new Error(`measure: ${p.kind} predictions for a ${truth.task} task`);
 }

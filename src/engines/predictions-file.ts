@@ -35,6 +35,7 @@ export function predictionsFromTable(table: Dataset, input: PredictInput): Predi
     return out;
   };
   if (input.task === 'regression') return { kind: 'regression', values: take(numeric(table, ['prediction'], input)) };
+  if (input.task === 'ranking') return { kind: 'ranking', scores: take(numeric(table, ['score'], input)) };
   if (input.task === 'binary') {
     const positive = input.classes[1];
     return { kind: 'binary', scores: take(numeric(table, ['score', `p_${positive}`], input)) };
@@ -45,6 +46,7 @@ export function predictionsFromTable(table: Dataset, input: PredictInput): Predi
     const v = take(numeric(table, [`p_${c}`], input));
     for (let i = 0; i < v.length; i++) probs[i * k + j] = v[i];
   });
+  if (input.task === 'multilabel') return { kind: 'multilabel', labels: input.classes, scores: probs };
   return { kind: 'multiclass', classes: input.classes, probs };
 }
 
@@ -67,6 +69,7 @@ function numeric(table: Dataset, names: string[], input: PredictInput): NumericC
 
 function expected(input: PredictInput): string {
   if (input.task === 'regression') return 'a "prediction" column';
+  if (input.task === 'ranking') return 'a "score" column';
   if (input.task === 'binary') return `a "score" column holding P(${input.classes[1]})`;
   return `one column per class: ${input.classes.map((c) => `p_${c}`).join(', ')}`;
 }

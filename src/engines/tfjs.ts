@@ -140,9 +140,15 @@ async function predictInBatches(tf: Tf, model: TfModel, input: PredictInput): Pr
 export function toPredictions(out: Float64Array, width: number, input: PredictInput): Predictions {
   const n = input.dataset.rowCount;
   const k = input.classes.length;
-  if (input.task === 'regression') {
-    if (width !== 1) throw new ModelError(`model ${input.name} outputs ${width} values per row; a regression model must output 1.`);
-    return { kind: 'regression', values: out };
+  if (input.task === 'regression' || input.task === 'ranking') {
+    if (width !== 1) throw new ModelError(`model ${input.name} outputs ${width} values per row; a ${input.task} model must output 1.`);
+    return input.task === 'regression' ? { kind: 'regression', values: out } : { kind: 'ranking', scores: out };
+  }
+  if (input.task === 'multilabel') {
+    if (width !== k) {
+      throw new ModelError(`model ${input.name} outputs ${width} values per row but there are ${k} label columns (${input.classes.join(', ')}).`);
+    }
+    return { kind: 'multilabel', labels: input.classes, scores: out };
   }
   if (input.task === 'binary') {
     if (width === 1) return { kind: 'binary', scores: out };

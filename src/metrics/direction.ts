@@ -2,6 +2,7 @@
 
 import { InputError } from '../errors.js';
 import type { Task } from '../types.js';
+import { rankingMetricInfo } from './retrieval.js';
 
 export interface MetricInfo {
   higherIsBetter: boolean;
@@ -29,9 +30,9 @@ export const METRIC_INFO: Readonly<Record<string, MetricInfo>> = Object.freeze(
   log_loss: { higherIsBetter: false, bounded: false, label: 'Log loss', tasks: ['binary', 'multiclass'] },
   brier: { higherIsBetter: false, bounded: true, label: 'Brier score', tasks: ['binary'] },
   // multiclass
-  precision_macro: { higherIsBetter: true, bounded: true, label: 'Precision (macro)', tasks: ['multiclass'] },
-  recall_macro: { higherIsBetter: true, bounded: true, label: 'Recall (macro)', tasks: ['multiclass'] },
-  f1_macro: { higherIsBetter: true, bounded: true, label: 'F1 (macro)', tasks: ['multiclass'] },
+  precision_macro: { higherIsBetter: true, bounded: true, label: 'Precision (macro)', tasks: ['multiclass', 'multilabel'] },
+  recall_macro: { higherIsBetter: true, bounded: true, label: 'Recall (macro)', tasks: ['multiclass', 'multilabel'] },
+  f1_macro: { higherIsBetter: true, bounded: true, label: 'F1 (macro)', tasks: ['multiclass', 'multilabel'] },
   f1_weighted: { higherIsBetter: true, bounded: true, label: 'F1 (weighted)', tasks: ['multiclass'] },
   roc_auc_ovr_macro: { higherIsBetter: true, bounded: true, label: 'ROC AUC (one-vs-rest, macro)', tasks: ['multiclass'] },
   // regression
@@ -43,7 +44,7 @@ export const METRIC_INFO: Readonly<Record<string, MetricInfo>> = Object.freeze(
   mape: { higherIsBetter: false, bounded: false, label: 'Mean absolute percentage error', tasks: ['regression'] },
   max_error: { higherIsBetter: false, bounded: false, label: 'Max error', tasks: ['regression'] },
   // all tasks
-  example_count: { higherIsBetter: true, bounded: false, label: 'Examples', tasks: ['binary', 'multiclass', 'regression'], informational: true },
+  example_count: { higherIsBetter: true, bounded: false, label: 'Examples', tasks: ['binary', 'multiclass', 'regression', 'multilabel', 'ranking'], informational: true },
   // calibration (src/metrics/calibration.ts). tasks stays empty until binaryMetrics/multiclassMetrics
   // return these (test/metrics/kernels.test.ts requires tasks to list exactly what a kernel returns);
   // then ['binary', 'multiclass'].
@@ -54,51 +55,52 @@ export const METRIC_INFO: Readonly<Record<string, MetricInfo>> = Object.freeze(
   precision_at_recall: { higherIsBetter: true, bounded: true, label: 'Precision at min recall', tasks: ['binary'] },
   // multilabel (src/metrics/multilabel.ts), which also returns precision_macro, recall_macro,
   // f1_macro and example_count (listed above). 'multilabel' is not in Task yet: cast.
-  precision_micro: { higherIsBetter: true, bounded: true, label: 'Precision (micro)', tasks: ['multilabel'] as unknown as Task[] },
-  recall_micro: { higherIsBetter: true, bounded: true, label: 'Recall (micro)', tasks: ['multilabel'] as unknown as Task[] },
-  f1_micro: { higherIsBetter: true, bounded: true, label: 'F1 (micro)', tasks: ['multilabel'] as unknown as Task[] },
-  roc_auc_micro: { higherIsBetter: true, bounded: true, label: 'ROC AUC (micro)', tasks: ['multilabel'] as unknown as Task[] },
-  roc_auc_macro: { higherIsBetter: true, bounded: true, label: 'ROC AUC (macro)', tasks: ['multilabel'] as unknown as Task[] },
-  subset_accuracy: { higherIsBetter: true, bounded: true, label: 'Subset accuracy', tasks: ['multilabel'] as unknown as Task[] },
-  hamming_loss: { higherIsBetter: false, bounded: true, label: 'Hamming loss', tasks: ['multilabel'] as unknown as Task[] },
+  precision_micro: { higherIsBetter: true, bounded: true, label: 'Precision (micro)', tasks: ['multilabel'] },
+  recall_micro: { higherIsBetter: true, bounded: true, label: 'Recall (micro)', tasks: ['multilabel'] },
+  f1_micro: { higherIsBetter: true, bounded: true, label: 'F1 (micro)', tasks: ['multilabel'] },
+  roc_auc_micro: { higherIsBetter: true, bounded: true, label: 'ROC AUC (micro)', tasks: ['multilabel'] },
+  roc_auc_macro: { higherIsBetter: true, bounded: true, label: 'ROC AUC (macro)', tasks: ['multilabel'] },
+  subset_accuracy: { higherIsBetter: true, bounded: true, label: 'Subset accuracy', tasks: ['multilabel'] },
+  hamming_loss: { higherIsBetter: false, bounded: true, label: 'Hamming loss', tasks: ['multilabel'] },
   // ranking (src/metrics/retrieval.ts): family@k for the usual k (rankingMetricInfo there parses any
   // k), mrr and query_count; the kernel also returns example_count. 'ranking' is not in Task yet: cast.
-  mrr: { higherIsBetter: true, bounded: true, label: 'Mean reciprocal rank', tasks: ['ranking'] as unknown as Task[] },
-  query_count: { higherIsBetter: true, bounded: false, label: 'Queries', tasks: ['ranking'] as unknown as Task[], informational: true },
-  'ndcg@1': { higherIsBetter: true, bounded: true, label: 'NDCG@1', tasks: ['ranking'] as unknown as Task[] },
-  'ndcg@3': { higherIsBetter: true, bounded: true, label: 'NDCG@3', tasks: ['ranking'] as unknown as Task[] },
-  'ndcg@5': { higherIsBetter: true, bounded: true, label: 'NDCG@5', tasks: ['ranking'] as unknown as Task[] },
-  'ndcg@10': { higherIsBetter: true, bounded: true, label: 'NDCG@10', tasks: ['ranking'] as unknown as Task[] },
-  'ndcg@20': { higherIsBetter: true, bounded: true, label: 'NDCG@20', tasks: ['ranking'] as unknown as Task[] },
-  'ndcg@50': { higherIsBetter: true, bounded: true, label: 'NDCG@50', tasks: ['ranking'] as unknown as Task[] },
-  'ndcg@100': { higherIsBetter: true, bounded: true, label: 'NDCG@100', tasks: ['ranking'] as unknown as Task[] },
-  'map@1': { higherIsBetter: true, bounded: true, label: 'MAP@1', tasks: ['ranking'] as unknown as Task[] },
-  'map@3': { higherIsBetter: true, bounded: true, label: 'MAP@3', tasks: ['ranking'] as unknown as Task[] },
-  'map@5': { higherIsBetter: true, bounded: true, label: 'MAP@5', tasks: ['ranking'] as unknown as Task[] },
-  'map@10': { higherIsBetter: true, bounded: true, label: 'MAP@10', tasks: ['ranking'] as unknown as Task[] },
-  'map@20': { higherIsBetter: true, bounded: true, label: 'MAP@20', tasks: ['ranking'] as unknown as Task[] },
-  'map@50': { higherIsBetter: true, bounded: true, label: 'MAP@50', tasks: ['ranking'] as unknown as Task[] },
-  'map@100': { higherIsBetter: true, bounded: true, label: 'MAP@100', tasks: ['ranking'] as unknown as Task[] },
-  'recall@1': { higherIsBetter: true, bounded: true, label: 'Recall@1', tasks: ['ranking'] as unknown as Task[] },
-  'recall@3': { higherIsBetter: true, bounded: true, label: 'Recall@3', tasks: ['ranking'] as unknown as Task[] },
-  'recall@5': { higherIsBetter: true, bounded: true, label: 'Recall@5', tasks: ['ranking'] as unknown as Task[] },
-  'recall@10': { higherIsBetter: true, bounded: true, label: 'Recall@10', tasks: ['ranking'] as unknown as Task[] },
-  'recall@20': { higherIsBetter: true, bounded: true, label: 'Recall@20', tasks: ['ranking'] as unknown as Task[] },
-  'recall@50': { higherIsBetter: true, bounded: true, label: 'Recall@50', tasks: ['ranking'] as unknown as Task[] },
-  'recall@100': { higherIsBetter: true, bounded: true, label: 'Recall@100', tasks: ['ranking'] as unknown as Task[] },
-  'hit_rate@1': { higherIsBetter: true, bounded: true, label: 'Hit rate@1', tasks: ['ranking'] as unknown as Task[] },
-  'hit_rate@3': { higherIsBetter: true, bounded: true, label: 'Hit rate@3', tasks: ['ranking'] as unknown as Task[] },
-  'hit_rate@5': { higherIsBetter: true, bounded: true, label: 'Hit rate@5', tasks: ['ranking'] as unknown as Task[] },
-  'hit_rate@10': { higherIsBetter: true, bounded: true, label: 'Hit rate@10', tasks: ['ranking'] as unknown as Task[] },
-  'hit_rate@20': { higherIsBetter: true, bounded: true, label: 'Hit rate@20', tasks: ['ranking'] as unknown as Task[] },
-  'hit_rate@50': { higherIsBetter: true, bounded: true, label: 'Hit rate@50', tasks: ['ranking'] as unknown as Task[] },
-  'hit_rate@100': { higherIsBetter: true, bounded: true, label: 'Hit rate@100', tasks: ['ranking'] as unknown as Task[] },
+  mrr: { higherIsBetter: true, bounded: true, label: 'Mean reciprocal rank', tasks: ['ranking'] },
+  query_count: { higherIsBetter: true, bounded: false, label: 'Queries', tasks: ['ranking'], informational: true },
+  'ndcg@1': { higherIsBetter: true, bounded: true, label: 'NDCG@1', tasks: ['ranking'] },
+  'ndcg@3': { higherIsBetter: true, bounded: true, label: 'NDCG@3', tasks: ['ranking'] },
+  'ndcg@5': { higherIsBetter: true, bounded: true, label: 'NDCG@5', tasks: ['ranking'] },
+  'ndcg@10': { higherIsBetter: true, bounded: true, label: 'NDCG@10', tasks: ['ranking'] },
+  'ndcg@20': { higherIsBetter: true, bounded: true, label: 'NDCG@20', tasks: ['ranking'] },
+  'ndcg@50': { higherIsBetter: true, bounded: true, label: 'NDCG@50', tasks: ['ranking'] },
+  'ndcg@100': { higherIsBetter: true, bounded: true, label: 'NDCG@100', tasks: ['ranking'] },
+  'map@1': { higherIsBetter: true, bounded: true, label: 'MAP@1', tasks: ['ranking'] },
+  'map@3': { higherIsBetter: true, bounded: true, label: 'MAP@3', tasks: ['ranking'] },
+  'map@5': { higherIsBetter: true, bounded: true, label: 'MAP@5', tasks: ['ranking'] },
+  'map@10': { higherIsBetter: true, bounded: true, label: 'MAP@10', tasks: ['ranking'] },
+  'map@20': { higherIsBetter: true, bounded: true, label: 'MAP@20', tasks: ['ranking'] },
+  'map@50': { higherIsBetter: true, bounded: true, label: 'MAP@50', tasks: ['ranking'] },
+  'map@100': { higherIsBetter: true, bounded: true, label: 'MAP@100', tasks: ['ranking'] },
+  'recall@1': { higherIsBetter: true, bounded: true, label: 'Recall@1', tasks: ['ranking'] },
+  'recall@3': { higherIsBetter: true, bounded: true, label: 'Recall@3', tasks: ['ranking'] },
+  'recall@5': { higherIsBetter: true, bounded: true, label: 'Recall@5', tasks: ['ranking'] },
+  'recall@10': { higherIsBetter: true, bounded: true, label: 'Recall@10', tasks: ['ranking'] },
+  'recall@20': { higherIsBetter: true, bounded: true, label: 'Recall@20', tasks: ['ranking'] },
+  'recall@50': { higherIsBetter: true, bounded: true, label: 'Recall@50', tasks: ['ranking'] },
+  'recall@100': { higherIsBetter: true, bounded: true, label: 'Recall@100', tasks: ['ranking'] },
+  'hit_rate@1': { higherIsBetter: true, bounded: true, label: 'Hit rate@1', tasks: ['ranking'] },
+  'hit_rate@3': { higherIsBetter: true, bounded: true, label: 'Hit rate@3', tasks: ['ranking'] },
+  'hit_rate@5': { higherIsBetter: true, bounded: true, label: 'Hit rate@5', tasks: ['ranking'] },
+  'hit_rate@10': { higherIsBetter: true, bounded: true, label: 'Hit rate@10', tasks: ['ranking'] },
+  'hit_rate@20': { higherIsBetter: true, bounded: true, label: 'Hit rate@20', tasks: ['ranking'] },
+  'hit_rate@50': { higherIsBetter: true, bounded: true, label: 'Hit rate@50', tasks: ['ranking'] },
+  'hit_rate@100': { higherIsBetter: true, bounded: true, label: 'Hit rate@100', tasks: ['ranking'] },
   } satisfies Record<string, MetricInfo>)
 );
 
 /** The MetricInfo for a name, or undefined when the kernels do not produce it. */
 export function metricInfo(name: string): MetricInfo | undefined {
-  return METRIC_INFO[name];
+  // Ranking metrics take any k ("ndcg@7"); the table lists only the usual ones.
+  return METRIC_INFO[name] ?? rankingMetricInfo(name);
 }
 
 /** Whether a larger value is better. An unknown name is a configuration mistake: InputError. */

@@ -5,8 +5,8 @@ import type { Dataset, Predictions } from '../types.js';
 
 export function checkPredictions(p: Predictions, model: string, dataset: Dataset): void {
   const where = (i: number) => `${dataset.path}:${dataset.recordLines[i]}`;
-  const values = p.kind === 'binary' ? p.scores : p.kind === 'multiclass' ? p.probs : p.values;
-  const width = p.kind === 'multiclass' ? p.classes.length : 1;
+  const values = p.kind === 'multiclass' ? p.probs : p.kind === 'regression' ? p.values : p.scores;
+  const width = p.kind === 'multiclass' ? p.classes.length : p.kind === 'multilabel' ? p.labels.length : 1;
   for (let j = 0; j < values.length; j++) {
     if (!Number.isFinite(values[j])) {
       const row = Math.floor(j / width);
@@ -16,11 +16,12 @@ export function checkPredictions(p: Predictions, model: string, dataset: Dataset
       );
     }
   }
-  if (p.kind === 'binary') {
-    const i = p.scores.findIndex((s) => s < 0 || s > 1);
-    if (i >= 0) {
+  if (p.kind === 'binary' || p.kind === 'multilabel') {
+    const j = p.scores.findIndex((s) => s < 0 || s > 1);
+    const i = Math.floor(j / width);
+    if (j >= 0) {
       throw new ModelError(
-        `model ${model} gave score ${p.scores[i]} for the row at ${where(i)}; binary scores must be P(positive) in [0, 1]. ` +
+        `model ${model} gave score ${p.scores[j]} for the row at ${where(i)}; ${p.kind} scores must be probabilities in [0, 1]. ` +
           'Add a sigmoid to a network that outputs logits.',
       );
     }

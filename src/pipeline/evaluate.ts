@@ -9,11 +9,11 @@ import type { LoadedModel } from '../engines/engine.js';
 import { checkFeatureColumns } from '../engines/feature-matrix.js';
 import { openModel } from '../engines/open.js';
 import { GateError, InputError, ModelError, messageOf } from '../errors.js';
-import { METRIC_INFO } from '../metrics/index.js';
+import { METRIC_INFO, metricInfo } from '../metrics/index.js';
 import type { ModelSpec, Settings } from '../settings/settings.js';
 import type { Column, Dataset, Finding, ModelMeasurement, Role, Task } from '../types.js';
 import { checkPredictions } from './check-predictions.js';
-import { encodeTruth, resolveClasses, resolveTask, type Truth } from './labels.js';
+import { encodeMultilabel, encodeRanking, encodeTruth, resolveClasses, resolveTask, type Truth } from './labels.js';
 import type { Log } from './log.js';
 import { analyseCurves, type CurveAnalysis } from '../analysis/training-curves.js';
 import { readTrainingLog } from '../training-log/read.js';
@@ -113,7 +113,12 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
     try {
       const train = await readDataset(settings.trainData);
       const label = findColumn(train, settings.labelColumn);
-      fitOn = encodeTruth(train, label, task, prepared.classes);
+      fitOn =
+        task === 'multilabel'
+          ? encodeMultilabel(train, settings.labelColumns.map((c) => findColumn(train, c)))
+          : task === 'ranking'
+            ? truth
+            : encodeTruth(train, label, task, prepared.classes);
       dummyFitOn = 'training data';
     } catch (e) {
       findings.push(errorFinding(e));
@@ -146,12 +151,33 @@ async function readCurves(settings: Settings, findings: Finding[], log: Log): Pr
 
 function prepare(settings: Settings, dataset: Dataset, candidate: LoadedModel): Prepared {
   const label = findColumn(dataset, settings.labelColumn);
-  const task = resolveTask(settings.task, label, candidate.metadata.task);
+  const task = resolveTask(settings.task, label, candidate.metadata.task, {
+    labels: settings.labelColumns.length,
+    query: settings.queryColumn !== undefined,
+  });
+  const id = settings.idColumn !== undefined ? findColumn(dataset, settings.idColumn) : undefined;
+  if (task === 'multilabel') {
+    const truth = encodeMultilabel(dataset, settings.labelColumns.map((c) => findColumn(dataset, c)));
+    return { dataset, label, id, task, classes: truth.task === 'multilabel' ? truth.classes : [], truth };
+  }
+  if (task === 'ranking') {
+    if (settings.queryColumn === undefined) {
+      throw new InputError('a ranking task needs `query-column` (--query): the column that groups items into queries.');
+    }
+    return { dataset, label, id, task, classes: [], truth: encodeRanking(dataset, label, findColumn(dataset, settings.queryColumn)) };
+  }
   const classes =
     task === 'regression' ? [] : resolveClasses(task, label, settings.classes, candidate.metadata.classes, settings.positiveClass);
   const truth = encodeTruth(dataset, label, task, classes);
-  const id = settings.idColumn !== undefined ? findColumn(dataset, settings.idColumn) : undefined;
   return { dataset, label, id, task, classes, truth };
+}
+
+/** Every column that is not a label, the id or the query is a feature unless settings or the model say otherwise. */
+function featureNames(settings: Settings, dataset: Dataset, model: LoadedModel): string[] | undefined {
+  const explicit = settings.features ?? model.metadata.features;
+  if (explicit !== undefined) return explicit;
+  const taken = new Set([...settings.labelColumns, settings.idColumn, settings.queryColumn]);
+  return dataset.columns.map((c) => c.name).filter((n) => !taken.has(n));
 }
 
 async function runModel(settings: Settings, prep: Prepared, model: LoadedModel, spec: ModelSpec, role: Role, log: Log): Promise<ModelMeasurement> {
@@ -159,7 +185,7 @@ async function runModel(settings: Settings, prep: Prepared, model: LoadedModel, 
   const selected = selectFeatures(dataset, {
     label: settings.labelColumn,
     id: settings.idColumn,
-    features: settings.features ?? model.metadata.features,
+    features: featureNames(settings, dataset, model),
   });
   if (model.engine !== 'predictions file') {
     checkFeatureColumns(dataset, selected.features, spec.name);
@@ -187,7 +213,7 @@ async function runModel(settings: Settings, prep: Prepared, model: LoadedModel, 
 }
 
 function measureOptions(s: Settings): MeasureOptions {
-  return { decisionThreshold: s.decisionThreshold, maxFpr: s.recallAtFpr, minRecall: s.precisionAtRecall };
+  return { decisionThreshold: s.decisionThreshold, maxFpr: s.recallAtFpr, minRecall: s.precisionAtRecall, ks: s.rankingK };
 }
 
 function findColumn(dataset: Dataset, name: string): Column {
@@ -202,10 +228,10 @@ function findColumn(dataset: Dataset, name: string): Column {
 
 function checkThresholdNames(settings: Settings, task: Task): void {
   for (const metric of Object.keys(settings.thresholds)) {
-    const info = METRIC_INFO[metric];
-    if (info === undefined || !(info.tasks ?? [task]).includes(task)) {
+    const info = metricInfo(metric);
+    if (info === undefined || !info.tasks.includes(task)) {
       const known = Object.entries(METRIC_INFO)
-        .filter(([, i]) => (i.tasks ?? [task]).includes(task))
+        .filter(([, i]) => i.tasks.includes(task))
         .map(([n]) => n);
       throw new InputError(`thresholds name "${metric}", which is not a ${task} metric. ${task} metrics: ${known.join(', ')}.`);
     }

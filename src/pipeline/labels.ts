@@ -6,7 +6,11 @@ import type { Column, Dataset, Task, TaskSetting } from '../types.js';
 export type Truth =
   | { task: 'binary'; classes: string[]; y: Uint8Array }
   | { task: 'multiclass'; classes: string[]; y: Int32Array }
-  | { task: 'regression'; y: Float64Array };
+  | { task: 'regression'; y: Float64Array }
+  /** Row-major n×L indicators, one label per column. */
+  | { task: 'multilabel'; classes: string[]; y: Uint8Array }
+  /** Graded relevance per item, and the query each item belongs to. */
+  | { task: 'ranking'; queries: string[]; y: Float64Array };
 
 /** Label text as a class name: numeric labels are canonical, so "1" and "1.0" are one class. */
 export function labelText(col: Column, i: number): string | null {
@@ -30,9 +34,11 @@ export function distinctLabels(col: Column): string[] {
  * The task: the setting, else what the candidate says about itself, else the label's shape:
  * text or two values are classification; numbers with more than two values are regression.
  */
-export function resolveTask(setting: TaskSetting, label: Column, modelTask: Task | undefined): Task {
+export function resolveTask(setting: TaskSetting, label: Column, modelTask: Task | undefined, shape: { labels: number; query: boolean } = { labels: 1, query: false }): Task {
   if (setting !== 'auto') return setting;
   if (modelTask !== undefined) return modelTask;
+  if (shape.labels > 1) return 'multilabel';
+  if (shape.query) return 'ranking';
   const distinct = distinctLabels(label).length;
   if (label.kind === 'categorical') return distinct <= 2 ? 'binary' : 'multiclass';
   return distinct <= 2 ? 'binary' : 'regression';
@@ -68,7 +74,9 @@ export function resolveClasses(
   return classes;
 }
 
+/** Binary, multiclass and regression truth from one label column (multilabel and ranking have their own). */
 export function encodeTruth(dataset: Dataset, label: Column, task: Task, classes: string[]): Truth {
+  if (task === 'multilabel' || task === 'ranking') throw new Error(`encodeTruth: use encode${task === 'ranking' ? 'Ranking' : 'Multilabel'}`);
   const n = dataset.rowCount;
   const missingAt = () => {
     for (let i = 0; i < n; i++) if (labelText(label, i) === null) return i;
@@ -103,5 +111,45 @@ export function encodeTruth(dataset: Dataset, label: Column, task: Task, classes
     }
     y[i] = k;
   }
-  return task === 'binary' ? { task, classes, y: y as Uint8Array } : { task, classes, y: y as Int32Array };
+  return task === 'binary' ? { task, classes, y: y as Uint8Array } : { task: 'multiclass', classes, y: y as Int32Array };
+}
+
+/** Several 0/1 label columns (0/1, true/false, yes/no) become one n×L indicator matrix. */
+export function encodeMultilabel(dataset: Dataset, labels: Column[]): Truth {
+  const n = dataset.rowCount;
+  const L = labels.length;
+  const y = new Uint8Array(n * L);
+  labels.forEach((col, j) => {
+    for (let i = 0; i < n; i++) {
+      const t = labelText(col, i);
+      const v = t === null ? undefined : INDICATOR[t.toLowerCase()];
+      if (v === undefined) {
+        throw new DataError(
+          `${dataset.path}:${dataset.recordLines[i]}: multilabel column "${col.name}" holds "${t ?? ''}"; each label column must hold 0 or 1 (or true/false).`,
+        );
+      }
+      y[i * L + j] = v;
+    }
+  });
+  return { task: 'multilabel', classes: labels.map((c) => c.name), y };
+}
+
+const INDICATOR: Record<string, number> = { '0': 0, '1': 1, false: 0, true: 1, no: 0, yes: 1 };
+
+/** Ranking truth: the label is graded relevance (a number ≥ 0); the query column groups items. */
+export function encodeRanking(dataset: Dataset, relevance: Column, query: Column): Truth {
+  const n = dataset.rowCount;
+  if (relevance.kind !== 'numeric' || relevance.missing > 0) {
+    const i = relevance.kind === 'numeric' ? relevance.values.findIndex(Number.isNaN) : relevance.values.findIndex((v) => v === null || !Number.isFinite(Number(v)));
+    throw new DataError(
+      `${dataset.path}:${dataset.recordLines[Math.max(i, 0)]}: ranking needs a numeric relevance in "${relevance.name}" on every row.`,
+    );
+  }
+  const queries: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const q = labelText(query, i);
+    if (q === null) throw new DataError(`${dataset.path}:${dataset.recordLines[i]}: the query column "${query.name}" is empty here; every item needs a query.`);
+    queries[i] = q;
+  }
+  return { task: 'ranking', queries, y: relevance.values };
 }

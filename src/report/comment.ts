@@ -10,7 +10,7 @@ import { baseName } from './changelog.js';
 import { curvesChart } from './curves-chart.js';
 import { escapeMarkdown, fenceFor } from './escape.js';
 import { formatDelta, formatPercent, formatPoints, formatValue, shortHash } from './format.js';
-import { METRIC_INFO } from '../metrics/index.js';
+import { metricInfo } from '../metrics/index.js';
 
 export interface CommentOptions {
   /** Hidden marker that finds this comment again on the next run. */
@@ -100,7 +100,7 @@ function deltaCell(c: Comparison): string {
 }
 
 function isBounded(metric: string): boolean {
-  return METRIC_INFO[metric]?.bounded === true;
+  return metricInfo(metric)?.bounded === true;
 }
 
 function valueCell(v: { value: number; ci?: [number, number] } | undefined, metric: string): string {

@@ -12,6 +12,7 @@ import { INPUT_NAMES, parseConfig, type InputName, resolveSettings, type ConfigF
  */
 export const ACTION_DEFAULTS: Partial<Record<InputName, string>> = {
   task: 'auto',
+  'ranking-k': '5,10',
   'decision-threshold': '0.5',
   'recall-at-fpr': '0.01',
   'precision-at-recall': '0.9',

@@ -20,6 +20,8 @@ const OPTIONS = {
   'train-data': { type: 'string' },
   label: { type: 'string' },
   id: { type: 'string' },
+  query: { type: 'string' },
+  'ranking-k': { type: 'string' },
   features: { type: 'string' },
   task: { type: 'string' },
   classes: { type: 'string' },
@@ -47,11 +49,14 @@ export const EVALUATE_USAGE = `Usage: model-gate evaluate --candidate PATH --dat
   --candidate PATH         candidate model: TF.js model.json or its folder, or a predictions file
   --baseline [NAME=]PATH   a baseline model; repeat for several
   --data PATH              evaluation data (CSV, TSV or JSONL)
-  --label COLUMN           the column holding the true values
+  --label COLUMN[,COLUMN]  the column holding the true values (several 0/1 columns: multilabel;
+                           graded relevance for ranking)
   --train-data PATH        training data; the dummy baseline uses its class prior or mean
   --id COLUMN              row id column (matches predictions files by id)
+  --query COLUMN           ranking: the column grouping items into queries
+  --ranking-k K,K          ranking: cut-offs for ndcg@k, map@k, recall@k, hit_rate@k (default 5,10)
   --features A,B,...       feature columns in the model's input order
-  --task T                 binary | multiclass | regression | auto (default auto)
+  --task T                 binary | multiclass | regression | multilabel | ranking | auto (default auto)
   --classes A,B,...        class labels in the model's output order
   --positive-class C       the positive class of a binary task
   --decision-threshold X   score at or above which a binary prediction is positive (default 0.5)
@@ -96,6 +101,8 @@ export async function readCliSettings(argv: string[], cwd: string): Promise<{ se
     'train-data': str('train-data'),
     'label-column': str('label'),
     'id-column': str('id'),
+    'query-column': str('query'),
+    'ranking-k': str('ranking-k'),
     features: str('features'),
     task: str('task'),
     classes: str('classes'),

@@ -18,6 +18,12 @@ export interface Settings {
   data: string;
   trainData?: string;
   labelColumn: string;
+  /** Several label columns (one 0/1 column per label) make a multilabel task. */
+  labelColumns: string[];
+  /** Ranking: the column that groups items into queries; the label is the graded relevance. */
+  queryColumn?: string;
+  /** Ranking: the cut-offs k of ndcg@k, map@k, recall@k and hit_rate@k. */
+  rankingK: number[];
   idColumn?: string;
   features?: string[];
   task: TaskSetting;
@@ -55,6 +61,8 @@ export const INPUT_NAMES = [
   'train-data',
   'label-column',
   'id-column',
+  'query-column',
+  'ranking-k',
   'features',
   'task',
   'classes',
@@ -82,7 +90,7 @@ export interface ConfigFile {
   values: Record<string, unknown>;
 }
 
-const TASKS: TaskSetting[] = ['auto', 'binary', 'multiclass', 'regression'];
+const TASKS: TaskSetting[] = ['auto', 'binary', 'multiclass', 'regression', 'multilabel', 'ranking'];
 
 /** Parses config YAML text; errors name the file, line and column. */
 export function parseConfig(text: string, file: string): ConfigFile {
@@ -159,7 +167,8 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
   if (data === undefined) {
     throw new InputError('No evaluation data: set the `data` input (or --data) to a CSV or JSONL file.');
   }
-  const labelColumn = textSetting('label-column');
+  const labelColumns = listSetting('label-column') ?? [];
+  const labelColumn = labelColumns[0];
   if (labelColumn === undefined) {
     throw new InputError('No label column: set the `label-column` input (or --label) to the column that holds the true values.');
   }
@@ -192,6 +201,9 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
     data,
     trainData: pathSetting('train-data'),
     labelColumn,
+    labelColumns,
+    queryColumn: textSetting('query-column'),
+    rankingK: (listSetting('ranking-k') ?? ['5', '10']).map((k) => integerSetting(k, 'ranking-k', 10, 1, 1_000_000)),
     idColumn: textSetting('id-column'),
     features: listSetting('features'),
     task,
