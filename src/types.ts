@@ -81,6 +81,8 @@ export interface ModelMeasurement {
   backend: string;
   files: ModelFile[];
   metrics: Record<string, MetricValue>;
+  /** The same metrics on the training data, when it was given. */
+  trainMetrics?: Record<string, MetricValue>;
   confusion?: ConfusionMatrix;
   reliability?: ReliabilityBin[];
   perLabel?: PerLabelMetrics[];
@@ -100,6 +102,8 @@ export interface Finding {
   kind: string;
   severity: Severity;
   message: string;
+  /** The features a data_drift finding is about. */
+  features?: string[];
 }
 
 export type Verdict = 'pass' | 'warn' | 'fail';

@@ -1,32 +1,28 @@
 // The pipeline from settings to findings: datasets → predictions → measurements → gate.
 // Errors become findings so the report can still say what went wrong and keep what was computed.
 
-import { dummyPredictions } from '../analysis/dummy.js';
 import { gate, type Gate } from '../analysis/compare.js';
+import { dummyPredictions } from '../analysis/dummy.js';
+import type { DriftResult } from '../analysis/drift.js';
 import { measure, type MeasureOptions } from '../analysis/measure.js';
-import { readDataset, selectFeatures } from '../data/read.js';
+import { generalisation, type Gap } from '../analysis/overfitting.js';
+import { analyseCurves, type CurveAnalysis } from '../analysis/training-curves.js';
+import { readDataset } from '../data/read.js';
 import type { LoadedModel } from '../engines/engine.js';
-import { checkFeatureColumns } from '../engines/feature-matrix.js';
 import { openModel } from '../engines/open.js';
-import { GateError, InputError, ModelError, messageOf } from '../errors.js';
+import { GateError, InputError, messageOf } from '../errors.js';
 import { METRIC_INFO, metricInfo } from '../metrics/index.js';
 import type { ModelSpec, Settings } from '../settings/settings.js';
-import type { Column, Dataset, Finding, ModelMeasurement, Role, Task } from '../types.js';
-import { checkPredictions } from './check-predictions.js';
-import { encodeMultilabel, encodeRanking, encodeTruth, resolveClasses, resolveTask, type Truth } from './labels.js';
-import type { Log } from './log.js';
-import { analyseCurves, type CurveAnalysis } from '../analysis/training-curves.js';
 import { readTrainingLog } from '../training-log/read.js';
 import type { TrainingLog } from '../training-log/types.js';
+import type { Finding, ModelMeasurement, Predictions, Role, Task } from '../types.js';
+import { measureDataDrift, predictionDrifts, type ModelPredictionDrift } from './drift.js';
+import type { Log } from './log.js';
+import { predict } from './predict.js';
+import { prepareAs, prepareEvaluation, type Prepared } from './prepare.js';
+import { measureUncertainty, type ModelOutput, type UncertaintyInfo } from './uncertainty.js';
 
-export interface UncertaintyInfo {
-  method: string;
-  resamples: number;
-  confidence: number;
-  seed: number;
-  /** What the accuracy p-value comes from. */
-  accuracyTest?: string;
-}
+export type { UncertaintyInfo } from './uncertainty.js';
 
 export interface TrainingCurves {
   log: TrainingLog;
@@ -37,34 +33,30 @@ export interface Evaluation {
   task?: Task;
   classes?: string[];
   data: { path: string; rows: number };
+  trainData?: { path: string; rows: number };
   dummyFitOn?: 'training data' | 'evaluation data';
   models: ModelMeasurement[];
   gate: Gate;
   uncertainty?: UncertaintyInfo;
   training?: TrainingCurves;
-}
-
-interface Prepared {
-  dataset: Dataset;
-  label: Column;
-  id?: Column;
-  task: Task;
-  classes: string[];
-  truth: Truth;
+  /** Generalisation gaps, when training data was given. */
+  gaps?: Gap[];
+  drift?: DriftResult & { reference: { path: string; rows: number }; current: { path: string; rows: number } };
+  predictionDrift?: ModelPredictionDrift[];
 }
 
 export async function evaluate(settings: Settings, log: Log): Promise<Evaluation> {
   const findings: Finding[] = [];
-  const models: ModelMeasurement[] = [];
-  const result = (extra: Partial<Evaluation> = {}): Evaluation => ({
+  const failed = (extra: Partial<Evaluation> = {}): Evaluation => ({
     data: { path: settings.data, rows: 0 },
-    models,
-    gate: gate(extra.task ?? 'binary', models, {}, findings),
+    models: [],
+    gate: gate(extra.task ?? 'binary', [], {}, findings),
     ...extra,
   });
 
+  // Datasets: the evaluation data decides task and classes; the training data follows them.
   let candidate: LoadedModel;
-  let prepared: Prepared;
+  let prep: Prepared;
   try {
     const dataset = await log.group(`Reading ${settings.data}`, async () => {
       const d = await readDataset(settings.data);
@@ -72,21 +64,31 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
       return d;
     });
     candidate = await openModel(settings.candidate.path, settings.candidate.name);
-    prepared = prepare(settings, dataset, candidate);
+    prep = prepareEvaluation(settings, dataset, candidate);
+    checkThresholdNames(settings, prep.task);
   } catch (e) {
     findings.push(errorFinding(e));
-    return result();
+    return failed();
   }
-  const { dataset, task, truth } = prepared;
-  const base = { task, classes: task === 'regression' ? undefined : prepared.classes, data: { path: dataset.path, rows: dataset.rowCount } };
-
-  try {
-    checkThresholdNames(settings, task);
-  } catch (e) {
-    findings.push(errorFinding(e));
-    return { ...result(base), gate: gate(task, models, {}, findings) };
+  const { dataset, task } = prep;
+  const base = {
+    task,
+    classes: task === 'binary' || task === 'multiclass' || task === 'multilabel' ? prep.classes : undefined,
+    data: { path: dataset.path, rows: dataset.rowCount },
+  };
+  let trainPrep: Prepared | undefined;
+  if (settings.trainData !== undefined) {
+    try {
+      trainPrep = prepareAs(settings, await readDataset(settings.trainData), task, prep.classes);
+    } catch (e) {
+      findings.push(errorFinding(e));
+    }
   }
 
+  // Predictions and measurements, model by model; a model that fails is a finding, not the end.
+  const mo = measureOptions(settings);
+  const models: ModelMeasurement[] = [];
+  const outputs: ModelOutput[] = [];
   const specs: { spec: ModelSpec; role: Role }[] = [
     { spec: settings.candidate, role: 'candidate' },
     ...settings.baselines.map((spec) => ({ spec, role: 'baseline' as Role })),
@@ -96,7 +98,12 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
       try {
         const model = role === 'candidate' ? candidate : await openModel(spec.path, spec.name);
         try {
-          models.push(await runModel(settings, prepared, model, spec, role, log));
+          const predictions = await predict(settings, prep, model, spec.name, log);
+          const m: ModelMeasurement = { name: spec.name, role, path: spec.path, engine: model.engine, backend: model.backend, files: model.files, ...measure(prep.truth, predictions, mo) };
+          // A predictions file holds outputs for the evaluation rows only.
+          if (trainPrep !== undefined && model.engine !== 'predictions file') m.trainMetrics = await trainMetrics(settings, trainPrep, model, spec.name, log, mo, findings);
+          models.push(m);
+          outputs.push({ name: spec.name, predictions });
         } finally {
           model.dispose();
         }
@@ -107,30 +114,74 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
     });
   }
 
-  let dummyFitOn: Evaluation['dummyFitOn'] = 'evaluation data';
-  let fitOn = truth;
-  if (settings.trainData !== undefined) {
-    try {
-      const train = await readDataset(settings.trainData);
-      const label = findColumn(train, settings.labelColumn);
-      fitOn =
-        task === 'multilabel'
-          ? encodeMultilabel(train, settings.labelColumns.map((c) => findColumn(train, c)))
-          : task === 'ranking'
-            ? truth
-            : encodeTruth(train, label, task, prepared.classes);
-      dummyFitOn = 'training data';
-    } catch (e) {
-      findings.push(errorFinding(e));
+  // The dummy: the prior (or mean) of the training labels when given, else of the evaluation labels.
+  const fitOn = trainPrep?.truth ?? prep.truth;
+  const dummy: ModelMeasurement = {
+    name: 'dummy',
+    role: 'dummy',
+    path: `prior of the ${trainPrep ? 'training' : 'evaluation'} data`,
+    engine: 'dummy',
+    backend: 'none',
+    files: [],
+    ...measure(prep.truth, dummyPredictions(fitOn, dataset.rowCount), mo),
+  };
+  if (trainPrep !== undefined) dummy.trainMetrics = measure(trainPrep.truth, dummyPredictions(fitOn, trainPrep.dataset.rowCount), mo).metrics;
+  models.push(dummy);
+
+  const u = await log.group('Intervals and significance', async () => {
+    const started = performance.now();
+    const stage = measureUncertainty(settings, prep, outputs, models);
+    if (stage.info) log.info(`${stage.info.resamples} paired ${stage.info.method} resamples in ${Math.round(performance.now() - started)} ms`);
+    return stage;
+  });
+  findings.push(...u.findings);
+
+  const gen = trainPrep !== undefined ? generalisation(task, u.models, settings.thresholds, u.deltas) : undefined;
+  if (gen) findings.push(...gen.findings);
+
+  let drift: Evaluation['drift'];
+  try {
+    const d = await measureDataDrift(settings, log, settings.currentData === undefined ? dataset : undefined);
+    if (d.drift) drift = { ...d.drift, reference: d.reference!, current: d.current! };
+    findings.push(...d.findings);
+  } catch (e) {
+    findings.push(errorFinding(e));
+  }
+  const cand = outputs.find((o) => o.name === 'candidate');
+  const predictionDrift = cand ? predictionDrifts(cand.predictions, outputs.filter((o) => o !== cand)) : undefined;
+  for (const p of predictionDrift ?? []) {
+    if (p.drifted) {
+      findings.push({
+        kind: 'prediction_drift',
+        severity: 'info',
+        message: `The candidate's outputs are distributed differently from ${p.baseline}'s on the same rows (KS D = ${p.ks_statistic?.toFixed(3)}, PSI ${p.psi?.toFixed(3)}).`,
+      });
     }
   }
-  const dummy = dummyPredictions(fitOn, dataset.rowCount);
-  const m = measure(truth, dummy, measureOptions(settings));
-  models.push({ name: 'dummy', role: 'dummy', path: `prior of the ${dummyFitOn}`, engine: 'dummy', backend: 'none', files: [], ...m });
 
   const training = await readCurves(settings, findings, log);
-  if (!models.some((x) => x.role === 'candidate')) return { ...result(base), dummyFitOn, training };
-  return { ...base, dummyFitOn, models, training, gate: gate(task, models, settings.thresholds, findings) };
+  const extras = {
+    dummyFitOn: trainPrep ? ('training data' as const) : ('evaluation data' as const),
+    trainData: trainPrep ? { path: trainPrep.dataset.path, rows: trainPrep.dataset.rowCount } : undefined,
+    uncertainty: u.info,
+    training,
+    gaps: gen?.gaps,
+    drift,
+    predictionDrift,
+  };
+  if (!models.some((x) => x.role === 'candidate')) return { ...failed(base), models: u.models, ...extras };
+  return { ...base, ...extras, models: u.models, gate: gate(task, u.models, settings.thresholds, findings, u.deltas) };
+}
+
+/** The same model on the training data, for generalisation gaps; a failure there loses only the gaps. */
+async function trainMetrics(settings: Settings, trainPrep: Prepared, model: LoadedModel, name: string, log: Log, mo: MeasureOptions, findings: Finding[]) {
+  try {
+    const p: Predictions = await predict(settings, trainPrep, model, name, log);
+    return measure(trainPrep.truth, p, mo).metrics;
+  } catch (e) {
+    findings.push({ ...errorFinding(e), severity: 'warning', message: `on the training data: ${messageOf(e)}` });
+    return undefined;
+  }
 }
 
 /** The training log is evidence beside the evaluation: a broken one is reported, never fatal to the rest. */
@@ -149,81 +200,8 @@ async function readCurves(settings: Settings, findings: Finding[], log: Log): Pr
   }
 }
 
-function prepare(settings: Settings, dataset: Dataset, candidate: LoadedModel): Prepared {
-  const label = findColumn(dataset, settings.labelColumn);
-  const task = resolveTask(settings.task, label, candidate.metadata.task, {
-    labels: settings.labelColumns.length,
-    query: settings.queryColumn !== undefined,
-  });
-  const id = settings.idColumn !== undefined ? findColumn(dataset, settings.idColumn) : undefined;
-  if (task === 'multilabel') {
-    const truth = encodeMultilabel(dataset, settings.labelColumns.map((c) => findColumn(dataset, c)));
-    return { dataset, label, id, task, classes: truth.task === 'multilabel' ? truth.classes : [], truth };
-  }
-  if (task === 'ranking') {
-    if (settings.queryColumn === undefined) {
-      throw new InputError('a ranking task needs `query-column` (--query): the column that groups items into queries.');
-    }
-    return { dataset, label, id, task, classes: [], truth: encodeRanking(dataset, label, findColumn(dataset, settings.queryColumn)) };
-  }
-  const classes =
-    task === 'regression' ? [] : resolveClasses(task, label, settings.classes, candidate.metadata.classes, settings.positiveClass);
-  const truth = encodeTruth(dataset, label, task, classes);
-  return { dataset, label, id, task, classes, truth };
-}
-
-/** Every column that is not a label, the id or the query is a feature unless settings or the model say otherwise. */
-function featureNames(settings: Settings, dataset: Dataset, model: LoadedModel): string[] | undefined {
-  const explicit = settings.features ?? model.metadata.features;
-  if (explicit !== undefined) return explicit;
-  const taken = new Set([...settings.labelColumns, settings.idColumn, settings.queryColumn]);
-  return dataset.columns.map((c) => c.name).filter((n) => !taken.has(n));
-}
-
-async function runModel(settings: Settings, prep: Prepared, model: LoadedModel, spec: ModelSpec, role: Role, log: Log): Promise<ModelMeasurement> {
-  const { dataset } = prep;
-  const selected = selectFeatures(dataset, {
-    label: settings.labelColumn,
-    id: settings.idColumn,
-    features: featureNames(settings, dataset, model),
-  });
-  if (model.engine !== 'predictions file') {
-    checkFeatureColumns(dataset, selected.features, spec.name);
-    if (model.inputWidth !== undefined && model.inputWidth !== selected.features.length) {
-      throw new ModelError(
-        `model ${spec.name} takes ${model.inputWidth} inputs, but ${dataset.path} has ${selected.features.length} feature columns ` +
-          `(${selected.features.map((c) => c.name).join(', ')}). List the model's inputs in order with the \`features\` setting.`,
-      );
-    }
-  }
-  const started = performance.now();
-  const predictions = await model.predict({
-    name: spec.name,
-    dataset,
-    features: selected.features,
-    task: prep.task,
-    classes: prep.classes,
-    idColumn: prep.id,
-    batchSize: settings.batchSize,
-  });
-  checkPredictions(predictions, spec.name, dataset);
-  log.info(`${model.engine}${model.backend === "none" ? "" : ` on ${model.backend}`}: ${dataset.rowCount} rows in ${Math.round(performance.now() - started)} ms`);
-  const m = measure(prep.truth, predictions, measureOptions(settings));
-  return { name: spec.name, role, path: spec.path, engine: model.engine, backend: model.backend, files: model.files, ...m };
-}
-
 function measureOptions(s: Settings): MeasureOptions {
   return { decisionThreshold: s.decisionThreshold, maxFpr: s.recallAtFpr, minRecall: s.precisionAtRecall, ks: s.rankingK };
-}
-
-function findColumn(dataset: Dataset, name: string): Column {
-  const col = dataset.columns.find((c) => c.name === name);
-  if (col === undefined) {
-    throw new InputError(
-      `${dataset.path}: no column "${name}". Columns: ${dataset.columns.map((c) => c.name).join(', ')}. Check label-column / id-column.`,
-    );
-  }
-  return col;
 }
 
 function checkThresholdNames(settings: Settings, task: Task): void {

@@ -38,6 +38,9 @@ export function renderComment(e: Evaluation, o: CommentOptions): string {
   }
   if (e.gate.findings.length > 0) parts.push(findingsSection(e.gate.findings));
   if (e.gate.checks.length > 0) parts.push(checksSection(e));
+  if (e.gaps && e.gaps.length > 0) parts.push(generalisationSection(e));
+  if (e.drift) parts.push(driftSection(e.drift));
+  if (e.predictionDrift && e.predictionDrift.length > 0) parts.push(predictionDriftSection(e.predictionDrift));
   if (e.training) parts.push(trainingSection(e.training));
   const confusion = e.models.filter((m) => m.confusion && m.role !== 'dummy');
   if (confusion.length > 0) parts.push(details('Confusion matrices', confusion.map(confusionTable).join('\n\n')));
@@ -123,6 +126,57 @@ function findingsSection(findings: Finding[]): string {
   const order = { error: 0, warning: 1, info: 2 };
   const sorted = [...findings].sort((a, b) => order[a.severity] - order[b.severity]);
   return '### Findings\n\n' + sorted.map((f) => `- ${SEVERITY_ICON[f.severity]} ${escapeMarkdown(f.message)}`).join('\n');
+}
+
+function generalisationSection(e: Evaluation): string {
+  const gaps = e.gaps!;
+  const names = [...new Set(gaps.map((g) => g.model))];
+  const metrics = [...new Set(gaps.map((g) => g.metric))];
+  const head = ['Metric', ...names.flatMap((n) => [`${escapeMarkdown(n)} train → eval`, 'gap'])];
+  const rows = metrics.map((metric) => [
+    metric,
+    ...names.flatMap((n) => {
+      const g = gaps.find((x) => x.model === n && x.metric === metric);
+      if (g === undefined) return ['', ''];
+      const gap = g.relativeGap === null ? formatDelta(g.gap) : `${formatDelta(g.gap)} (${formatPercent(g.relativeGap)})`;
+      return [`${formatValue(g.train, metric)} → ${formatValue(g.eval, metric)}`, g.flagged ? `${gap} ⚠️` : gap];
+    }),
+  ]);
+  const table = markdownTable([head, ...rows], { align: ['l', ...head.slice(1).map(() => 'r' as const)] });
+  const flagged = gaps.filter((g) => g.flagged && g.model === 'candidate').length;
+  const lead = flagged > 0 ? `${flagged} metric${flagged === 1 ? '' : 's'} of the candidate beyond the allowed gap.` : 'No metric of the candidate beyond the allowed gap.';
+  return `### Generalisation (training → evaluation)\n\n${lead} The gap is how much worse evaluation is than training; ⚠️ marks a relative gap above max-gap (default 10 % for metrics in [0, 1]).\n\n${details('Gaps per model', table)}`;
+}
+
+function driftSection(d: NonNullable<Evaluation['drift']>): string {
+  const drifted = d.features.filter((f) => f.drifted);
+  const correction = { bh: 'Benjamini–Hochberg', bonferroni: 'Bonferroni', none: 'no' }[d.correction];
+  const lead =
+    `${drifted.length} of ${d.features.length} features drifted (share ${formatValue(d.share)}; dataset drift at ${formatValue(d.datasetDriftShare)}: ` +
+    `${d.datasetDrift ? '**yes**' : 'no'}) between the reference ${escapeMarkdown(baseName(d.reference.path))} (${d.reference.rows} rows) ` +
+    `and the current ${escapeMarkdown(baseName(d.current.path))} (${d.current.rows} rows). Tests as Evidently chooses them; ${correction} correction of the p-values.`;
+  const row = (f: (typeof d.features)[number]) => [
+    escapeMarkdown(f.name),
+    f.kind,
+    f.test,
+    formatValue(f.statistic),
+    f.pValueAdjusted !== undefined ? formatValue(f.pValueAdjusted) : '',
+    `${formatValue(f.psi)}${f.psiBand === 'major' ? ' ❗' : f.psiBand === 'moderate' ? ' ⚠️' : ''}`,
+    f.newCategories?.length ? escapeMarkdown(f.newCategories.slice(0, 5).join(', ')) : '',
+    f.drifted ? '🔴 drift' : '',
+  ];
+  const head = ['Feature', 'type', 'test', 'statistic', 'p (adjusted)', 'PSI', 'new categories', ''];
+  const align = ['l', 'l', 'l', 'r', 'r', 'r', 'l', 'l'] as const;
+  const top = drifted.length > 0 ? '\n\n' + markdownTable([head, ...drifted.map(row)], { align: [...align] }) : '';
+  return `### Data drift\n\n${lead}${top}\n\n${details('Every feature', markdownTable([head, ...d.features.map(row)], { align: [...align] }))}`;
+}
+
+function predictionDriftSection(p: NonNullable<Evaluation['predictionDrift']>): string {
+  const rows = p.map((x) => [escapeMarkdown(x.baseline), formatValue(x.ks_statistic), formatValue(x.ks_pvalue), formatValue(x.psi), x.drifted ? 'different' : 'similar']);
+  return details(
+    'Prediction drift: the candidate\'s outputs against each baseline\'s on the same rows',
+    markdownTable([['against', 'KS D', 'KS p', 'PSI', 'outputs'], ...rows], { align: ['l', 'r', 'r', 'r', 'l'] }),
+  );
 }
 
 function trainingSection(t: NonNullable<Evaluation['training']>): string {

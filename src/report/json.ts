@@ -3,6 +3,7 @@
 
 import type { BoundCheck, Comparison } from '../analysis/compare.js';
 import type { CurveAnalysis } from '../analysis/training-curves.js';
+import type { Gap } from '../analysis/overfitting.js';
 import type { Evaluation, UncertaintyInfo } from '../pipeline/evaluate.js';
 import type { Finding, ModelFile, Role, Verdict } from '../types.js';
 
@@ -21,12 +22,21 @@ export interface JsonReport {
     path: string;
     files: ModelFile[];
     metrics: Record<string, { value: number | null; ci?: [number, number] }>;
+    /** The same metrics on the training data, when it was given. */
+    trainMetrics?: Record<string, { value: number | null }>;
     confusionMatrix?: { labels: string[]; counts: number[][] };
     /** Empty bins have null confidence and accuracy. */
     reliability?: { lower: number; upper: number; count: number; confidence: number | null; accuracy: number | null }[];
   }[];
   /** How the intervals and p-values were made, when the bootstrap ran. */
   uncertainty?: UncertaintyInfo;
+  trainData?: { path: string; rows: number };
+  /** Generalisation gaps per model and metric: (train − eval) in the metric's bad direction, absolute and relative. */
+  generalisation?: Gap[];
+  /** Data drift between the reference and current samples, per feature. */
+  drift?: NonNullable<Evaluation['drift']>;
+  /** The candidate's outputs against each baseline's on the same rows. */
+  predictionDrift?: NonNullable<Evaluation['predictionDrift']>;
   /** From the training log: where the monitored validation metric turned, and whether the shipped weights come after it. */
   training?: Omit<CurveAnalysis, 'findings'> & { source: string; format: string };
   comparisons: Omit<Comparison, 'reason'>[];
@@ -58,10 +68,15 @@ export function jsonReport(e: Evaluation, changelog: string, version: string): J
       path: m.path,
       files: m.files,
       metrics: Object.fromEntries(Object.entries(m.metrics).map(([k, v]) => [k, { value: num(v.value), ...(v.ci ? { ci: v.ci } : {}) }])),
+      ...(m.trainMetrics ? { trainMetrics: Object.fromEntries(Object.entries(m.trainMetrics).map(([k, v]) => [k, { value: num(v.value) }])) } : {}),
       ...(m.confusion ? { confusionMatrix: m.confusion } : {}),
       ...(m.reliability ? { reliability: m.reliability.map((b) => ({ ...b, confidence: num(b.confidence), accuracy: num(b.accuracy) })) } : {}),
     })),
+    ...(e.trainData ? { trainData: e.trainData } : {}),
     ...(e.uncertainty ? { uncertainty: e.uncertainty } : {}),
+    ...(e.gaps ? { generalisation: e.gaps } : {}),
+    ...(e.drift ? { drift: e.drift } : {}),
+    ...(e.predictionDrift?.length ? { predictionDrift: e.predictionDrift } : {}),
     ...(e.training ? { training: trainingJson(e.training) } : {}),
     comparisons: e.gate.comparisons.map((c) => ({
       baseline: c.baseline,

@@ -21,6 +21,8 @@ export const ACTION_DEFAULTS: Partial<Record<InputName, string>> = {
   'fail-on': 'regression',
   'batch-size': '1024',
   patience: '5',
+  'drift-correction': 'bh',
+  'drift-share': '0.5',
   bootstrap: '1000',
   confidence: '0.95',
   seed: '0',

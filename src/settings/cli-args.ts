@@ -33,6 +33,11 @@ const OPTIONS = {
   config: { type: 'string' },
   'fail-on': { type: 'string' },
   'batch-size': { type: 'string' },
+  'reference-data': { type: 'string' },
+  'current-data': { type: 'string' },
+  'drift-correction': { type: 'string' },
+  'drift-share': { type: 'string' },
+  'drift-tests': { type: 'string' },
   'training-log': { type: 'string' },
   patience: { type: 'string' },
   bootstrap: { type: 'string' },
@@ -65,6 +70,11 @@ export const EVALUATE_USAGE = `Usage: model-gate evaluate --candidate PATH --dat
   --thresholds FILE        YAML file of metric thresholds
   --config FILE            YAML config holding any of the above (flags override it)
   --fail-on M              regression (default) | never
+  --reference-data PATH    data drift: the reference sample (for example training data)
+  --current-data PATH      data drift: the current sample (default: --data)
+  --drift-correction C     bh (default) | bonferroni | none, over the p-value tests
+  --drift-share S          share of drifted features that makes dataset drift (default 0.5)
+  --drift-tests COL=T,...  per-feature test: ks, chi-square, z, wasserstein, jensen-shannon, psi
   --training-log PATH      Keras History JSON, CSVLogger CSV, or TensorBoard event files/folder
   --patience N             epochs without validation improvement that mark the turn (default 5)
   --bootstrap N            bootstrap resamples for intervals and p-values (default 1000; 0 = off)
@@ -113,6 +123,11 @@ export async function readCliSettings(argv: string[], cwd: string): Promise<{ se
     thresholds,
     'fail-on': str('fail-on'),
     'batch-size': str('batch-size'),
+    'reference-data': str('reference-data'),
+    'current-data': str('current-data'),
+    'drift-correction': str('drift-correction'),
+    'drift-share': str('drift-share'),
+    'drift-tests': str('drift-tests'),
     'training-log': str('training-log'),
     patience: str('patience'),
     bootstrap: str('bootstrap'),

@@ -39,6 +39,14 @@ export interface Settings {
   failOn: 'regression' | 'never';
   commentKey: string;
   batchSize: number;
+  /** Data drift: the reference sample (for example training data) and the current one (default: data). */
+  referenceData?: string;
+  currentData?: string;
+  driftCorrection: 'bh' | 'bonferroni' | 'none';
+  /** Share of drifted features at which the whole dataset counts as drifted. */
+  driftShare: number;
+  /** Per-feature test overrides: column → ks, chi-square, z, wasserstein, jensen-shannon or psi. */
+  driftTests: Record<string, string>;
   /** What training left behind: Keras History JSON, CSVLogger CSV, or TensorBoard event files / folder. */
   trainingLog?: string;
   /** Epochs without improvement of the validation loss that count as "it turned" (Keras EarlyStopping's patience). */
@@ -76,6 +84,11 @@ export const INPUT_NAMES = [
   'comment-key',
   'fail-on',
   'batch-size',
+  'reference-data',
+  'current-data',
+  'drift-correction',
+  'drift-share',
+  'drift-tests',
   'training-log',
   'patience',
   'bootstrap',
@@ -217,6 +230,17 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
     failOn,
     commentKey: textSetting('comment-key') ?? 'default',
     batchSize: integerSetting(textSetting('batch-size'), 'batch-size', 1024, 1, 1_000_000),
+    referenceData: pathSetting('reference-data'),
+    currentData: pathSetting('current-data'),
+    driftCorrection: oneOf(textSetting('drift-correction') ?? 'bh', 'drift-correction', ['bh', 'bonferroni', 'none'] as const),
+    driftShare: numberSetting(textSetting('drift-share'), 'drift-share', 0.5, 0, 1),
+    driftTests: Object.fromEntries(
+      (listSetting('drift-tests') ?? []).map((item) => {
+        const [column, test] = item.split('=').map((x) => x.trim());
+        if (!column || !test) throw new InputError(`drift-tests: "${item}" must be column=test, for example "age=psi".`);
+        return [column, test];
+      }),
+    ),
     trainingLog: pathSetting('training-log'),
     patience: integerSetting(textSetting('patience'), 'patience', 5, 1, 10_000),
     bootstrap: integerSetting(textSetting('bootstrap'), 'bootstrap', 1000, 0, 100_000),
@@ -272,6 +296,11 @@ function numberSetting(v: string | undefined, name: string, fallback: number, lo
     throw new InputError(`${name} must be a number from ${lo} to ${hi}, not "${v}".`);
   }
   return n;
+}
+
+function oneOf<T extends string>(v: string, name: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(v)) throw new InputError(`${name} must be one of ${allowed.join(', ')}, not "${v}".`);
+  return v as T;
 }
 
 function integerSetting(v: string | undefined, name: string, fallback: number, lo: number, hi: number): number {

@@ -19,6 +19,8 @@ export interface MetricThreshold {
   significant?: boolean;
   /** Breach when the bad end of the delta's confidence interval is worse than this (in metric units). */
   ciMaxDrop?: number;
+  /** Largest allowed generalisation gap, (train − eval) / |train| in the metric's bad direction. */
+  maxGap?: number;
   /** What a breach does to the verdict. */
   severity: 'fail' | 'warn';
 }
@@ -31,6 +33,7 @@ const KEYS: Record<string, keyof MetricThreshold> = {
   'max-drop': 'maxDrop',
   'max-relative-drop': 'maxRelativeDrop',
   'ci-max-drop': 'ciMaxDrop',
+  'max-gap': 'maxGap',
   significant: 'significant',
   severity: 'severity',
 };
@@ -78,7 +81,7 @@ function ruleFrom(metric: string, rule: unknown, source: string): MetricThreshol
     const field = KEYS[key];
     if (field === undefined) {
       throw new InputError(
-        `${source}: unknown key "${key}" in the threshold for "${metric}"; use min, max, max-drop, max-relative-drop, ci-max-drop, significant or severity.`,
+        `${source}: unknown key "${key}" in the threshold for "${metric}"; use min, max, max-drop, max-relative-drop, ci-max-drop, max-gap, significant or severity.`,
       );
     }
     if (field === 'significant') {
@@ -96,7 +99,7 @@ function ruleFrom(metric: string, rule: unknown, source: string): MetricThreshol
     if (typeof raw !== 'number' || !Number.isFinite(raw)) {
       throw new InputError(`${source}: ${key} for "${metric}" must be a finite number, not "${String(raw)}".`);
     }
-    if ((field === 'maxDrop' || field === 'maxRelativeDrop' || field === 'ciMaxDrop') && raw < 0) {
+    if ((field === 'maxDrop' || field === 'maxRelativeDrop' || field === 'ciMaxDrop' || field === 'maxGap') && raw < 0) {
       throw new InputError(`${source}: ${key} for "${metric}" must be zero or more (it is the allowed worsening).`);
     }
     out[field] = raw;

@@ -1,0 +1,116 @@
+// Intervals and p-values: a paired bootstrap over every model at once (same resampling weights
+// for all, so deltas are paired), and McNemar's exact test for accuracy deltas.
+
+import type { DeltaUncertainty, Uncertainties } from '../analysis/compare.js';
+import { argmaxRows } from '../analysis/measure.js';
+import type { Settings } from '../settings/settings.js';
+import { bootstrap } from '../stats/bootstrap.js';
+import { mcnemarExact } from '../stats/mcnemar.js';
+import { exampleKeys } from '../stats/resample-weights.js';
+import type { Finding, ModelMeasurement, Predictions } from '../types.js';
+import type { Prepared } from './prepare.js';
+
+export interface UncertaintyInfo {
+  method: string;
+  resamples: number;
+  confidence: number;
+  seed: number;
+  /** What the accuracy p-value comes from. */
+  accuracyTest?: string;
+}
+
+export interface UncertaintyStage {
+  info?: UncertaintyInfo;
+  deltas: Uncertainties;
+  /** The measurements with each metric's interval added. */
+  models: ModelMeasurement[];
+  findings: Finding[];
+}
+
+export interface ModelOutput {
+  name: string;
+  predictions: Predictions;
+}
+
+export function measureUncertainty(settings: Settings, prep: Prepared, outputs: ModelOutput[], models: ModelMeasurement[]): UncertaintyStage {
+  const none: UncertaintyStage = { deltas: {}, models, findings: [] };
+  if (settings.bootstrap === 0 || !outputs.some((o) => o.name === 'candidate')) return none;
+  const { truth } = prep;
+  if (truth.task === 'multilabel' || truth.task === 'ranking') {
+    return {
+      ...none,
+      findings: [{ kind: 'uncertainty', severity: 'info', message: `No intervals for ${truth.task} tasks yet: their deltas are point estimates.` }],
+    };
+  }
+  const n = prep.dataset.rowCount;
+  const ids = prep.id === undefined ? undefined : Array.from({ length: n }, (_, i) => idText(prep, i));
+  const result = bootstrap({
+    task: truth.task,
+    truth: truth.y,
+    k: truth.task === 'multiclass' ? truth.classes.length : undefined,
+    models: outputs.map((o) => ({ name: o.name, predictions: flat(o.predictions) })),
+    candidate: 'candidate',
+    decisionThreshold: settings.decisionThreshold,
+    keys: exampleKeys(ids, n),
+    resamples: settings.bootstrap,
+    confidence: settings.confidence,
+    seed: settings.seed,
+  });
+  const alpha = 1 - settings.confidence;
+  const deltas: Uncertainties = {};
+  for (const [baseline, perMetric] of Object.entries(result.deltas)) {
+    deltas[baseline] = {};
+    for (const [metric, entry] of Object.entries(perMetric)) {
+      if (Number.isFinite(entry.ci[0]) && Number.isFinite(entry.ci[1]) && Number.isFinite(entry.pValue)) {
+        deltas[baseline][metric] = { ci: entry.ci, pValue: entry.pValue, alpha } satisfies DeltaUncertainty;
+      }
+    }
+  }
+  let accuracyTest: string | undefined;
+  if (truth.task !== 'regression') {
+    const cand = outputs.find((o) => o.name === 'candidate')!;
+    const correctCand = correctness(truth.y, cand.predictions, settings.decisionThreshold);
+    for (const o of outputs) {
+      if (o === cand || deltas[o.name]?.accuracy === undefined) continue;
+      deltas[o.name].accuracy.pValue = mcnemarExact(correctCand, correctness(truth.y, o.predictions, settings.decisionThreshold)).pValue;
+      accuracyTest = "McNemar's exact test";
+    }
+  }
+  const withIntervals = models.map((m) => {
+    const intervals = result.metrics[m.name];
+    if (intervals === undefined) return m;
+    const metrics = { ...m.metrics };
+    for (const [metric, entry] of Object.entries(intervals)) {
+      if (metrics[metric] && Number.isFinite(entry.ci[0]) && Number.isFinite(entry.ci[1])) metrics[metric] = { ...metrics[metric], ci: entry.ci };
+    }
+    return { ...m, metrics };
+  });
+  return {
+    info: { method: result.method === 'bca' ? 'BCa' : 'percentile', resamples: result.resamples, confidence: result.confidence, seed: result.seed, accuracyTest },
+    deltas,
+    models: withIntervals,
+    findings: [],
+  };
+}
+
+function idText(prep: Prepared, i: number): string | null {
+  const col = prep.id!;
+  return col.kind === 'numeric' ? col.raw[i] : col.values[i];
+}
+
+function flat(p: Predictions): Float64Array {
+  if (p.kind === 'multiclass') return p.probs;
+  if (p.kind === 'regression') return p.values;
+  return p.scores;
+}
+
+/** 1 where the model's predicted class is the true one. */
+function correctness(y: Uint8Array | Int32Array, p: Predictions, threshold: number): Uint8Array {
+  const out = new Uint8Array(y.length);
+  if (p.kind === 'binary') for (let i = 0; i < y.length; i++) out[i] = (p.scores[i] >= threshold ? 1 : 0) === y[i] ? 1 : 0;
+  else if (p.kind === 'multiclass') {
+    const pred = argmaxRows(p.probs, p.classes.length);
+    for (let i = 0; i < y.length; i++) out[i] = pred[i] === y[i] ? 1 : 0;
+  }
+  return out;
+}

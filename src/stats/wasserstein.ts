@@ -1,0 +1,74 @@
+// First Wasserstein (earth mover's) distance between two 1-D samples, as
+// scipy.stats.wasserstein_distance(u, v) without weights: the integral of |F_u − F_v| computed
+// exactly from the two empirical CDFs over the merged sorted values:
+//   W = Σ_k |F_u(z_k) − F_v(z_k)| (z_{k+1} − z_k), z = all values sorted, F = count(≤ z) / n.
+// And Evidently's "wasserstein" drift score (wasserstein_distance_norm.py): W divided by
+// max(std(reference), 0.001), std the population standard deviation (numpy's default ddof = 0);
+// drift when ≥ 0.1.
+// NaN values are dropped first. Either sample empty: NaN.
+
+export interface WassersteinNormedResult {
+  /** W / norm: the drift score. */
+  statistic: number;
+  /** Unnormalised W, in the feature's units. */
+  distance: number;
+  /** max(population std of the reference, 0.001). */
+  norm: number;
+}
+
+function sortedFinite(values: ArrayLike<number>): Float64Array {
+  const out: number[] = [];
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) out.push(values[i]);
+  return Float64Array.from(out).sort();
+}
+
+/** scipy.stats.wasserstein_distance(u, v); NaN when either sample is empty. */
+export function wassersteinDistance(u: ArrayLike<number>, v: ArrayLike<number>): number {
+  const a = sortedFinite(u);
+  const b = sortedFinite(v);
+  const na = a.length;
+  const nb = b.length;
+  if (na === 0 || nb === 0) return NaN;
+  let i = 0;
+  let j = 0;
+  let sum = 0;
+  // Walk the merged order; at each distinct value z, F_u(z) and F_v(z) are the counts ≤ z.
+  let z = Math.min(a[0], b[0]);
+  while (i < na || j < nb) {
+    while (i < na && a[i] <= z) i++;
+    while (j < nb && b[j] <= z) j++;
+    if (i === na && j === nb) break;
+    const next = j >= nb || (i < na && a[i] <= b[j]) ? a[i] : b[j];
+    sum += Math.abs(i / na - j / nb) * (next - z);
+    z = next;
+  }
+  return sum;
+}
+
+/** Population standard deviation (numpy.std, ddof = 0), two-pass; NaN for an empty sample. */
+export function populationStd(values: ArrayLike<number>): number {
+  let n = 0;
+  let s = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isNaN(values[i])) continue;
+    n++;
+    s += values[i];
+  }
+  if (n === 0) return NaN;
+  const mean = s / n;
+  let ss = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isNaN(values[i])) continue;
+    const d = values[i] - mean;
+    ss += d * d;
+  }
+  return Math.sqrt(ss / n);
+}
+
+/** Evidently's normalised Wasserstein drift score (see the top of the file). */
+export function wassersteinNormed(reference: ArrayLike<number>, current: ArrayLike<number>): WassersteinNormedResult {
+  const distance = wassersteinDistance(reference, current);
+  const std = populationStd(reference);
+  const norm = Number.isNaN(std) ? NaN : Math.max(std, 0.001);
+  return { statistic: distance / norm, distance, norm };
+}

@@ -1,0 +1,653 @@
+// Metric kernels with integer frequency weights: the value for weights w equals the value the
+// unweighted sklearn-exact kernel in src/metrics returns on the data with row i repeated w[i]
+// times (to rounding in the float sums; counts, ROC AUC and average precision are exact). With
+// every weight 1 they equal src/metrics bit for bit.
+//
+// Split in two so the bootstrap can reuse the expensive part:
+// - prepare*(): once per model. Validity checks, the per-row loss terms, and for the ranking
+//   metrics the rows sorted by score ONCE (LSD radix sort on the IEEE-754 bits, so no comparator
+//   calls on 10^6 rows), packed with the label and a "last row of a distinct-score group" flag.
+// - createSweepKernels(): per weight vector. A resample changes weights, not order, so each
+//   metric set is one or two linear passes over typed arrays: weighted TP/FP accumulated down the
+//   sorted order with the trapezoid (ROC AUC) and step (AP) terms added at each distinct
+//   threshold, exactly as sklearn's _binary_clf_curve; the confusion counts at the decision
+//   threshold are the running counts where the order crosses it (the predicted positives are a
+//   prefix of the descending order). Loss sums (log loss, Brier, regression errors) run in
+//   original row order, so that with unit weights they add the same terms in the same order as
+//   src/metrics.
+//
+// Degenerate cases follow src/metrics on the repeated data, with one difference: validity is a
+// property of the whole input, not of the rows with weight > 0. Invalid input anywhere (a label
+// outside the classes, a non-finite score, lengths that differ, a NaN threshold) makes every
+// metric NaN even if that row has weight 0; likewise Brier is NaN when any score lies outside
+// [0, 1], and multiclass ROC AUC is NaN when any row's probabilities do not sum to 1. (The
+// bootstrap relies on this: a metric that is undefined on the full data is undefined on every
+// resample.) max_error and the "constant y_true" test of r2 look at rows with weight > 0 only,
+// as the repeated data would. Total weight 0 is the empty input: every metric NaN.
+//
+// Weights are integers in 0..255 (a Uint8Array in the kernels; the bootstrap's Poisson(1)
+// weights never exceed 12).
+//
+// createSweepKernels is self-contained (it references nothing outside its own body) because the
+// bootstrap's worker threads are built from its source text; see bootstrap.ts.
+
+import { LOG_LOSS_EPS } from '../metrics/binary.js';
+import { argmaxRow } from '../metrics/multiclass.js';
+
+/** The metrics each sweep writes, in this order (the src/metrics lists without example_count). */
+export const BINARY_STATS = ['accuracy', 'balanced_accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'pr_auc', 'log_loss', 'brier'] as const;
+export const MULTICLASS_STATS = ['accuracy', 'balanced_accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'f1_weighted', 'log_loss', 'roc_auc_ovr_macro'] as const;
+export const REGRESSION_STATS = ['mae', 'mse', 'rmse', 'r2', 'mape', 'max_error'] as const;
+
+export type StatsTask = 'binary' | 'multiclass' | 'regression';
+
+export function statsFor(task: StatsTask): readonly string[] {
+  return task === 'binary' ? BINARY_STATS : task === 'multiclass' ? MULTICLASS_STATS : REGRESSION_STATS;
+}
+
+/**
+ * Rows in descending score order, packed: (row << 2) | (lastOfGroup << 1) | positive, where a
+ * group is a run of equal scores (-0 equals +0, as in numpy). Rows must number below 2^29.
+ */
+export interface PreparedBinary {
+  task: 'binary';
+  n: number;
+  valid: boolean;
+  brierValid: boolean;
+  /** How many rows score >= threshold: the first `cut` entries of `order`. */
+  cut: number;
+  order: Int32Array;
+  /** Row i: [2i] = log((y ? p : 1 - p) / (p + (1 - p))) with p clipped, [2i + 1] = (y - s)^2. */
+  losses: Float64Array;
+}
+
+export interface PreparedMulticlass {
+  task: 'multiclass';
+  n: number;
+  k: number;
+  valid: boolean;
+  rowsSumToOne: boolean;
+  truth: Int32Array;
+  /** numpy argmax of each row. */
+  pred: Int32Array;
+  /** log(clipped p_y / sum of clipped row), as src/metrics forms it. */
+  logP: Float64Array;
+  /** k blocks of n: class j's scores in descending order, packed as PreparedBinary.order with positive = (y === j). */
+  orders: Int32Array;
+}
+
+export interface PreparedRegression {
+  task: 'regression';
+  n: number;
+  valid: boolean;
+  y: Float64Array;
+  /** |y - prediction| */
+  absErr: Float64Array;
+  /** |y - prediction| / max(|y|, float64 eps) */
+  ape: Float64Array;
+}
+
+export type Prepared = PreparedBinary | PreparedMulticlass | PreparedRegression;
+
+export const MAX_ROWS = 2 ** 29 - 1;
+
+type Alloc = (bytes: number) => ArrayBufferLike;
+const allocator = (shared: boolean): Alloc => (shared ? (bytes) => new SharedArrayBuffer(bytes) : (bytes) => new ArrayBuffer(bytes));
+
+/**
+ * Row indices ordered by value, descending; ties keep ascending row order (stable). An LSD radix
+ * sort over 16-bit digits of the order-preserving bit pattern of each double (4 passes, constant
+ * digits skipped). Values are expected finite; -0 sorts right after +0.
+ */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+export function argsortDescending(values: Float64Array, out: Int32Array = new Int32Array(values.length)): Int32Array {
+  const n = values.length;
+  if (n < 1024 || !LITTLE_ENDIAN) {
+    const idx = Array.from({ length: n }, (_, i) => i);
+    idx.sort((a, b) => (values[a] > values[b] ? -1 : values[a] < values[b] ? 1 : a - b));
+    for (let i = 0; i < n; i++) out[i] = idx[i];
+    return out;
+  }
+  const bits = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
+  let hi = new Uint32Array(n);
+  let lo = new Uint32Array(n);
+  let idx = new Int32Array(n);
+  const counts = new Uint32Array(4 * 65536);
+  for (let i = 0; i < n; i++) {
+    let l = bits[2 * i];
+    let h = bits[2 * i + 1];
+    // Descending key: negatives keep their bits; non-negatives flip all but the sign bit.
+    if ((h & 0x80000000) === 0) {
+      h = (h ^ 0x7fffffff) >>> 0;
+      l = ~l >>> 0;
+    }
+    hi[i] = h;
+    lo[i] = l;
+    idx[i] = i;
+    counts[l & 0xffff]++;
+    counts[65536 + (l >>> 16)]++;
+    counts[131072 + (h & 0xffff)]++;
+    counts[196608 + (h >>> 16)]++;
+  }
+  let hi2 = new Uint32Array(n);
+  let lo2 = new Uint32Array(n);
+  let idx2 = new Int32Array(n);
+  for (let pass = 0; pass < 4; pass++) {
+    const base = pass * 65536;
+    // Skip a digit every key shares.
+    const first = pass < 2 ? (pass === 0 ? lo[0] & 0xffff : lo[0] >>> 16) : pass === 2 ? hi[0] & 0xffff : hi[0] >>> 16;
+    if (counts[base + first] === n) continue;
+    let sum = 0;
+    for (let d = 0; d < 65536; d++) {
+      const c = counts[base + d];
+      counts[base + d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const key = pass < 2 ? lo[i] : hi[i];
+      const d = pass % 2 === 0 ? key & 0xffff : key >>> 16;
+      const at = counts[base + d]++;
+      hi2[at] = hi[i];
+      lo2[at] = lo[i];
+      idx2[at] = idx[i];
+    }
+    [hi, hi2] = [hi2, hi];
+    [lo, lo2] = [lo2, lo];
+    [idx, idx2] = [idx2, idx];
+  }
+  out.set(idx);
+  return out;
+}
+
+/** Pack a descending order of `values` with labels into the PreparedBinary.order layout. */
+function packOrder(values: Float64Array, positive: (row: number) => boolean, out: Int32Array): void {
+  const n = values.length;
+  argsortDescending(values, out);
+  for (let q = 0; q < n; q++) {
+    const row = out[q];
+    const last = q === n - 1 || values[out[q + 1]] !== values[row];
+    out[q] = (row << 2) | (last ? 2 : 0) | (positive(row) ? 1 : 0);
+  }
+}
+
+function checkRows(n: number): void {
+  if (n > MAX_ROWS) throw new RangeError(`at most ${MAX_ROWS} rows are supported, got ${n}`);
+}
+
+export function prepareBinary(yTrue: ArrayLike<number>, score: Float64Array, threshold = 0.5, shared = false): PreparedBinary {
+  const n = yTrue.length;
+  checkRows(n);
+  const alloc = allocator(shared);
+  let valid = score.length === n && !Number.isNaN(threshold);
+  let brierValid = true;
+  for (let i = 0; valid && i < n; i++) {
+    const y = yTrue[i];
+    const s = score[i];
+    if ((y !== 0 && y !== 1) || !Number.isFinite(s)) valid = false;
+    else if (s < 0 || s > 1) brierValid = false;
+  }
+  if (!valid) {
+    return { task: 'binary', n, valid, brierValid: false, cut: 0, order: new Int32Array(alloc(0)), losses: new Float64Array(alloc(0)) };
+  }
+  const losses = new Float64Array(alloc(16 * n));
+  const log = Math.log; // global lookups in hot loops are slow in vm contexts (jest)
+  let cut = 0;
+  for (let i = 0; i < n; i++) {
+    const y = yTrue[i];
+    const s = score[i];
+    if (s >= threshold) cut++;
+    const p = s < LOG_LOSS_EPS ? LOG_LOSS_EPS : s > 1 - LOG_LOSS_EPS ? 1 - LOG_LOSS_EPS : s;
+    const q = 1 - p;
+    losses[2 * i] = log((y === 1 ? p : q) / (q + p));
+    const d = y - s;
+    losses[2 * i + 1] = d * d;
+  }
+  const order = new Int32Array(alloc(4 * n));
+  packOrder(score, (row) => yTrue[row] === 1, order);
+  return { task: 'binary', n, valid, brierValid, cut, order, losses };
+}
+
+export function prepareMulticlass(yTrue: ArrayLike<number>, probs: Float64Array, k: number, shared = false): PreparedMulticlass {
+  const n = yTrue.length;
+  checkRows(n);
+  const alloc = allocator(shared);
+  let valid = Number.isInteger(k) && k >= 2 && probs.length === n * k;
+  for (let i = 0; valid && i < n; i++) {
+    const y = yTrue[i];
+    if (!Number.isInteger(y) || y < 0 || y >= k) valid = false;
+  }
+  for (let i = 0; valid && i < probs.length; i++) if (!Number.isFinite(probs[i])) valid = false;
+  const kk = valid ? k : 0;
+  const truth = new Int32Array(alloc(valid ? 4 * n : 0));
+  const pred = new Int32Array(alloc(valid ? 4 * n : 0));
+  const logP = new Float64Array(alloc(valid ? 8 * n : 0));
+  const orders = new Int32Array(alloc(valid ? 4 * n * k : 0));
+  let rowsSumToOne = valid;
+  const { log, abs } = Math;
+  if (valid) {
+    for (let i = 0; i < n; i++) {
+      const y = yTrue[i];
+      truth[i] = y;
+      pred[i] = argmaxRow(probs, i, k);
+      const base = i * k;
+      let rawSum = 0;
+      let clippedSum = 0;
+      for (let j = 0; j < k; j++) {
+        const p = probs[base + j];
+        rawSum += p;
+        clippedSum += p < LOG_LOSS_EPS ? LOG_LOSS_EPS : p > 1 - LOG_LOSS_EPS ? 1 - LOG_LOSS_EPS : p;
+      }
+      const py = probs[base + y];
+      const clippedY = py < LOG_LOSS_EPS ? LOG_LOSS_EPS : py > 1 - LOG_LOSS_EPS ? 1 - LOG_LOSS_EPS : py;
+      logP[i] = log(clippedY / clippedSum);
+      if (!(abs(1 - rawSum) <= 1e-8 + 1e-5 * abs(rawSum))) rowsSumToOne = false;
+    }
+    const column = new Float64Array(n);
+    for (let j = 0; j < k; j++) {
+      for (let i = 0; i < n; i++) column[i] = probs[i * k + j];
+      packOrder(column, (row) => truth[row] === j, orders.subarray(j * n, (j + 1) * n));
+    }
+  }
+  return { task: 'multiclass', n, k: kk, valid, rowsSumToOne, truth, pred, logP, orders };
+}
+
+export function prepareRegression(yTrue: Float64Array, yPred: Float64Array, shared = false): PreparedRegression {
+  const n = yTrue.length;
+  checkRows(n);
+  const alloc = allocator(shared);
+  let valid = yPred.length === n;
+  for (let i = 0; valid && i < n; i++) if (!Number.isFinite(yTrue[i]) || !Number.isFinite(yPred[i])) valid = false;
+  const m = valid ? n : 0;
+  const y = new Float64Array(alloc(8 * m));
+  const absErr = new Float64Array(alloc(8 * m));
+  const ape = new Float64Array(alloc(8 * m));
+  const { abs, max } = Math;
+  for (let i = 0; i < m; i++) {
+    const e = abs(yTrue[i] - yPred[i]);
+    y[i] = yTrue[i];
+    absErr[i] = e;
+    ape[i] = e / max(abs(yTrue[i]), 2.220446049250313e-16);
+  }
+  return { task: 'regression', n, valid, y, absErr, ape };
+}
+
+export interface SweepKernels {
+  /** Write the task's metrics (statsFor(task) order) for weights W into out[o ...]. Returns the total weight. */
+  sweep(p: Prepared, W: Uint8Array, out: Float64Array, o: number): number;
+  /** sweep() for every model on the same weights, model m at out[o + m · (metrics per model)]; models of one task. */
+  sweepAll(ps: Prepared[], W: Uint8Array, out: Float64Array, o: number): void;
+}
+
+export function createSweepKernels(): SweepKernels {
+  const NB = 9;
+  const NM = 8;
+  const NR = 6;
+
+  function fillNaN(out: Float64Array, o: number, m: number): void {
+    for (let s = 0; s < m; s++) out[o + s] = NaN;
+  }
+
+  // V8 notes for the loops below (measured; they decide the speed of the bootstrap):
+  // - Accumulators start at -0, a heap number, so TurboFan keeps them as float64 from the
+  //   start; starting at 0 (a small integer) gives int32 arithmetic with overflow checks and
+  //   conversions, two to three times slower. -0 + x is x for every x != -0, so results are
+  //   unchanged.
+  // - Each loop keeps few values live. Fusing the ranking sweep and the loss sums (or the
+  //   weight generation and the loss sums) into one loop runs out of registers and is slower
+  //   than the separate loops together.
+
+  /** Ranking sweep: acc = [total weight, weighted positives, TP at cut, FP at cut, 2·ROC area, AP sum]. */
+  function binaryRank(p: PreparedBinary, W: Uint8Array, acc: Float64Array): void {
+    const n = p.n;
+    const ord = p.order;
+    const cut = p.cut;
+    let cw = -0;
+    let ctp = -0;
+    let tp0 = -0;
+    let fp0 = -0;
+    let area2 = -0;
+    let ap = -0;
+    let tpCut = -0;
+    let fpCut = -0;
+    for (let q = 0; q < n; q++) {
+      if (q === cut) {
+        tpCut = ctp;
+        fpCut = cw - ctp;
+      }
+      const v = ord[q];
+      const w = W[v >>> 2];
+      cw += w;
+      ctp += (v & 1) * w;
+      if ((v & 2) !== 0) {
+        const fp = cw - ctp;
+        area2 += (fp - fp0) * (ctp + tp0);
+        // As src/metrics: (tp - tp0) * (tp / (tp + fp)). Adds 0 when the group has no weighted
+        // positive; the guard only avoids 0 / 0 before any weight is seen.
+        ap += (ctp - tp0) * (ctp / (cw > 0 ? cw : 1));
+        tp0 = ctp;
+        fp0 = fp;
+      }
+    }
+    if (cut === n) {
+      tpCut = ctp;
+      fpCut = cw - ctp;
+    }
+    acc[0] = cw;
+    acc[1] = ctp;
+    acc[2] = tpCut;
+    acc[3] = fpCut;
+    acc[4] = area2;
+    acc[5] = ap;
+  }
+
+  /** Loss sums in row order: acc[6] = -Σ w·log p_y, acc[7] = Σ w·(y - s)². */
+  function binaryLoss(p: PreparedBinary, W: Uint8Array, acc: Float64Array): void {
+    const n = p.n;
+    const L = p.losses;
+    let logLoss = -0;
+    let brier = -0;
+    for (let i = 0; i < n; i++) {
+      const w = W[i];
+      logLoss -= w * L[2 * i];
+      brier += w * L[2 * i + 1];
+    }
+    acc[6] = logLoss;
+    acc[7] = brier;
+  }
+
+  /** binaryLoss for two models in one pass over the weights. */
+  function binaryLossPair(p: PreparedBinary, r: PreparedBinary, W: Uint8Array, accP: Float64Array, accR: Float64Array): void {
+    const n = p.n;
+    const L = p.losses;
+    const M = r.losses;
+    let a = -0;
+    let b = -0;
+    let c = -0;
+    let d = -0;
+    for (let i = 0; i < n; i++) {
+      const w = W[i];
+      a -= w * L[2 * i];
+      b += w * L[2 * i + 1];
+      c -= w * M[2 * i];
+      d += w * M[2 * i + 1];
+    }
+    accP[6] = a;
+    accP[7] = b;
+    accR[6] = c;
+    accR[7] = d;
+  }
+
+  function binaryFinish(p: PreparedBinary, acc: Float64Array, out: Float64Array, o: number): number {
+    const total = acc[0];
+    if (total === 0) {
+      fillNaN(out, o, NB);
+      return 0;
+    }
+    const nPos = acc[1];
+    const nNeg = total - nPos;
+    const tp = acc[2];
+    const fp = acc[3];
+    const tn = nNeg - fp;
+    const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
+    const recall = nPos > 0 ? tp / nPos : 0;
+    const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+    const balanced = nPos > 0 && nNeg > 0 ? (tp / nPos + tn / nNeg) / 2 : nPos > 0 ? tp / nPos : tn / nNeg;
+    out[o] = (tp + tn) / total;
+    out[o + 1] = balanced;
+    out[o + 2] = precision;
+    out[o + 3] = recall;
+    out[o + 4] = f1;
+    out[o + 5] = nPos > 0 && nNeg > 0 ? acc[4] / (2 * nPos * nNeg) : NaN;
+    out[o + 6] = nPos > 0 ? acc[5] / nPos : 0;
+    out[o + 7] = acc[6] / total;
+    out[o + 8] = p.brierValid ? acc[7] / total : NaN;
+    return total;
+  }
+
+  function weightSum(W: Uint8Array): number {
+    let t = 0;
+    for (let i = 0; i < W.length; i++) t += W[i];
+    return t;
+  }
+
+  function binary(p: PreparedBinary, W: Uint8Array, out: Float64Array, o: number): number {
+    if (!p.valid) {
+      fillNaN(out, o, NB);
+      return weightSum(W);
+    }
+    const acc = new Float64Array(8);
+    binaryRank(p, W, acc);
+    binaryLoss(p, W, acc);
+    return binaryFinish(p, acc, out, o);
+  }
+
+  /** Every binary model on the same weights: metrics of model m at out[o + m·9]. */
+  function binaryAll(ps: PreparedBinary[], W: Uint8Array, out: Float64Array, o: number): void {
+    const accs: Float64Array[] = [];
+    const live: number[] = [];
+    for (let m = 0; m < ps.length; m++) {
+      accs.push(new Float64Array(8));
+      if (ps[m].valid) live.push(m);
+      else fillNaN(out, o + m * NB, NB);
+    }
+    for (const m of live) binaryRank(ps[m], W, accs[m]);
+    let j = 0;
+    for (; j + 1 < live.length; j += 2) binaryLossPair(ps[live[j]], ps[live[j + 1]], W, accs[live[j]], accs[live[j + 1]]);
+    if (j < live.length) binaryLoss(ps[live[j]], W, accs[live[j]]);
+    for (const m of live) binaryFinish(ps[m], accs[m], out, o + m * NB);
+  }
+
+  function multiclass(p: PreparedMulticlass, W: Uint8Array, out: Float64Array, o: number): number {
+    if (!p.valid) {
+      fillNaN(out, o, NM);
+      return weightSum(W);
+    }
+    const n = p.n;
+    const k = p.k;
+    const truth = p.truth;
+    const pred = p.pred;
+    const logP = p.logP;
+    const trueCount = new Float64Array(k);
+    const predCount = new Float64Array(k);
+    const hitCount = new Float64Array(k);
+    let total = 0;
+    let logLoss = 0;
+    for (let i = 0; i < n; i++) {
+      const w = W[i];
+      const y = truth[i];
+      const pr = pred[i];
+      trueCount[y] += w;
+      predCount[pr] += w;
+      if (pr === y) hitCount[y] += w;
+      logLoss -= w * logP[i];
+      total += w;
+    }
+    if (total === 0) {
+      fillNaN(out, o, NM);
+      return 0;
+    }
+    let hits = 0;
+    let precisionSum = 0;
+    let recallSum = 0;
+    let f1Sum = 0;
+    let f1WeightedSum = 0;
+    let presentRecallSum = 0;
+    let presentClasses = 0;
+    let everyClassSplit = true;
+    for (let j = 0; j < k; j++) {
+      hits += hitCount[j];
+      const precision = predCount[j] > 0 ? hitCount[j] / predCount[j] : 0;
+      const recall = trueCount[j] > 0 ? hitCount[j] / trueCount[j] : 0;
+      const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+      precisionSum += precision;
+      recallSum += recall;
+      f1Sum += f1;
+      f1WeightedSum += f1 * trueCount[j];
+      if (trueCount[j] > 0) {
+        presentRecallSum += recall;
+        presentClasses++;
+      }
+      if (trueCount[j] === 0 || trueCount[j] === total) everyClassSplit = false;
+    }
+    let rocAucOvr = NaN;
+    if (everyClassSplit && p.rowsSumToOne) {
+      const orders = p.orders;
+      let sum = 0;
+      for (let j = 0; j < k; j++) {
+        const start = j * n;
+        let cw = 0;
+        let ctp = 0;
+        let tp0 = 0;
+        let fp0 = 0;
+        let area2 = 0;
+        for (let q = start; q < start + n; q++) {
+          const v = orders[q];
+          const w = W[v >>> 2];
+          cw += w;
+          ctp += w & -(v & 1);
+          if ((v & 2) !== 0) {
+            const fp = cw - ctp;
+            area2 += (fp - fp0) * (ctp + tp0);
+            tp0 = ctp;
+            fp0 = fp;
+          }
+        }
+        sum += area2 / (2 * ctp * (cw - ctp));
+      }
+      rocAucOvr = sum / k;
+    }
+    out[o] = hits / total;
+    out[o + 1] = presentRecallSum / presentClasses;
+    out[o + 2] = precisionSum / k;
+    out[o + 3] = recallSum / k;
+    out[o + 4] = f1Sum / k;
+    out[o + 5] = f1WeightedSum / total;
+    out[o + 6] = logLoss / total;
+    out[o + 7] = rocAucOvr;
+    return total;
+  }
+
+  function regression(p: PreparedRegression, W: Uint8Array, out: Float64Array, o: number): number {
+    if (!p.valid) {
+      fillNaN(out, o, NR);
+      return weightSum(W);
+    }
+    const n = p.n;
+    const Y = p.y;
+    const E = p.absErr;
+    const A = p.ape;
+    let total = 0;
+    let absSum = 0;
+    let sqSum = 0;
+    let apeSum = 0;
+    let maxError = 0;
+    let ySum = 0;
+    let constant = true;
+    let y0 = NaN;
+    for (let i = 0; i < n; i++) {
+      const w = W[i];
+      if (w === 0) continue;
+      const e = E[i];
+      const y = Y[i];
+      absSum += w * e;
+      sqSum += w * (e * e);
+      apeSum += w * A[i];
+      if (e > maxError) maxError = e;
+      ySum += w * y;
+      if (total === 0) y0 = y;
+      else if (y !== y0) constant = false;
+      total += w;
+    }
+    if (total === 0) {
+      fillNaN(out, o, NR);
+      return 0;
+    }
+    let r2 = NaN;
+    if (total >= 2) {
+      const mean = ySum / total;
+      let ssTot = 0;
+      if (!constant) {
+        for (let i = 0; i < n; i++) {
+          const d = Y[i] - mean;
+          ssTot += W[i] * (d * d);
+        }
+      }
+      if (sqSum === 0) r2 = 1;
+      else if (ssTot === 0) r2 = 0;
+      else r2 = 1 - sqSum / ssTot;
+    }
+    const mse = sqSum / total;
+    out[o] = absSum / total;
+    out[o + 1] = mse;
+    out[o + 2] = Math.sqrt(mse);
+    out[o + 3] = r2;
+    out[o + 4] = apeSum / total;
+    out[o + 5] = maxError;
+    return total;
+  }
+
+  function sweep(p: Prepared, W: Uint8Array, out: Float64Array, o: number): number {
+    if (p.task === 'binary') return binary(p, W, out, o);
+    if (p.task === 'multiclass') return multiclass(p, W, out, o);
+    return regression(p, W, out, o);
+  }
+
+  function sweepAll(ps: Prepared[], W: Uint8Array, out: Float64Array, o: number): void {
+    if (ps.length > 0 && ps.every((p) => p.task === 'binary')) {
+      binaryAll(ps as PreparedBinary[], W, out, o);
+      return;
+    }
+    const S = ps.length === 0 ? 0 : ps[0].task === 'multiclass' ? NM : ps[0].task === 'regression' ? NR : NB;
+    for (let m = 0; m < ps.length; m++) sweep(ps[m], W, out, o + m * S);
+  }
+
+  return { sweep, sweepAll };
+}
+
+const kernels = createSweepKernels();
+
+/** Integer weights in 0..255 as a Uint8Array; RangeError otherwise. */
+export function toWeights(weights: ArrayLike<number>, n: number): Uint8Array {
+  if (weights.length !== n) throw new RangeError(`${weights.length} weights for ${n} rows`);
+  const W = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const w = weights[i];
+    if (!Number.isInteger(w) || w < 0 || w > 255) throw new RangeError(`weight ${i} is ${w}; weights are integers in 0..255`);
+    W[i] = w;
+  }
+  return W;
+}
+
+function record(task: StatsTask, p: Prepared, W: Uint8Array): Record<string, number> {
+  const names = statsFor(task);
+  const out = new Float64Array(names.length);
+  const total = kernels.sweep(p, W, out, 0);
+  const result: Record<string, number> = {};
+  names.forEach((name, s) => {
+    result[name] = out[s];
+  });
+  result.example_count = total;
+  return result;
+}
+
+/** binaryMetrics (src/metrics) on the data with row i repeated weights[i] times. */
+export function weightedBinaryMetrics(yTrue: ArrayLike<number>, score: Float64Array, weights: ArrayLike<number>, threshold = 0.5): Record<string, number> {
+  const W = toWeights(weights, yTrue.length);
+  return record('binary', prepareBinary(yTrue, score, threshold), W);
+}
+
+/** multiclassMetrics (src/metrics) on the data with row i repeated weights[i] times. */
+export function weightedMulticlassMetrics(yTrue: ArrayLike<number>, probs: Float64Array, k: number, weights: ArrayLike<number>): Record<string, number> {
+  const W = toWeights(weights, yTrue.length);
+  return record('multiclass', prepareMulticlass(yTrue, probs, k), W);
+}
+
+/** regressionMetrics (src/metrics) on the data with row i repeated weights[i] times. */
+export function weightedRegressionMetrics(yTrue: Float64Array, yPred: Float64Array, weights: ArrayLike<number>): Record<string, number> {
+  const W = toWeights(weights, yTrue.length);
+  return record('regression', prepareRegression(yTrue, yPred), W);
+}
+
+/** The sweep kernels of this module (the bootstrap's single-thread path uses the same instance). */
+export const sweepKernels: SweepKernels = kernels;

@@ -1,0 +1,103 @@
+// Percentile and BCa intervals and the normal CDF/quantile against fixtures/reference/
+// stats_reference.json (numpy.percentile, BCa by its formula with scipy.stats.norm and
+// cross-checked against scipy's _bca_interval, scipy.special.ndtr/ndtri). Tolerance 1e-9.
+import { readFileSync } from 'node:fs';
+import {
+  bcaInterval,
+  finiteSorted,
+  jackknifeAcceleration,
+  normCdf,
+  normQuantile,
+  percentileInterval,
+  percentileOfScore,
+  percentileSorted,
+} from '../../src/stats/intervals.js';
+
+interface BcaCase {
+  name: string;
+  replicates: number[];
+  estimate: number;
+  jackknife: number[];
+  confidence: number;
+  expected: { ci: [number, number]; z0: number; acceleration: number; levels: [number, number] };
+}
+interface Reference {
+  provenance: Record<string, unknown>;
+  percentile: { values: number[]; q: number[]; expected: number[] }[];
+  bca: BcaCase[];
+  normal: { cdf: { x: number; p: number }[]; quantile: { p: number; x: number }[] };
+}
+
+const reference = JSON.parse(readFileSync(new URL('../../fixtures/reference/stats_reference.json', import.meta.url), 'utf8')) as Reference;
+
+function close(got: number, want: number, tol = 1e-9): void {
+  if (!(Math.abs(got - want) <= tol * Math.max(1, Math.abs(want)))) throw new Error(`expected ${want}, got ${got}`);
+}
+
+test('reference provenance', () => {
+  expect(reference.provenance.script).toBe('fixtures/reference/stats_reference.py');
+  expect(reference.provenance.numpy).toBe('1.24.2');
+  expect(reference.provenance.scipy).toBe('1.10.1');
+});
+
+test('percentileSorted equals numpy.percentile (linear)', () => {
+  for (const c of reference.percentile) {
+    const sorted = Float64Array.from(c.values).sort();
+    c.q.forEach((q, i) => close(percentileSorted(sorted, q), c.expected[i]));
+  }
+  expect(percentileSorted(new Float64Array(0), 50)).toBeNaN();
+});
+
+test('percentileInterval reads the two tails', () => {
+  const c = reference.percentile[3];
+  const sorted = Float64Array.from(c.values).sort();
+  const [lo, hi] = percentileInterval(sorted, 0.95);
+  close(lo, c.expected[c.q.indexOf(2.5)]);
+  close(hi, c.expected[c.q.indexOf(97.5)]);
+});
+
+test('finiteSorted skips and counts non-finite values', () => {
+  const { sorted, skipped } = finiteSorted([3, NaN, 1, Infinity, 2, -Infinity]);
+  expect(Array.from(sorted)).toEqual([1, 2, 3]);
+  expect(skipped).toBe(3);
+});
+
+test('normCdf equals scipy.special.ndtr (relative 1e-12 in the tails)', () => {
+  for (const { x, p } of reference.normal.cdf) {
+    const got = normCdf(x);
+    if (!(Math.abs(got - p) <= 1e-12 * p + 1e-300)) throw new Error(`ndtr(${x}): expected ${p}, got ${got}`);
+  }
+  expect(normCdf(-Infinity)).toBe(0);
+  expect(normCdf(Infinity)).toBe(1);
+});
+
+test('normQuantile equals scipy.special.ndtri', () => {
+  for (const { p, x } of reference.normal.quantile) close(normQuantile(p), x, 1e-12);
+  expect(normQuantile(0)).toBe(-Infinity);
+  expect(normQuantile(1)).toBe(Infinity);
+  expect(normQuantile(1.5)).toBeNaN();
+});
+
+describe('BCa', () => {
+  for (const c of reference.bca) {
+    test(c.name, () => {
+      const sorted = Float64Array.from(c.replicates).sort();
+      const r = bcaInterval(sorted, c.estimate, c.jackknife, c.confidence);
+      expect(r).toBeDefined();
+      close(r!.z0, c.expected.z0);
+      close(r!.acceleration, c.expected.acceleration);
+      close(r!.levels[0], c.expected.levels[0]);
+      close(r!.levels[1], c.expected.levels[1]);
+      close(r!.ci[0], c.expected.ci[0]);
+      close(r!.ci[1], c.expected.ci[1]);
+    });
+  }
+
+  test('undefined when every replicate lies on one side, or the jackknife is constant', () => {
+    const sorted = Float64Array.from([1, 2, 3, 4]);
+    expect(bcaInterval(sorted, 0.5, [1, 2, 3], 0.95)).toBeUndefined();
+    expect(bcaInterval(sorted, 2.5, [1, 1, 1], 0.95)).toBeUndefined();
+    expect(jackknifeAcceleration([1, 1, 1])).toBeNaN();
+    expect(percentileOfScore(sorted, 2)).toBe((1 + 2) / 8);
+  });
+});
