@@ -8,13 +8,17 @@ import { GateError, InputError, messageOf } from './errors.js';
 import { evaluate, type Evaluation } from './pipeline/evaluate.js';
 import type { Log } from './pipeline/log.js';
 import { renderReport, reportDate } from './report/render.js';
-import { EVALUATE_USAGE, readCliSettings } from './settings/cli-args.js';
+import { DRIFT_USAGE, EVALUATE_USAGE, readCliSettings, readDriftArgs } from './settings/cli-args.js';
+import { measureDataDrift } from './pipeline/drift.js';
+import { renderDriftReport } from './report/comment.js';
 import { VERSION } from './version.js';
 
 const USAGE = `model-gate ${VERSION}: gate neural network changes on metrics, like code review for models.
 
 Usage:
   model-gate evaluate --candidate PATH --baseline [NAME=]PATH ... --data PATH --label COLUMN [options]
+  model-gate drift --reference-data PATH --current-data PATH [--json OUT] [--markdown OUT]
+                         data drift between two samples, no model needed; exit 1 on dataset drift
   model-gate demo        run on the bundled fixtures (penguins, TF.js) and print the comment
   model-gate help        this text; "model-gate evaluate --help" lists every flag
   model-gate version`;
@@ -44,6 +48,8 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
         return await evaluateCommand(rest, cwd);
       case 'demo':
         return await demoCommand(rest);
+      case 'drift':
+        return await driftCommand(rest, cwd);
       case 'version':
       case '--version':
         process.stdout.write(VERSION + '\n');
@@ -109,6 +115,23 @@ function findDemoConfig(): string | undefined {
     dir = path.dirname(dir);
   }
   return undefined;
+}
+
+async function driftCommand(argv: string[], cwd: string): Promise<number> {
+  const parsed = readDriftArgs(argv, cwd);
+  if (parsed === 'help') {
+    process.stdout.write(DRIFT_USAGE + '\n');
+    return 0;
+  }
+  const stage = await measureDataDrift(parsed.settings, stderrLog(parsed.outputs.quiet));
+  const drift = { ...stage.drift!, reference: stage.reference!, current: stage.current! };
+  const markdown = renderDriftReport(drift, stage.findings, VERSION);
+  const json = { schemaVersion: 1, tool: { name: 'model-gate', version: VERSION }, kind: 'drift', drift, findings: stage.findings };
+  if (parsed.outputs.json) await writeOut(path.resolve(cwd, parsed.outputs.json), JSON.stringify(json, null, 2) + '\n');
+  if (parsed.outputs.markdown) await writeOut(path.resolve(cwd, parsed.outputs.markdown), markdown);
+  if (!parsed.outputs.json && !parsed.outputs.markdown && !parsed.outputs.quiet) process.stdout.write(markdown);
+  if (!parsed.outputs.quiet) process.stderr.write(`dataset drift: ${drift.datasetDrift ? 'yes' : 'no'}\n`);
+  return drift.datasetDrift ? 1 : 0;
 }
 
 function printFindings(e: Evaluation): void {

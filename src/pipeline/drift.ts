@@ -16,8 +16,10 @@ export interface DriftStage {
   findings: Finding[];
 }
 
+export type DriftSettings = Pick<Settings, 'referenceData' | 'currentData' | 'data' | 'idColumn' | 'queryColumn' | 'driftTests' | 'driftCorrection' | 'driftShare'>;
+
 /** Reads both samples (the current one defaults to the evaluation data) and tests every column but the id and query. */
-export async function measureDataDrift(settings: Settings, log: Log, evalData?: Dataset): Promise<DriftStage> {
+export async function measureDataDrift(settings: DriftSettings, log: Log, evalData?: Dataset): Promise<DriftStage> {
   if (settings.referenceData === undefined) return { findings: [] };
   const tests = checkTests(settings.driftTests);
   return log.group(`Data drift: ${settings.referenceData}`, async () => {

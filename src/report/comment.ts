@@ -148,6 +148,15 @@ function generalisationSection(e: Evaluation): string {
   return `### Generalisation (training → evaluation)\n\n${lead} The gap is how much worse evaluation is than training; ⚠️ marks a relative gap above max-gap (default 10 % for metrics in [0, 1]).\n\n${details('Gaps per model', table)}`;
 }
 
+/** The report of `model-gate drift`: no models, only the two samples. */
+export function renderDriftReport(d: NonNullable<Evaluation['drift']>, findings: Finding[], version: string): string {
+  const head = `## ${d.datasetDrift ? '🔴' : '✅'} model-gate drift: ${d.datasetDrift ? 'dataset drift' : 'no dataset drift'}`;
+  const parts = [head, driftSection(d)];
+  if (findings.length > 0) parts.push(findingsSection(findings));
+  parts.push(`<sub>model-gate ${escapeMarkdown(version)}</sub>`);
+  return parts.join('\n\n') + '\n';
+}
+
 function driftSection(d: NonNullable<Evaluation['drift']>): string {
   const drifted = d.features.filter((f) => f.drifted);
   const correction = { bh: 'Benjamini–Hochberg', bonferroni: 'Bonferroni', none: 'no' }[d.correction];

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { InputError, messageOf } from '../errors.js';
 import { loadConfigFile } from './action-inputs.js';
 import { resolveSettings, type RawInputs, type Settings } from './settings.js';
+import type { DriftSettings } from '../pipeline/drift.js';
 
 export interface CliOutputs {
   json?: string;
@@ -140,4 +141,66 @@ export async function readCliSettings(argv: string[], cwd: string): Promise<{ se
     settings: resolveSettings(raw, config, cwd),
     outputs: { json: str('json'), markdown: str('markdown'), quiet: values.quiet === true },
   };
+}
+
+export const DRIFT_USAGE = `Usage: model-gate drift --reference-data PATH --current-data PATH [options]
+
+  --reference-data PATH    the reference sample (for example training data)
+  --current-data PATH      the current sample (for example recent production inputs)
+  --id COLUMN              a row id column, left out of the comparison
+  --drift-correction C     bh (default) | bonferroni | none, over the p-value tests
+  --drift-share S          share of drifted features that makes dataset drift (default 0.5)
+  --drift-tests COL=T,...  per-feature test: ks, chi-square, z, wasserstein, jensen-shannon, psi
+  --json OUT.json          write the JSON report
+  --markdown OUT.md        write the markdown report
+  -q, --quiet              print nothing but errors
+
+Exit status: 0 no dataset drift, 1 dataset drift, 2 bad input.`;
+
+const DRIFT_OPTIONS = {
+  'reference-data': { type: 'string' },
+  'current-data': { type: 'string' },
+  id: { type: 'string' },
+  'drift-correction': { type: 'string' },
+  'drift-share': { type: 'string' },
+  'drift-tests': { type: 'string' },
+  json: { type: 'string' },
+  markdown: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** `model-gate drift` needs no model: only the two samples and the drift options. */
+export function readDriftArgs(argv: string[], cwd: string): { settings: DriftSettings; outputs: CliOutputs } | 'help' {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: argv, options: DRIFT_OPTIONS, allowPositionals: false, strict: true }));
+  } catch (e) {
+    const text = messageOf(e).replace(/^TypeError \[[A-Z_]+\]: /, '').split('. To specify')[0].replace(/\.$/, '');
+    throw new InputError(`${text}. Run "model-gate drift --help" for the flags.`);
+  }
+  if (values.help) return 'help';
+  const str = (k: string) => values[k] as string | undefined;
+  const reference = str('reference-data');
+  const current = str('current-data');
+  if (reference === undefined || current === undefined) {
+    throw new InputError('model-gate drift needs --reference-data and --current-data (two CSV, TSV or JSONL files).');
+  }
+  // The full settings resolver checks every drift option the same way as for evaluate.
+  const full = resolveSettings(
+    {
+      candidate: '-',
+      data: current,
+      'label-column': '-',
+      'reference-data': reference,
+      'current-data': current,
+      'id-column': str('id'),
+      'drift-correction': str('drift-correction'),
+      'drift-share': str('drift-share'),
+      'drift-tests': str('drift-tests'),
+    },
+    undefined,
+    cwd,
+  );
+  return { settings: full, outputs: { json: str('json'), markdown: str('markdown'), quiet: values.quiet === true } };
 }

@@ -82,3 +82,26 @@ describe('gate', () => {
     expect(verdictOf([], [], [{ kind: 'x', severity: 'info', message: '' }])).toBe('pass');
   });
 });
+
+describe('gating on uncertainty', () => {
+  const u = (ci: [number, number], pValue: number) => ({ ci, pValue, alpha: 0.05 });
+  test('a non-significant drop is "no significant change" and passes', () => {
+    const c = compareOne('accuracy', 0.9, 0.91, undefined, 'main', u([-0.03, 0.01], 0.4));
+    expect(c).toMatchObject({ change: 'no significant change', status: 'pass', ci: [-0.03, 0.01], pValue: 0.4 });
+  });
+  test('a significant drop is regressed and warns', () => {
+    expect(compareOne('accuracy', 0.85, 0.91, undefined, 'main', u([-0.09, -0.03], 0.001))).toMatchObject({ change: 'regressed', status: 'warn' });
+  });
+  test('significant: true — a max-drop breach fails only when the drop is significant', () => {
+    const rule = { maxDrop: 0.005, significant: true, severity: 'fail' as const };
+    expect(compareOne('accuracy', 0.9, 0.91, rule, 'main', u([-0.03, 0.01], 0.4)).status).toBe('pass');
+    expect(compareOne('accuracy', 0.9, 0.91, rule, 'main', u([-0.015, -0.005], 0.01)).status).toBe('fail');
+  });
+  test('ci-max-drop: fail when the bad end of the interval is beyond the tolerance, direction-aware', () => {
+    const rule = { ciMaxDrop: 0.02, severity: 'fail' as const };
+    expect(compareOne('accuracy', 0.91, 0.9, rule, 'main', u([-0.03, 0.05], 0.5)).status).toBe('fail');
+    expect(compareOne('accuracy', 0.91, 0.9, rule, 'main', u([-0.01, 0.03], 0.3)).status).toBe('pass');
+    // log_loss: higher is worse, so the upper end is the bad one.
+    expect(compareOne('log_loss', 0.30, 0.31, rule, 'main', u([-0.05, 0.03], 0.6)).status).toBe('fail');
+  });
+});

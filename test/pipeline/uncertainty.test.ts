@@ -1,0 +1,86 @@
+// Intervals and p-values through the whole pipeline on the real binary fixture.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { evaluate } from '../../src/pipeline/evaluate.js';
+import { silentLog } from '../../src/pipeline/log.js';
+import { renderReport } from '../../src/report/render.js';
+import { resolveSettings, type RawInputs } from '../../src/settings/settings.js';
+import { mcnemarExactCounts } from '../../src/stats/mcnemar.js';
+
+const root = process.cwd();
+const fx = (...p: string[]) => path.join(root, 'fixtures', ...p);
+const settings = (over: RawInputs = {}) =>
+  resolveSettings(
+    {
+      candidate: fx('penguins-sex', 'candidate'),
+      baselines: `main=${fx('penguins-sex', 'baseline')}\nproduction=${fx('penguins-sex', 'baseline-predictions.csv')}`,
+      data: fx('penguins-sex', 'eval.csv'),
+      'label-column': 'sex',
+      'id-column': 'id',
+      bootstrap: '300',
+      ...over,
+    },
+    undefined,
+    root,
+  );
+
+test('every delta gets an interval, a p-value and a significance-aware change', async () => {
+  const e = await evaluate(settings(), silentLog);
+  const r = renderReport(e, { date: '2026-11-27' });
+  expect(r.json.uncertainty).toMatchObject({ resamples: 300, confidence: 0.95, seed: 0, accuracyTest: "McNemar's exact test" });
+  const rows = r.json.comparisons.filter((c) => c.baseline !== 'dummy' && c.metric === 'roc_auc');
+  for (const row of rows) {
+    expect(row.ci![0]).toBeLessThanOrEqual(row.delta!);
+    expect(row.ci![1]).toBeGreaterThanOrEqual(row.delta!);
+    expect(row.pValue).toBeGreaterThan(0);
+    const significant = row.pValue! < 0.05;
+    expect(row.change).toBe(significant ? (row.delta! > 0 ? 'improved' : 'regressed') : 'no significant change');
+  }
+  const candidate = r.json.models.find((m) => m.role === 'candidate')!;
+  expect(candidate.metrics.accuracy.ci![0]).toBeLessThan(candidate.metrics.accuracy.value!);
+  expect(r.markdown).toMatch(/\+\d+\.\d pp \[[+−±]\d+\.\d, [+−]\d+\.\d\]/);
+});
+
+test("accuracy p-values are McNemar's exact test on the discordant pairs", async () => {
+  const e = await evaluate(settings({ baselines: `production=${fx('penguins-sex', 'baseline-predictions.csv')}` }), silentLog);
+  const row = e.gate.comparisons.find((c) => c.baseline === 'production' && c.metric === 'accuracy')!;
+  // Independent count of the discordant pairs from the confusion-free raw files.
+  const evalRows = readFileSync(fx('penguins-sex', 'eval.csv'), 'utf8').trim().split('\n');
+  const col = evalRows[0].split(',').indexOf('sex');
+  const prod = new Map(readFileSync(fx('penguins-sex', 'baseline-predictions.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')).map(([id, s]) => [id, Number(s)]));
+  const candAcc = e.models.find((m) => m.role === 'candidate')!.metrics.accuracy.value;
+  const prodCorrect = evalRows.slice(1).map((l) => l.split(',')).map((r) => ((prod.get(r[0])! >= 0.5 ? 'MALE' : 'FEMALE') === r[col] ? 1 : 0));
+  const n = prodCorrect.length;
+  // b + c and b − c follow from the two accuracies and the total count only when we know one side; use McNemar's counts from the kernel's inputs instead:
+  expect(row.pValue).toBeGreaterThan(0);
+  expect(row.pValue).toBeLessThanOrEqual(1);
+  const prodAcc = prodCorrect.reduce((a, b) => a + b, 0) / n;
+  expect(e.models.find((m) => m.name === 'production')!.metrics.accuracy.value).toBeCloseTo(prodAcc, 12);
+  // c − b = n · (candidate accuracy − baseline accuracy); the p-value must equal the exact test for some split with that difference.
+  const diff = Math.round(n * (candAcc - prodAcc));
+  const candidates = Array.from({ length: n }, (_, b) => mcnemarExactCounts(b, b + diff).pValue);
+  expect(candidates.some((p) => Math.abs(p - row.pValue!) < 1e-12)).toBe(true);
+});
+
+test('same inputs and seed: byte-identical JSON; shuffled rows with ids: the same intervals', async () => {
+  const a = renderReport(await evaluate(settings(), silentLog), { date: '2026-11-27' });
+  const b = renderReport(await evaluate(settings(), silentLog), { date: '2026-11-27' });
+  expect(JSON.stringify(b.json)).toBe(JSON.stringify(a.json));
+  const lines = readFileSync(fx('penguins-sex', 'eval.csv'), 'utf8').trim().split('\n');
+  const shuffled = [lines[0], ...lines.slice(1).reverse()];
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'mg-shuffle-')), 'eval.csv');
+  writeFileSync(file, shuffled.join('\n') + '\n');
+  const c = renderReport(await evaluate(settings({ data: file }), silentLog), { date: '2026-11-27' });
+  const intervals = (j: typeof a.json) => j.comparisons.map((x) => [x.baseline, x.metric, x.ci?.map((v) => v.toFixed(12))]);
+  expect(intervals(c.json)).toEqual(intervals(a.json));
+  const d = renderReport(await evaluate(settings({ seed: '7' }), silentLog), { date: '2026-11-27' });
+  expect(intervals(d.json)).not.toEqual(intervals(a.json));
+});
+
+test('--bootstrap 0 turns intervals off: point estimates, no ci, no p-value', async () => {
+  const r = renderReport(await evaluate(settings({ bootstrap: '0' }), silentLog), { date: '2026-11-27' });
+  expect(r.json.uncertainty).toBeUndefined();
+  expect(r.json.comparisons.every((c) => c.ci === undefined && c.pValue === undefined)).toBe(true);
+  expect(r.markdown).toContain('the bootstrap was off');
+});
