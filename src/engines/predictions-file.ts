@@ -79,24 +79,7 @@ function rowOrder(table: Dataset, input: PredictInput): Int32Array {
   const n = input.dataset.rowCount;
   const idName = input.idColumn?.name;
   const tableId = idName === undefined ? undefined : table.columns.find((c) => c.name === idName);
-  if (input.idColumn !== undefined && tableId !== undefined) {
-    const where = new Map<string, number>();
-    const key = (c: Column, i: number) => (c.kind === 'numeric' ? c.raw[i] : c.values[i]) ?? '';
-    for (let i = 0; i < table.rowCount; i++) where.set(canonicalId(key(tableId, i)), i);
-    const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const id = key(input.idColumn, i);
-      const at = where.get(canonicalId(id));
-      if (at === undefined) {
-        throw new ModelError(
-          `${table.path}: no prediction for id "${id}" (${input.dataset.path}:${input.dataset.recordLines[i]}) from model ${input.name}. ` +
-            'A predictions file needs one row for every evaluation row.',
-        );
-      }
-      order[i] = at;
-    }
-    return order;
-  }
+  if (input.idColumn !== undefined && tableId !== undefined) return orderById(table, tableId, input);
   if (table.rowCount !== n) {
     throw new ModelError(
       `${table.path}: ${table.rowCount} predictions for ${n} evaluation rows (model ${input.name}). ` +
@@ -104,6 +87,46 @@ function rowOrder(table: Dataset, input: PredictInput): Int32Array {
     );
   }
   return Int32Array.from({ length: n }, (_, i) => i);
+}
+
+/** Matches rows by id. Numeric ids in the same order (the usual case) cost one pass and no map. */
+function orderById(table: Dataset, tableId: Column, input: PredictInput): Int32Array {
+  const dataId = input.idColumn!;
+  const n = input.dataset.rowCount;
+  if (dataId.kind === 'numeric' && tableId.kind === 'numeric' && dataId.missing === 0 && tableId.missing === 0) {
+    const a = dataId.values;
+    const b = tableId.values;
+    let same = a.length === b.length;
+    for (let i = 0; same && i < n; i++) same = a[i] === b[i];
+    if (same) return Int32Array.from({ length: n }, (_, i) => i);
+    const where = new Map<number, number>();
+    for (let i = 0; i < table.rowCount; i++) where.set(b[i], i);
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const at = where.get(a[i]);
+      if (at === undefined) throw missingId(table, input, dataId.raw[i] ?? String(a[i]), i);
+      order[i] = at;
+    }
+    return order;
+  }
+  const where = new Map<string, number>();
+  const key = (c: Column, i: number) => (c.kind === 'numeric' ? c.raw[i] : c.values[i]) ?? '';
+  for (let i = 0; i < table.rowCount; i++) where.set(canonicalId(key(tableId, i)), i);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const id = key(dataId, i);
+    const at = where.get(canonicalId(id));
+    if (at === undefined) throw missingId(table, input, id, i);
+    order[i] = at;
+  }
+  return order;
+}
+
+function missingId(table: Dataset, input: PredictInput, id: string, i: number): ModelError {
+  return new ModelError(
+    `${table.path}: no prediction for id "${id}" (${input.dataset.path}:${input.dataset.recordLines[i]}) from model ${input.name}. ` +
+      'A predictions file needs one row for every evaluation row.',
+  );
 }
 
 /** "7" and "7.0" name the same row. */

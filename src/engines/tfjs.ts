@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelError, messageOf } from '../errors.js';
-import type { Predictions } from '../types.js';
+import type { Predictions, Task } from '../types.js';
 import type { LoadedModel, ModelMetadata, PredictInput } from './engine.js';
 import { featureMatrix } from './feature-matrix.js';
 import { describeFiles } from './files.js';
@@ -81,7 +81,8 @@ function metadataOf(json: ModelJson, p: string): ModelMetadata {
   if (typeof m !== 'object' || m === null) throw new ModelError(`${p}: userDefinedMetadata["model-gate"] must be an object.`);
   const o = m as Record<string, unknown>;
   const strings = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
-  const task = o.task === 'binary' || o.task === 'multiclass' || o.task === 'regression' ? o.task : undefined;
+  const tasks: Task[] = ['binary', 'multiclass', 'regression', 'multilabel', 'ranking'];
+  const task = tasks.find((t) => t === o.task);
   return { task, features: strings(o.features), classes: strings(o.classes), label: typeof o.label === 'string' ? o.label : undefined };
 }
 

@@ -36,9 +36,10 @@ export function distinctLabels(col: Column): string[] {
  */
 export function resolveTask(setting: TaskSetting, label: Column, modelTask: Task | undefined, shape: { labels: number; query: boolean } = { labels: 1, query: false }): Task {
   if (setting !== 'auto') return setting;
-  if (modelTask !== undefined) return modelTask;
+  // What the settings say about the data's shape wins over the model's own word.
   if (shape.labels > 1) return 'multilabel';
   if (shape.query) return 'ranking';
+  if (modelTask !== undefined) return modelTask;
   const distinct = distinctLabels(label).length;
   if (label.kind === 'categorical') return distinct <= 2 ? 'binary' : 'multiclass';
   return distinct <= 2 ? 'binary' : 'regression';

@@ -44,6 +44,7 @@ export function renderComment(e: Evaluation, o: CommentOptions): string {
   if (e.training) parts.push(trainingSection(e.training));
   const confusion = e.models.filter((m) => m.confusion && m.role !== 'dummy');
   if (confusion.length > 0) parts.push(details('Confusion matrices', confusion.map(confusionTable).join('\n\n')));
+  if (candidate?.perLabel) parts.push(details('Per label', perLabelTable(e.models.filter((m) => m.perLabel && m.role !== 'dummy'))));
   if (candidate?.reliability) parts.push(details('Calibration of the candidate (reliability table)', reliabilityTable(candidate, e.task)));
   if (e.models.length > 0) parts.push(details('Models', modelsTable(e.models)));
   parts.push(`### Changelog entry\n\n${fenced(o.changelog, 'markdown')}`);
@@ -113,7 +114,10 @@ function valueCell(v: { value: number; ci?: [number, number] } | undefined, metr
 
 function legend(e: Evaluation): string {
   const u = e.uncertainty;
-  if (u === undefined) return '🟢 better · 🔴 worse than the baseline (point estimates; the bootstrap was off).';
+  if (u === undefined) {
+    const why = e.task === 'multilabel' || e.task === 'ranking' ? `no intervals for ${e.task} tasks yet` : 'the bootstrap was off';
+    return `🟢 better · 🔴 worse than the baseline (point estimates; ${why}).`;
+  }
   const accuracy = u.accuracyTest ? `; accuracy p-values from ${u.accuracyTest}` : '';
   return (
     `🟢 significant improvement · 🔴 significant regression; unmarked differences are within noise. ` +
@@ -211,6 +215,17 @@ function confusionTable(m: ModelMeasurement): string {
   const head = ['true \\ predicted', ...labels.map(escapeMarkdown)];
   const rows = counts.map((r, i) => [escapeMarkdown(labels[i]), ...r.map(String)]);
   return `**${escapeMarkdown(m.name)}**\n\n` + markdownTable([head, ...rows], { align: ['l', ...labels.map(() => 'r' as const)] });
+}
+
+function perLabelTable(models: ModelMeasurement[]): string {
+  const labels = models[0].perLabel!.map((l) => l.label);
+  const head = ['label', 'support', ...models.flatMap((m) => [`${escapeMarkdown(m.name)} F1`, `${escapeMarkdown(m.name)} ROC AUC`])];
+  const rows = labels.map((label, j) => [
+    escapeMarkdown(label),
+    formatValue(models[0].perLabel![j].support, 'example_count'),
+    ...models.flatMap((m) => [formatValue(m.perLabel![j]?.f1), formatValue(m.perLabel![j]?.roc_auc)]),
+  ]);
+  return markdownTable([head, ...rows], { align: ['l', ...head.slice(1).map(() => 'r' as const)] });
 }
 
 function reliabilityTable(m: ModelMeasurement, task: Evaluation['task']): string {

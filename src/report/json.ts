@@ -25,6 +25,8 @@ export interface JsonReport {
     /** The same metrics on the training data, when it was given. */
     trainMetrics?: Record<string, { value: number | null }>;
     confusionMatrix?: { labels: string[]; counts: number[][] };
+    /** Multilabel: each label's precision, recall, F1, ROC AUC and support (null where undefined). */
+    perLabel?: { label: string; precision: number | null; recall: number | null; f1: number | null; roc_auc: number | null; support: number | null }[];
     /** Empty bins have null confidence and accuracy. */
     reliability?: { lower: number; upper: number; count: number; confidence: number | null; accuracy: number | null }[];
   }[];
@@ -70,6 +72,9 @@ export function jsonReport(e: Evaluation, changelog: string, version: string): J
       metrics: Object.fromEntries(Object.entries(m.metrics).map(([k, v]) => [k, { value: num(v.value), ...(v.ci ? { ci: v.ci } : {}) }])),
       ...(m.trainMetrics ? { trainMetrics: Object.fromEntries(Object.entries(m.trainMetrics).map(([k, v]) => [k, { value: num(v.value) }])) } : {}),
       ...(m.confusion ? { confusionMatrix: m.confusion } : {}),
+      ...(m.perLabel
+        ? { perLabel: m.perLabel.map((l) => ({ label: l.label, precision: num(l.precision), recall: num(l.recall), f1: num(l.f1), roc_auc: num(l.roc_auc), support: num(l.support) })) }
+        : {}),
       ...(m.reliability ? { reliability: m.reliability.map((b) => ({ ...b, confidence: num(b.confidence), accuracy: num(b.accuracy) })) } : {}),
     })),
     ...(e.trainData ? { trainData: e.trainData } : {}),

@@ -50,7 +50,7 @@ test("accuracy p-values are McNemar's exact test on the discordant pairs", async
   const col = evalRows[0].split(',').indexOf('sex');
   const prod = new Map(readFileSync(fx('penguins-sex', 'baseline-predictions.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')).map(([id, s]) => [id, Number(s)]));
   const candAcc = e.models.find((m) => m.role === 'candidate')!.metrics.accuracy.value;
-  const prodCorrect = evalRows.slice(1).map((l) => l.split(',')).map((r) => ((prod.get(r[0])! >= 0.5 ? 'MALE' : 'FEMALE') === r[col] ? 1 : 0));
+  const prodCorrect: number[] = evalRows.slice(1).map((l) => l.split(',')).map((r) => ((prod.get(r[0])! >= 0.5 ? 'MALE' : 'FEMALE') === r[col] ? 1 : 0));
   const n = prodCorrect.length;
   // b + c and b − c follow from the two accuracies and the total count only when we know one side; use McNemar's counts from the kernel's inputs instead:
   expect(row.pValue).toBeGreaterThan(0);
