@@ -1,8 +1,8 @@
-export const id = 422;
-export const ids = [422];
+export const id = 744;
+export const ids = [744];
 export const modules = {
 
-/***/ 4422:
+/***/ 6744:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 /**
@@ -23,7 +23,7 @@ export const modules = {
  */
 
 
-var tfjsCore = __webpack_require__(7722);
+var tfjsCore = __webpack_require__(3484);
 var require$$0 = __webpack_require__(9896);
 var require$$1 = __webpack_require__(6928);
 var require$$3 = __webpack_require__(2987);
