@@ -6,7 +6,9 @@ import { dummyPredictions } from '../analysis/dummy.js';
 import type { DriftResult } from '../analysis/drift.js';
 import { measure, type MeasureOptions } from '../analysis/measure.js';
 import { generalisation, type Gap } from '../analysis/overfitting.js';
+import { analyseSlices, type SliceResult } from '../analysis/slices.js';
 import { analyseCurves, type CurveAnalysis } from '../analysis/training-curves.js';
+import { exampleKeys } from '../stats/resample-weights.js';
 import { readDataset } from '../data/read.js';
 import type { LoadedModel } from '../engines/engine.js';
 import { openModel } from '../engines/open.js';
@@ -20,7 +22,7 @@ import { measureDataDrift, predictionDrifts, type ModelPredictionDrift } from '.
 import type { Log } from './log.js';
 import { predict } from './predict.js';
 import { prepareAs, prepareEvaluation, type Prepared } from './prepare.js';
-import { measureUncertainty, type ModelOutput, type UncertaintyInfo } from './uncertainty.js';
+import { idText, measureUncertainty, type ModelOutput, type UncertaintyInfo } from './uncertainty.js';
 
 export type { UncertaintyInfo } from './uncertainty.js';
 
@@ -39,6 +41,7 @@ export interface Evaluation {
   gate: Gate;
   uncertainty?: UncertaintyInfo;
   training?: TrainingCurves;
+  slices?: SliceResult;
   /** Generalisation gaps, when training data was given. */
   gaps?: Gap[];
   drift?: DriftResult & { reference: { path: string; rows: number }; current: { path: string; rows: number } };
@@ -136,6 +139,30 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
   });
   findings.push(...u.findings);
 
+  let slices: SliceResult | undefined;
+  if (settings.slices !== undefined && outputs.some((o) => o.name === 'candidate')) {
+    slices = await log.group('Slices', async () => {
+      // The overall changes against the first baseline decide which slice regressions are surprising.
+      const first = settings.baselines.find((b) => outputs.some((o) => o.name === b.name));
+      const overall = gate(task, u.models, {}, [], u.deltas).comparisons.filter((c) => c.baseline === first?.name);
+      const ids = prep.id === undefined ? undefined : Array.from({ length: dataset.rowCount }, (_, i) => idText(prep, i));
+      const dummyOut = { name: 'dummy', role: 'dummy' as const, predictions: dummyPredictions(fitOn, dataset.rowCount) };
+      const r = analyseSlices({
+        dataset,
+        truth: prep.truth,
+        outputs: [...outputs.map((o) => ({ ...o, role: o.name === 'candidate' ? ('candidate' as const) : ('baseline' as const) })), dummyOut],
+        measureOptions: mo,
+        spec: settings.slices!,
+        bootstrap: settings.bootstrap > 0 ? { resamples: settings.bootstrap, confidence: settings.confidence, seed: settings.seed, keys: exampleKeys(ids, dataset.rowCount) } : undefined,
+        overall: overall.map((c) => ({ metric: c.metric, change: c.change })),
+      });
+      log.info(`${r.slices.length} slices measured, ${r.skipped.length} below min-size, ${r.findings.length} flagged`);
+      return r;
+    });
+    findings.push(...slices.findings.map(({ kind, severity, message }) => ({ kind, severity, message })));
+    for (const note of slices.notes) findings.push({ kind: 'slices', severity: 'info', message: note });
+  }
+
   const gen = trainPrep !== undefined ? generalisation(task, u.models, settings.thresholds, u.deltas) : undefined;
   if (gen) findings.push(...gen.findings);
 
@@ -166,6 +193,7 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
     uncertainty: u.info,
     training,
     gaps: gen?.gaps,
+    slices,
     drift,
     predictionDrift,
   };

@@ -93,7 +93,8 @@ export function measureUncertainty(settings: Settings, prep: Prepared, outputs: 
   };
 }
 
-function idText(prep: Prepared, i: number): string | null {
+/** The id of row i as written, the key its resampling weights hash. */
+export function idText(prep: Prepared, i: number): string | null {
   const col = prep.id!;
   return col.kind === 'numeric' ? col.raw[i] : col.values[i];
 }

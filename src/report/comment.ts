@@ -38,6 +38,7 @@ export function renderComment(e: Evaluation, o: CommentOptions): string {
   }
   if (e.gate.findings.length > 0) parts.push(findingsSection(e.gate.findings));
   if (e.gate.checks.length > 0) parts.push(checksSection(e));
+  if (e.slices) parts.push(slicesSection(e.slices));
   if (e.gaps && e.gaps.length > 0) parts.push(generalisationSection(e));
   if (e.drift) parts.push(driftSection(e.drift));
   if (e.predictionDrift && e.predictionDrift.length > 0) parts.push(predictionDriftSection(e.predictionDrift));
@@ -130,6 +131,35 @@ function findingsSection(findings: Finding[]): string {
   const order = { error: 0, warning: 1, info: 2 };
   const sorted = [...findings].sort((a, b) => order[a.severity] - order[b.severity]);
   return '### Findings\n\n' + sorted.map((f) => `- ${SEVERITY_ICON[f.severity]} ${escapeMarkdown(f.message)}`).join('\n');
+}
+
+function slicesSection(r: NonNullable<Evaluation['slices']>): string {
+  const flagged = r.findings.length > 0 ? r.findings.map((f) => `- 🔴 ${escapeMarkdown(f.message)}`).join('\n') : '- No slice regresses significantly where the whole improves.';
+  const gaps = r.worstSliceGap.map((g) => [
+    escapeMarkdown(g.model),
+    escapeMarkdown(g.column),
+    g.metric,
+    `${escapeMarkdown(g.best.value)}: ${formatValue(g.best.metric)}`,
+    `${escapeMarkdown(g.worst.value)}: ${formatValue(g.worst.metric)}`,
+    formatValue(g.gap),
+  ]);
+  const gapTable = gaps.length
+    ? '\n\n' + markdownTable([['model', 'column', 'metric', 'best slice', 'worst slice', 'gap'], ...gaps], { align: ['l', 'l', 'l', 'l', 'l', 'r'] })
+    : '';
+  const metrics = r.slices.length ? Object.keys(r.slices[0].models.candidate ?? {}).filter((m) => m !== 'example_count') : [];
+  const perSlice = r.slices.map((sl) => {
+    const names = Object.keys(sl.models);
+    const rows = metrics.map((metric) => [
+      metric,
+      ...names.map((n) => {
+        const v = sl.models[n][metric];
+        return v?.ci ? `${formatValue(v.value)} [${formatValue(v.ci[0])}, ${formatValue(v.ci[1])}]` : formatValue(v?.value);
+      }),
+    ]);
+    return `**${escapeMarkdown(sl.column)} = ${escapeMarkdown(sl.value)}** (${sl.rows} rows)\n\n` + markdownTable([['metric', ...names.map(escapeMarkdown)], ...rows], { align: ['l', ...names.map(() => 'r' as const)] });
+  });
+  const skipped = r.skipped.length ? `\n\n<sub>Below min-size, not measured: ${r.skipped.map((x) => `${escapeMarkdown(x.column)} = ${escapeMarkdown(x.value)} (${x.rows})`).join(', ')}.</sub>` : '';
+  return `### Slices\n\n${flagged}${gapTable}${skipped}\n\n${details(`Every metric per slice (${r.slices.length} slices)`, perSlice.join('\n\n'))}`;
 }
 
 function generalisationSection(e: Evaluation): string {

@@ -4,6 +4,7 @@
 import type { BoundCheck, Comparison } from '../analysis/compare.js';
 import type { CurveAnalysis } from '../analysis/training-curves.js';
 import type { Gap } from '../analysis/overfitting.js';
+import type { SliceResult } from '../analysis/slices.js';
 import type { Evaluation, UncertaintyInfo } from '../pipeline/evaluate.js';
 import type { Finding, ModelFile, Role, Verdict } from '../types.js';
 
@@ -35,6 +36,8 @@ export interface JsonReport {
   trainData?: { path: string; rows: number };
   /** Generalisation gaps per model and metric: (train − eval) in the metric's bad direction, absolute and relative. */
   generalisation?: Gap[];
+  /** Every metric per slice, per model, with intervals; the flagged slices are findings. */
+  slices?: SliceResult;
   /** Data drift between the reference and current samples, per feature. */
   drift?: NonNullable<Evaluation['drift']>;
   /** The candidate's outputs against each baseline's on the same rows. */
@@ -80,6 +83,7 @@ export function jsonReport(e: Evaluation, changelog: string, version: string): J
     ...(e.trainData ? { trainData: e.trainData } : {}),
     ...(e.uncertainty ? { uncertainty: e.uncertainty } : {}),
     ...(e.gaps ? { generalisation: e.gaps } : {}),
+    ...(e.slices ? { slices: e.slices } : {}),
     ...(e.drift ? { drift: e.drift } : {}),
     ...(e.predictionDrift?.length ? { predictionDrift: e.predictionDrift } : {}),
     ...(e.training ? { training: trainingJson(e.training) } : {}),

@@ -34,6 +34,7 @@ const OPTIONS = {
   config: { type: 'string' },
   'fail-on': { type: 'string' },
   'batch-size': { type: 'string' },
+  slices: { type: 'string' },
   'reference-data': { type: 'string' },
   'current-data': { type: 'string' },
   'drift-correction': { type: 'string' },
@@ -71,6 +72,7 @@ export const EVALUATE_USAGE = `Usage: model-gate evaluate --candidate PATH --dat
   --thresholds FILE        YAML file of metric thresholds
   --config FILE            YAML config holding any of the above (flags override it)
   --fail-on M              regression (default) | never
+  --slices FILE            YAML: columns, crossed pairs and min-size of the slices to measure
   --reference-data PATH    data drift: the reference sample (for example training data)
   --current-data PATH      data drift: the current sample (default: --data)
   --drift-correction C     bh (default) | bonferroni | none, over the p-value tests
@@ -124,6 +126,9 @@ export async function readCliSettings(argv: string[], cwd: string): Promise<{ se
     thresholds,
     'fail-on': str('fail-on'),
     'batch-size': str('batch-size'),
+    slices: str('slices') === undefined ? undefined : await readFile(path.resolve(cwd, str('slices')!), 'utf8').catch(() => {
+      throw new InputError(`slices file not found: ${str('slices')}.`);
+    }),
     'reference-data': str('reference-data'),
     'current-data': str('current-data'),
     'drift-correction': str('drift-correction'),

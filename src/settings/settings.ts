@@ -47,6 +47,8 @@ export interface Settings {
   driftShare: number;
   /** Per-feature test overrides: column → ks, chi-square, z, wasserstein, jensen-shannon or psi. */
   driftTests: Record<string, string>;
+  /** Slices: columns, crossed pairs, minimum slice size. */
+  slices?: { columns: string[]; crossed: [string, string][]; minSize: number };
   /** What training left behind: Keras History JSON, CSVLogger CSV, or TensorBoard event files / folder. */
   trainingLog?: string;
   /** Epochs without improvement of the validation loss that count as "it turned" (Keras EarlyStopping's patience). */
@@ -84,6 +86,7 @@ export const INPUT_NAMES = [
   'comment-key',
   'fail-on',
   'batch-size',
+  'slices',
   'reference-data',
   'current-data',
   'drift-correction',
@@ -230,6 +233,7 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
     failOn,
     commentKey: textSetting('comment-key') ?? 'default',
     batchSize: integerSetting(textSetting('batch-size'), 'batch-size', 1024, 1, 1_000_000),
+    slices: slicesSetting(given('slices') ?? fromConfig('slices'), cfgName),
     referenceData: pathSetting('reference-data'),
     currentData: pathSetting('current-data'),
     driftCorrection: oneOf(textSetting('drift-correction') ?? 'bh', 'drift-correction', ['bh', 'bonferroni', 'none'] as const),
@@ -296,6 +300,27 @@ function numberSetting(v: string | undefined, name: string, fallback: number, lo
     throw new InputError(`${name} must be a number from ${lo} to ${hi}, not "${v}".`);
   }
   return n;
+}
+
+/** `slices:` as YAML text (the input) or a mapping (the config): columns, crossed pairs, min-size. */
+function slicesSetting(value: unknown, source: string): Settings['slices'] {
+  if (value === undefined || value === null || value === '') return undefined;
+  const parsed = typeof value === 'string' ? parseDocument(value).toJS() : value;
+  const where = typeof value === 'string' ? 'the slices input' : `${source} (slices)`;
+  const usage = 'for example "columns: [island, sex]\ncrossed: [[island, sex]]\nmin-size: 30"';
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InputError(`${where}: slices must be a mapping, ${usage}.`);
+  const o = parsed as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!['columns', 'crossed', 'min-size'].includes(key)) throw new InputError(`${where}: unknown key "${key}"; use columns, crossed or min-size.`);
+  }
+  const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  if (o.columns !== undefined && !strings(o.columns)) throw new InputError(`${where}: columns must be a list of column names, ${usage}.`);
+  if (o.crossed !== undefined && !(Array.isArray(o.crossed) && o.crossed.every((p) => strings(p) && (p as string[]).length === 2))) {
+    throw new InputError(`${where}: crossed must be a list of column pairs, ${usage}.`);
+  }
+  const minSize = o['min-size'] ?? 30;
+  if (typeof minSize !== 'number' || !Number.isInteger(minSize) || minSize < 1) throw new InputError(`${where}: min-size must be a whole number of rows, at least 1.`);
+  return { columns: (o.columns as string[]) ?? [], crossed: (o.crossed as [string, string][]) ?? [], minSize };
 }
 
 function oneOf<T extends string>(v: string, name: string, allowed: readonly T[]): T {
