@@ -3,6 +3,9 @@
 // (generated deterministically), a candidate against one baseline, every binary metric including
 // roc_auc and pr_auc, 1000 resamples, for each thread count asked for. Prints seconds.
 //
+// Prints wall seconds, CPU seconds of the process (all threads) and the 1-minute load average
+// before the run: on a shared machine other processes' load inflates the wall time.
+//
 // Usage: node scripts/bench-bootstrap.mjs [--rows 1000000] [--resamples 1000] [--threads 1,2]
 //                                         [--round DIGITS] [--repeat 1]
 //   --round rounds the scores to that many decimals (many tied scores, as CSV files often hold).
@@ -10,6 +13,7 @@
 // The TypeScript sources are transpiled (typescript's transpileModule, no type check) into
 // tmp/bench-bootstrap/ first, so the benchmark runs the current src/ without a build.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
@@ -115,14 +119,17 @@ const input = {
 let reference;
 for (const threads of threadCounts) {
   for (let r = 0; r < repeat; r++) {
+    const load = loadavg()[0];
     t = performance.now();
+    const cpu = process.cpuUsage();
     const result = bootstrap({ ...input, threads });
     const seconds = (performance.now() - t) / 1000;
+    const used = process.cpuUsage(cpu);
     const json = JSON.stringify(result);
     reference ??= json;
     console.log(
-      `threads=${threads}: ${seconds.toFixed(2)} s for ${rows} rows x ${resamples} resamples x 2 models ` +
-        `(method ${result.method}; identical to first run: ${json === reference})`
+      `threads=${threads}: ${seconds.toFixed(2)} s wall, ${((used.user + used.system) / 1e6).toFixed(2)} s CPU, for ${rows} rows x ${resamples} resamples x 2 models ` +
+        `(method ${result.method}; identical to first run: ${json === reference}; load average before ${load.toFixed(2)})`
     );
     if (r === 0 && threads === threadCounts[0]) {
       for (const [metric, e] of Object.entries(result.deltas.baseline)) {

@@ -83,6 +83,31 @@ async function metricsInMemory() {
   record('regression metrics, 1,000,000 predictions (median of 5)', time(() => regressionMetrics(yr, pr)), '< 1 s');
 }
 
+/** Issue target: 1,000,000 binary predictions, candidate against one baseline, every metric, 1000 resamples, CSV to JSON report. */
+function bootstrapEndToEnd() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-boot-'));
+  const rand = lcg(7);
+  const n = 1_000_000;
+  const data = ['id,x,y'];
+  const cand = ['id,score'];
+  const base = ['id,score'];
+  for (let i = 0; i < n; i++) {
+    const y = rand() < 0.3 ? 1 : 0;
+    data.push(`${i},${rand().toFixed(4)},${y}`);
+    cand.push(`${i},${Math.min(1, Math.max(0, 0.3 * y + 0.7 * rand())).toFixed(4)}`);
+    base.push(`${i},${Math.min(1, Math.max(0, 0.25 * y + 0.75 * rand())).toFixed(4)}`);
+  }
+  writeFileSync(path.join(dir, 'data.csv'), data.join('\n') + '\n');
+  writeFileSync(path.join(dir, 'cand.csv'), cand.join('\n') + '\n');
+  writeFileSync(path.join(dir, 'base.csv'), base.join('\n') + '\n');
+  const args = [path.join(root, 'dist', 'cli.js'), 'evaluate', '--candidate', path.join(dir, 'cand.csv'), '--baseline', `base=${path.join(dir, 'base.csv')}`,
+    '--data', path.join(dir, 'data.csv'), '--label', 'y', '--id', 'id', '--task', 'binary', '--bootstrap', '1000', '--json', path.join(dir, 'out.json'), '-q'];
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`bootstrap run failed: ${r.stderr}`);
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
 const first = [];
 for (let i = 0; i < 5; i++) first.push(await firstLogLine());
 record('`node dist/index.js` to its first log line (median of 5)', median(first), '< 0.5 s');
@@ -90,6 +115,9 @@ const demos = [];
 for (let i = 0; i < 3; i++) demos.push(demo());
 record('`node dist/cli.js demo` end to end (median of 3)', median(demos), '< 5 s');
 await metricsInMemory();
+if (!process.argv.includes('--quick')) {
+  record('1,000,000 binary predictions, candidate vs one baseline, all metrics, 1000 paired resamples, CSV to JSON (`node dist/cli.js evaluate`)', bootstrapEndToEnd(), '≤ 10 s');
+}
 
 console.log(`Measured on ${os.cpus()[0].model.trim()}, ${os.cpus().length} cores, Node ${process.version}:\n`);
 console.log('| what | seconds | target |\n| --- | ---: | --- |');

@@ -11,11 +11,13 @@ const dist = outFlag > 0 ? path.resolve(process.argv[outFlag + 1]) : path.join(r
 const tmp = path.join(dist + '-work');
 const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
 const wasmDir = path.join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
+const ortDir = path.join(root, 'node_modules', 'onnxruntime-web', 'dist');
 
 function bundle(entry, out) {
   rmSync(out, { recursive: true, force: true });
   // tfjs-node is optional and native: never bundled, found at run time when installed.
-  execFileSync(process.execPath, [ncc, 'build', entry, '-o', out, '-m', '-q', '--license', 'licenses.txt', '-e', '@tensorflow/tfjs-node'], {
+  // onnxruntime-node likewise: native, resolved from the workspace at run time.
+  execFileSync(process.execPath, [ncc, 'build', entry, '-o', out, '-m', '-q', '--license', 'licenses.txt', '-e', '@tensorflow/tfjs-node', '-e', 'onnxruntime-node'], {
     cwd: root,
     stdio: 'inherit',
   });
@@ -23,6 +25,8 @@ function bundle(entry, out) {
 
 function copyWasm(to) {
   for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) cpSync(path.join(wasmDir, f), path.join(to, f));
+  // onnxruntime-web's multi-threaded WebAssembly build and its worker module (ORT_WASM_FILES in src/engines/onnx-runtime.ts).
+  for (const f of ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs']) cpSync(path.join(ortDir, f), path.join(to, f));
 }
 
 bundle('src/bundle.ts', path.join(tmp, 'bundle'));

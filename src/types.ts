@@ -83,6 +83,12 @@ export interface ModelMeasurement {
   metrics: Record<string, MetricValue>;
   /** The same metrics on the training data, when it was given. */
   trainMetrics?: Record<string, MetricValue>;
+  /** What the engine said worth reporting: a GPU fallback, a runtime choice. */
+  notes?: string[];
+  /** A command engine's output, last 64 KB. */
+  log?: string;
+  /** Size, parameter count and input/output signature, where the format tells. */
+  facts?: unknown;
   confusion?: ConfusionMatrix;
   reliability?: ReliabilityBin[];
   perLabel?: PerLabelMetrics[];

@@ -34,4 +34,8 @@ export interface LoadedModel {
   outputWidth?: number;
   predict(input: PredictInput): Promise<Predictions>;
   dispose(): void;
+  /** Worth showing in the report: a GPU that was seen but not used, a fallback, and why. */
+  notes?: string[];
+  /** A command engine's output (the last 64 KB), for a collapsed section of the report. */
+  log?: string;
 }

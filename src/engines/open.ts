@@ -1,15 +1,35 @@
-// Chooses the engine from the path: a TF.js model.json (or its folder), or a predictions file.
+// Chooses the engine: a command template when one is set, else from the path: a TF.js model.json
+// (or its folder), an ONNX model, or a predictions file.
 
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelError } from '../errors.js';
+import type { DeviceSetting } from '../hardware/device.js';
+import { loadCommandModel } from './command.js';
 import type { LoadedModel } from './engine.js';
+import { loadOnnxModel } from './onnx.js';
+import type { RuntimeSetting } from './onnx-runtime.js';
 import { loadPredictionsFile } from './predictions-file.js';
 import { loadTfjsModel } from './tfjs.js';
 
 const PREDICTION_EXTENSIONS = ['.csv', '.tsv', '.jsonl', '.ndjson'];
 
-export async function openModel(modelPath: string, name: string): Promise<LoadedModel> {
+export interface OpenModelOptions {
+  /** Any framework: a command template run for every model that is not a predictions file. */
+  command?: string;
+  commandTimeout?: number;
+  device?: DeviceSetting;
+  /** ONNX: graph input name → columns feeding it; the output holding the scores; the runtime. */
+  onnxInputs?: Record<string, string[]>;
+  onnxOutput?: string;
+  onnxRuntime?: RuntimeSetting;
+}
+
+export async function openModel(modelPath: string, name: string, options: OpenModelOptions = {}): Promise<LoadedModel> {
+  const ext = path.extname(modelPath).toLowerCase();
+  if (options.command !== undefined && !PREDICTION_EXTENSIONS.includes(ext)) {
+    return loadCommandModel(modelPath, name, { command: options.command, timeoutSeconds: options.commandTimeout, device: options.device });
+  }
   const info = await stat(modelPath).catch(() => undefined);
   if (info === undefined) {
     throw new ModelError(`model ${name}: ${modelPath} not found. Check the path (relative paths start at the workspace or the config file's folder).`);
@@ -19,10 +39,12 @@ export async function openModel(modelPath: string, name: string): Promise<Loaded
     if ((await stat(json).catch(() => undefined))?.isFile()) return loadTfjsModel(json, name);
     throw new ModelError(`model ${name}: the folder ${modelPath} holds no model.json. Point at a TF.js model folder or file.`);
   }
-  const ext = path.extname(modelPath).toLowerCase();
   if (ext === '.json') return loadTfjsModel(modelPath, name);
+  if (ext === '.onnx') {
+    return loadOnnxModel(modelPath, name, { inputs: options.onnxInputs, output: options.onnxOutput, device: options.device, runtime: options.onnxRuntime });
+  }
   if (PREDICTION_EXTENSIONS.includes(ext)) return loadPredictionsFile(modelPath, name);
   throw new ModelError(
-    `model ${name}: cannot tell how to run ${modelPath}. Use a TF.js model.json (or its folder), or a predictions file (${PREDICTION_EXTENSIONS.join(', ')}).`,
+    `model ${name}: cannot tell how to run ${modelPath}. Use a TF.js model.json (or its folder), an .onnx model, a predictions file (${PREDICTION_EXTENSIONS.join(', ')}), or set \`command\` to run it with your own framework.`,
   );
 }

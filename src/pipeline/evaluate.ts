@@ -11,7 +11,9 @@ import { analyseCurves, type CurveAnalysis } from '../analysis/training-curves.j
 import { exampleKeys } from '../stats/resample-weights.js';
 import { readDataset } from '../data/read.js';
 import type { LoadedModel } from '../engines/engine.js';
-import { openModel } from '../engines/open.js';
+import { openModel, type OpenModelOptions } from '../engines/open.js';
+import { detectGpusOnce } from '../hardware/gpus.js';
+import { hardwareLine, type HardwareFacts } from '../hardware/line.js';
 import { GateError, InputError, messageOf } from '../errors.js';
 import { METRIC_INFO, metricInfo } from '../metrics/index.js';
 import type { ModelSpec, Settings } from '../settings/settings.js';
@@ -42,6 +44,8 @@ export interface Evaluation {
   uncertainty?: UncertaintyInfo;
   training?: TrainingCurves;
   slices?: SliceResult;
+  /** CPU, GPU, engine, backend and threads the candidate ran on. */
+  hardware?: HardwareFacts;
   /** Generalisation gaps, when training data was given. */
   gaps?: Gap[];
   drift?: DriftResult & { reference: { path: string; rows: number }; current: { path: string; rows: number } };
@@ -66,7 +70,7 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
       log.info(`${d.rowCount} rows, ${d.columns.length} columns`);
       return d;
     });
-    candidate = await openModel(settings.candidate.path, settings.candidate.name);
+    candidate = await openModel(settings.candidate.path, settings.candidate.name, openOptions(settings));
     prep = prepareEvaluation(settings, dataset, candidate);
     checkThresholdNames(settings, prep.task);
   } catch (e) {
@@ -90,6 +94,7 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
 
   // Predictions and measurements, model by model; a model that fails is a finding, not the end.
   const mo = measureOptions(settings);
+  let hardware: HardwareFacts | undefined;
   const models: ModelMeasurement[] = [];
   const outputs: ModelOutput[] = [];
   const specs: { spec: ModelSpec; role: Role }[] = [
@@ -99,10 +104,15 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
   for (const { spec, role } of specs) {
     await log.group(`Evaluating ${role} ${spec.name} (${spec.path})`, async () => {
       try {
-        const model = role === 'candidate' ? candidate : await openModel(spec.path, spec.name);
+        const model = role === 'candidate' ? candidate : await openModel(spec.path, spec.name, openOptions(settings));
         try {
           const predictions = await predict(settings, prep, model, spec.name, log);
           const m: ModelMeasurement = { name: spec.name, role, path: spec.path, engine: model.engine, backend: model.backend, files: model.files, ...measure(prep.truth, predictions, mo) };
+          if (model.notes?.length) m.notes = [...model.notes];
+          if (model.log) m.log = model.log;
+          const facts = (model as { facts?: unknown }).facts;
+          if (facts !== undefined) m.facts = facts;
+          if (role === 'candidate') hardware = await describeHardware(model);
           // A predictions file holds outputs for the evaluation rows only.
           if (trainPrep !== undefined && model.engine !== 'predictions file') m.trainMetrics = await trainMetrics(settings, trainPrep, model, spec.name, log, mo, findings);
           models.push(m);
@@ -194,6 +204,7 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
     training,
     gaps: gen?.gaps,
     slices,
+    hardware,
     drift,
     predictionDrift,
   };
@@ -226,6 +237,16 @@ async function readCurves(settings: Settings, findings: Finding[], log: Log): Pr
     findings.push(errorFinding(e));
     return undefined;
   }
+}
+
+function openOptions(s: Settings): OpenModelOptions {
+  return { command: s.command, commandTimeout: s.commandTimeout, device: s.device, onnxInputs: s.onnxInputs, onnxOutput: s.onnxOutput, onnxRuntime: s.onnxRuntime };
+}
+
+/** The "Hardware" line: nvidia-smi is asked once per process; its absence is a fact, not an error. */
+async function describeHardware(model: LoadedModel): Promise<HardwareFacts> {
+  const runtime = (model as { runtime?: { threads?: number } }).runtime;
+  return hardwareLine({ engine: model.engine, backend: model.backend, threads: runtime?.threads, gpus: await detectGpusOnce() });
 }
 
 function measureOptions(s: Settings): MeasureOptions {

@@ -33,10 +33,11 @@ export function renderComment(e: Evaluation, o: CommentOptions): string {
   parts.push(header(e, o));
   const candidate = e.models.find((m) => m.role === 'candidate');
   if (candidate) {
-    parts.push(summaryLine(e, candidate));
+    parts.push(summaryLine(e, candidate) + (e.hardware ? `\n\n**Hardware** ${escapeMarkdown(e.hardware.text)}` : ''));
     parts.push(metricTable(e, candidate));
   }
-  if (e.gate.findings.length > 0) parts.push(findingsSection(e.gate.findings));
+  const notes: Finding[] = e.models.flatMap((m) => (m.notes ?? []).map((n) => ({ kind: 'engine', severity: 'info' as const, message: `${m.name}: ${n}` })));
+  if (e.gate.findings.length + notes.length > 0) parts.push(findingsSection([...e.gate.findings, ...notes]));
   if (e.gate.checks.length > 0) parts.push(checksSection(e));
   if (e.slices) parts.push(slicesSection(e.slices));
   if (e.gaps && e.gaps.length > 0) parts.push(generalisationSection(e));
@@ -48,6 +49,7 @@ export function renderComment(e: Evaluation, o: CommentOptions): string {
   if (candidate?.perLabel) parts.push(details('Per label', perLabelTable(e.models.filter((m) => m.perLabel && m.role !== 'dummy'))));
   if (candidate?.reliability) parts.push(details('Calibration of the candidate (reliability table)', reliabilityTable(candidate, e.task)));
   if (e.models.length > 0) parts.push(details('Models', modelsTable(e.models)));
+  for (const m of e.models.filter((x) => x.log)) parts.push(details(`Log of ${escapeMarkdown(m.name)}'s command`, fenced(m.log!, 'text')));
   parts.push(`### Changelog entry\n\n${fenced(o.changelog, 'markdown')}`);
   parts.push(footer(o));
   return parts.join('\n\n') + '\n';

@@ -25,6 +25,9 @@ export interface JsonReport {
     metrics: Record<string, { value: number | null; ci?: [number, number] }>;
     /** The same metrics on the training data, when it was given. */
     trainMetrics?: Record<string, { value: number | null }>;
+    notes?: string[];
+    /** Size, parameter count, input and output signature. */
+    facts?: unknown;
     confusionMatrix?: { labels: string[]; counts: number[][] };
     /** Multilabel: each label's precision, recall, F1, ROC AUC and support (null where undefined). */
     perLabel?: { label: string; precision: number | null; recall: number | null; f1: number | null; roc_auc: number | null; support: number | null }[];
@@ -34,6 +37,8 @@ export interface JsonReport {
   /** How the intervals and p-values were made, when the bootstrap ran. */
   uncertainty?: UncertaintyInfo;
   trainData?: { path: string; rows: number };
+  /** CPU model and cores, GPUs, engine, backend and threads of the candidate's run. */
+  hardware?: NonNullable<Evaluation['hardware']>;
   /** Generalisation gaps per model and metric: (train − eval) in the metric's bad direction, absolute and relative. */
   generalisation?: Gap[];
   /** Every metric per slice, per model, with intervals; the flagged slices are findings. */
@@ -73,6 +78,8 @@ export function jsonReport(e: Evaluation, changelog: string, version: string): J
       path: m.path,
       files: m.files,
       metrics: Object.fromEntries(Object.entries(m.metrics).map(([k, v]) => [k, { value: num(v.value), ...(v.ci ? { ci: v.ci } : {}) }])),
+      ...(m.notes ? { notes: m.notes } : {}),
+      ...(m.facts !== undefined ? { facts: m.facts } : {}),
       ...(m.trainMetrics ? { trainMetrics: Object.fromEntries(Object.entries(m.trainMetrics).map(([k, v]) => [k, { value: num(v.value) }])) } : {}),
       ...(m.confusion ? { confusionMatrix: m.confusion } : {}),
       ...(m.perLabel
@@ -81,6 +88,7 @@ export function jsonReport(e: Evaluation, changelog: string, version: string): J
       ...(m.reliability ? { reliability: m.reliability.map((b) => ({ ...b, confidence: num(b.confidence), accuracy: num(b.accuracy) })) } : {}),
     })),
     ...(e.trainData ? { trainData: e.trainData } : {}),
+    ...(e.hardware ? { hardware: e.hardware } : {}),
     ...(e.uncertainty ? { uncertainty: e.uncertainty } : {}),
     ...(e.gaps ? { generalisation: e.gaps } : {}),
     ...(e.slices ? { slices: e.slices } : {}),

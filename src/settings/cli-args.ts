@@ -34,6 +34,12 @@ const OPTIONS = {
   config: { type: 'string' },
   'fail-on': { type: 'string' },
   'batch-size': { type: 'string' },
+  command: { type: 'string' },
+  'command-timeout': { type: 'string' },
+  device: { type: 'string' },
+  'onnx-inputs': { type: 'string' },
+  'onnx-output': { type: 'string' },
+  'onnx-runtime': { type: 'string' },
   slices: { type: 'string' },
   'reference-data': { type: 'string' },
   'current-data': { type: 'string' },
@@ -72,6 +78,12 @@ export const EVALUATE_USAGE = `Usage: model-gate evaluate --candidate PATH --dat
   --thresholds FILE        YAML file of metric thresholds
   --config FILE            YAML config holding any of the above (flags override it)
   --fail-on M              regression (default) | never
+  --command TEMPLATE       run every model with your framework: {model} {data} {predictions} {device}
+  --command-timeout S      seconds before a command is stopped (default 3600)
+  --device D               auto (default) | cpu | gpu: CUDA when a GPU is there (gpu: fail without one)
+  --onnx-inputs YAML       ONNX graphs with several inputs: "input: [col, col]" per input
+  --onnx-output NAME       ONNX output holding the scores (default the first)
+  --onnx-runtime R         auto (default: native when installed) | native | wasm
   --slices FILE            YAML: columns, crossed pairs and min-size of the slices to measure
   --reference-data PATH    data drift: the reference sample (for example training data)
   --current-data PATH      data drift: the current sample (default: --data)
@@ -126,6 +138,12 @@ export async function readCliSettings(argv: string[], cwd: string): Promise<{ se
     thresholds,
     'fail-on': str('fail-on'),
     'batch-size': str('batch-size'),
+    command: str('command'),
+    'command-timeout': str('command-timeout'),
+    device: str('device'),
+    'onnx-inputs': str('onnx-inputs'),
+    'onnx-output': str('onnx-output'),
+    'onnx-runtime': str('onnx-runtime'),
     slices: str('slices') === undefined ? undefined : await readFile(path.resolve(cwd, str('slices')!), 'utf8').catch(() => {
       throw new InputError(`slices file not found: ${str('slices')}.`);
     }),

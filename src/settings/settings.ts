@@ -47,6 +47,13 @@ export interface Settings {
   driftShare: number;
   /** Per-feature test overrides: column → ks, chi-square, z, wasserstein, jensen-shannon or psi. */
   driftTests: Record<string, string>;
+  /** Any framework: `python eval.py --model {model} --data {data} --out {predictions}`. */
+  command?: string;
+  commandTimeout: number;
+  device: 'auto' | 'cpu' | 'gpu';
+  onnxInputs?: Record<string, string[]>;
+  onnxOutput?: string;
+  onnxRuntime: 'auto' | 'native' | 'wasm';
   /** Slices: columns, crossed pairs, minimum slice size. */
   slices?: { columns: string[]; crossed: [string, string][]; minSize: number };
   /** What training left behind: Keras History JSON, CSVLogger CSV, or TensorBoard event files / folder. */
@@ -86,6 +93,12 @@ export const INPUT_NAMES = [
   'comment-key',
   'fail-on',
   'batch-size',
+  'command',
+  'command-timeout',
+  'device',
+  'onnx-inputs',
+  'onnx-output',
+  'onnx-runtime',
   'slices',
   'reference-data',
   'current-data',
@@ -233,6 +246,12 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
     failOn,
     commentKey: textSetting('comment-key') ?? 'default',
     batchSize: integerSetting(textSetting('batch-size'), 'batch-size', 1024, 1, 1_000_000),
+    command: textSetting('command'),
+    commandTimeout: integerSetting(textSetting('command-timeout'), 'command-timeout', 3600, 1, 7 * 24 * 3600),
+    device: oneOf(textSetting('device') ?? 'auto', 'device', ['auto', 'cpu', 'gpu'] as const),
+    onnxInputs: onnxInputsSetting(given('onnx-inputs') ?? fromConfig('onnx-inputs'), cfgName),
+    onnxOutput: textSetting('onnx-output'),
+    onnxRuntime: oneOf(textSetting('onnx-runtime') ?? 'auto', 'onnx-runtime', ['auto', 'native', 'wasm'] as const),
     slices: slicesSetting(given('slices') ?? fromConfig('slices'), cfgName),
     referenceData: pathSetting('reference-data'),
     currentData: pathSetting('current-data'),
@@ -300,6 +319,19 @@ function numberSetting(v: string | undefined, name: string, fallback: number, lo
     throw new InputError(`${name} must be a number from ${lo} to ${hi}, not "${v}".`);
   }
   return n;
+}
+
+/** `onnx-inputs:` graph input name → the columns feeding it, as YAML text or a mapping. */
+function onnxInputsSetting(value: unknown, source: string): Record<string, string[]> | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const parsed = typeof value === 'string' ? parseDocument(value).toJS() : value;
+  const ok =
+    parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) &&
+    Object.values(parsed as object).every((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'));
+  if (!ok) {
+    throw new InputError(`${typeof value === 'string' ? 'the onnx-inputs input' : `${source} (onnx-inputs)`}: map each graph input to its columns, for example "bill: [bill_length_mm, bill_depth_mm]".`);
+  }
+  return parsed as Record<string, string[]>;
 }
 
 /** `slices:` as YAML text (the input) or a mapping (the config): columns, crossed pairs, min-size. */

@@ -7,10 +7,17 @@
 // merged: the same inputs and seed give byte-identical numbers.
 //
 // Speed: each model is prepared once (rows sorted by score ONCE, loss terms precomputed;
-// weighted-metrics.ts). Per resample the weights are generated into one reusable Uint8Array
-// indexed by original row, then each model costs one pass down its sorted order (ranking
-// metrics and the confusion counts at the decision threshold) and one pass in row order (loss
-// sums). Nothing is sorted or allocated per resample.
+// weighted-metrics.ts). A resample changes weights, not order. Per resample the weights are
+// generated into one reusable Uint8Array (shared by all models: paired), then each model costs
+// one pass down its sorted order (ROC AUC and average precision at each distinct threshold, the
+// confusion counts where the order crosses the decision threshold) and a pass over the loss
+// terms (log loss, Brier; two models per pass). Nothing is sorted or allocated per resample
+// beyond a few small arrays. Binary with a valid first model: the rows are renumbered once in
+// that model's descending score order (relabel()), so its ranking sweep reads the weights
+// sequentially and only the other models gather them through their order (a random access
+// into a 1 MB array per row); the loss sums then run in that order (last-bit differences from
+// src/metrics' row-order sums; counts, ROC AUC and AP are bit-identical). Put the candidate
+// first. Measured with scripts/bench-bootstrap.mjs (10^6 rows, two models, 1000 resamples).
 //
 // Threads: resamples are handed out one at a time through a shared atomic counter to the
 // calling thread and threads − 1 worker_threads; every resample is computed independently and
@@ -33,8 +40,8 @@
 // a few thousand rows (10^12 row visits at n = 10^6). Its bias correction z0 is itself a Monte
 // Carlo estimate from the replicates, too noisy with few resamples: in the coverage simulation
 // (test/stats/bootstrap-coverage.test.ts, n = 400) BCa with B = 200 covered 93.0–93.7 % against
-// 93.8–94.2 % for the percentile interval, and with B = 1000 94.1 %. The jackknife leaves out one example key at a time (rows sharing an id go
-// together, as they do in the resamples). Where BCa is undefined for a metric (every replicate
+// 93.8–94.2 % for the percentile interval, and with B = 1000 94.1 %. The jackknife leaves out
+// one example key at a time (rows sharing an id go together, as they do in the resamples). Where BCa is undefined for a metric (every replicate
 // on one side of the estimate, constant jackknife values) that entry falls back to the
 // percentile interval and says so (method: 'percentile').
 //
@@ -57,7 +64,9 @@ import {
   prepareRegression,
   statsFor,
   sweepKernels,
+  warmUpPrepare,
   type Prepared,
+  type PreparedBinary,
   type SweepKernels,
 } from './weighted-metrics.js';
 
@@ -138,6 +147,12 @@ interface Plan {
   preps: Prepared[];
   /** The per-row keys mixed with the seed (an Int32Array view: int32 arithmetic in the hash loop). */
   rowKeys: Int32Array;
+  /**
+   * Binary with a valid model 0: rows are numbered in model 0's descending score order (rowKeys,
+   * every order and loss array relabelled), so model 0's ranking sweep reads the weights
+   * sequentially and only the other models gather.
+   */
+  relabelled: boolean;
   seedB: number;
   n: number;
   B: number;
@@ -160,11 +175,15 @@ function createRunner(weights: WeightKernels, sweeps: SweepKernels): Runner {
   const DONE = 2;
 
   function computeOne(plan: Plan, b: number, W: Uint8Array): void {
-    weights.fillWeights(plan.rowKeys, weights.salt(plan.seedB, b), W);
-    sweeps.sweepAll(plan.preps, W, plan.values, b * plan.M * plan.S);
+    const salt = weights.salt(plan.seedB, b);
+    const o = b * plan.M * plan.S;
+    weights.fillWeights(plan.rowKeys, salt, W);
+    sweeps.sweepAll(plan.preps, W, plan.values, o);
   }
 
   function claimLoop(plan: Plan, ctl: Int32Array, state: Int32Array, W: Uint8Array, thread: number): void {
+    weights.warmUp();
+    sweeps.warmUp();
     for (;;) {
       const b = Atomics.add(ctl, 0, 1);
       if (b >= plan.B) return;
@@ -228,6 +247,7 @@ function checkInput(input: BootstrapInput): void {
 }
 
 function prepare(input: BootstrapInput, shared: boolean): Prepared[] {
+  if (input.truth.length > 100000) warmUpPrepare();
   return input.models.map((m) => {
     if (input.task === 'binary') return prepareBinary(input.truth, m.predictions, input.decisionThreshold ?? 0.5, shared);
     if (input.task === 'multiclass') return prepareMulticlass(input.truth, m.predictions, input.k ?? 0, shared);
@@ -288,6 +308,40 @@ function runParallel(plan: Plan, threads: number): number[] {
   return perThread;
 }
 
+/**
+ * Renumber the rows in model 0's descending score order: row q of the result is row
+ * order0[q] >>> 2 of the input. Row keys, every model's packed order (row numbers replaced, the
+ * label and group bits kept) and loss terms follow. Weights and metrics are unchanged; only the
+ * loss sums run in the new row order (their last bits may differ).
+ */
+function relabel(preps: PreparedBinary[], rowKeys: Int32Array, alloc: (bytes: number) => ArrayBufferLike): { preps: PreparedBinary[]; rowKeys: Int32Array } {
+  const n = rowKeys.length;
+  const order0 = preps[0].order;
+  const position = new Int32Array(n);
+  const keys = new Int32Array(alloc(4 * n));
+  for (let q = 0; q < n; q++) {
+    const row = order0[q] >>> 2;
+    position[row] = q;
+    keys[q] = rowKeys[row];
+  }
+  const relabelled = preps.map((p): PreparedBinary => {
+    if (!p.valid) return p;
+    const order = new Int32Array(alloc(4 * n));
+    const losses = new Float64Array(alloc(16 * n));
+    for (let q = 0; q < n; q++) {
+      const v = p.order[q];
+      order[q] = (position[v >>> 2] << 2) | (v & 3);
+    }
+    for (let i = 0; i < n; i++) {
+      const at = 2 * position[i];
+      losses[at] = p.losses[2 * i];
+      losses[at + 1] = p.losses[2 * i + 1];
+    }
+    return { task: 'binary', n: p.n, valid: p.valid, brierValid: p.brierValid, cut: p.cut, order, losses };
+  });
+  return { preps: relabelled, rowKeys: keys };
+}
+
 /** The replicate matrix (every metric of every model in every resample) and the full-data estimates. */
 export function bootstrapReplicates(input: BootstrapInput): Replicates & { prepared: Prepared[] } {
   checkInput(input);
@@ -300,14 +354,18 @@ export function bootstrapReplicates(input: BootstrapInput): Replicates & { prepa
   const M = preps.length;
   const S = metrics.length;
   const { a: seedA, b: seedB } = weightKernels.seedWords(input.seed);
-  const rowKeyBuffer = shared ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n);
-  weightKernels.rowKeys(input.keys, seedA, new Uint32Array(rowKeyBuffer));
-  const rowKeys = new Int32Array(rowKeyBuffer);
-  const values = new Float64Array(shared ? new SharedArrayBuffer(8 * B * M * S) : new ArrayBuffer(8 * B * M * S));
-  const plan: Plan = { preps, rowKeys, seedB, n, B, M, S, values };
+  const alloc = (bytes: number): ArrayBufferLike => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const rowKeys = new Int32Array(alloc(4 * n));
+  weightKernels.rowKeys(input.keys, seedA, new Uint32Array(rowKeys.buffer));
+  const values = new Float64Array(alloc(8 * B * M * S));
+  const relabelled = input.task === 'binary' && preps[0].valid && n > 0;
+  const base = relabelled ? relabel(preps as PreparedBinary[], rowKeys, alloc) : { preps, rowKeys };
+  const plan: Plan = { ...base, seedB, n, B, M, S, values, relabelled };
   let resamplesByThread = [B];
   if (threads > 1) resamplesByThread = runParallel(plan, threads);
   else {
+    weightKernels.warmUp();
+    sweepKernels.warmUp();
     const W = new Uint8Array(n);
     for (let b = 0; b < B; b++) runner.computeOne(plan, b, W);
   }

@@ -1,0 +1,52 @@
+// The bundle from a folder with no node_modules: an ONNX candidate on the embedded onnxruntime-web,
+// a TF.js baseline, and any framework through the command engine, as a runner would use them.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = process.cwd();
+let bare: string;
+beforeAll(() => {
+  if (!existsSync(path.join(root, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run npm run build');
+  bare = mkdtempSync(path.join(os.tmpdir(), 'model-gate-engines-'));
+  cpSync(path.join(root, 'dist'), path.join(bare, 'dist'), { recursive: true });
+  cpSync(path.join(root, 'fixtures'), path.join(bare, 'fixtures'), { recursive: true });
+});
+
+const species = ['--data', 'fixtures/penguins-species/eval.csv', '--label', 'species', '--id', 'id', '--bootstrap', '200', '-q'];
+
+test('ONNX candidate (WebAssembly runtime in dist/) against a TF.js baseline', () => {
+  const out = path.join(bare, 'onnx.json');
+  execFileSync(process.execPath, ['dist/cli.js', 'evaluate', '--candidate', 'fixtures/onnx/species.onnx', '--baseline', 'tfjs=fixtures/penguins-species/candidate', ...species, '--json', out], {
+    cwd: bare,
+    env: { PATH: process.env.PATH ?? '', HOME: bare },
+  });
+  const report = JSON.parse(readFileSync(out, 'utf8'));
+  const cand = report.models[0];
+  expect(cand.engine).toBe('onnx');
+  expect(cand.backend).toMatch(/^onnxruntime-web wasm/);
+  expect(cand.facts).toMatchObject({ parameters: 243 });
+  // fixtures/onnx/README.md: PyTorch's eval accuracy for this network.
+  expect(cand.metrics.accuracy.value).toBeCloseTo(0.9898, 4);
+  expect(report.hardware.text).toContain('onnx');
+  expect(report.models[1].engine).toBe('tfjs layers model');
+}, 120000);
+
+test('the command engine runs a framework script per model and reads its predictions', () => {
+  const out = path.join(bare, 'command.json');
+  const command = `node fixtures/onnx/stand-in.mjs --model {model} --data {data} --out {predictions} --device {device} --classes Adelie,Chinstrap,Gentoo`;
+  const r = spawnSync(
+    process.execPath,
+    ['dist/cli.js', 'evaluate', '--candidate', 'fixtures/onnx/species.expected.json', '--baseline', 'prod=fixtures/penguins-species/baseline-predictions.jsonl', ...species, '--task', 'multiclass', '--classes', 'Adelie,Chinstrap,Gentoo', '--command', command, '--json', out, '--markdown', path.join(bare, 'command.md')],
+    { cwd: bare, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: bare, GITHUB_WORKSPACE: bare } },
+  );
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(r.status).toBe(0);
+  const report = JSON.parse(readFileSync(out, 'utf8'));
+  expect(report.models[0].engine).toBe('command');
+  expect(report.models[0].metrics.accuracy.value).toBeCloseTo(0.9898, 4);
+  // The predictions file baseline is not run through the command.
+  expect(report.models[1].engine).toBe('predictions file');
+  expect(readFileSync(path.join(bare, 'command.md'), 'utf8')).toMatch(/<summary>Log of candidate's command<\/summary>/);
+}, 120000);
