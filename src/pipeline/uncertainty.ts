@@ -7,6 +7,8 @@ import type { Settings } from '../settings/settings.js';
 import { bootstrap } from '../stats/bootstrap.js';
 import { mcnemarExact } from '../stats/mcnemar.js';
 import { exampleKeys } from '../stats/resample-weights.js';
+import { expandRows, groupedBootstrap } from '../stats/resample-bootstrap.js';
+import { multilabelMetrics, rankingMetrics } from '../metrics/index.js';
 import type { Finding, ModelMeasurement, Predictions } from '../types.js';
 import type { Prepared } from './prepare.js';
 
@@ -36,12 +38,7 @@ export function measureUncertainty(settings: Settings, prep: Prepared, outputs: 
   const none: UncertaintyStage = { deltas: {}, models, findings: [] };
   if (settings.bootstrap === 0 || !outputs.some((o) => o.name === 'candidate')) return none;
   const { truth } = prep;
-  if (truth.task === 'multilabel' || truth.task === 'ranking') {
-    return {
-      ...none,
-      findings: [{ kind: 'uncertainty', severity: 'info', message: `No intervals for ${truth.task} tasks yet: their deltas are point estimates.` }],
-    };
-  }
+  if (truth.task === 'multilabel' || truth.task === 'ranking') return materialisedUncertainty(settings, prep, outputs, models);
   const n = prep.dataset.rowCount;
   const ids = prep.id === undefined ? undefined : Array.from({ length: n }, (_, i) => idText(prep, i));
   const result = bootstrap({
@@ -76,24 +73,96 @@ export function measureUncertainty(settings: Settings, prep: Prepared, outputs: 
       accuracyTest = "McNemar's exact test";
     }
   }
-  const withIntervals = models.map((m) => {
-    const intervals = result.metrics[m.name];
-    if (intervals === undefined) return m;
-    const metrics = { ...m.metrics };
-    for (const [metric, entry] of Object.entries(intervals)) {
-      if (metrics[metric] && Number.isFinite(entry.ci[0]) && Number.isFinite(entry.ci[1])) metrics[metric] = { ...metrics[metric], ci: entry.ci };
-    }
-    return { ...m, metrics };
-  });
   return {
     info: { method: result.method === 'bca' ? 'BCa' : 'percentile', resamples: result.resamples, confidence: result.confidence, seed: result.seed, accuracyTest },
     deltas,
-    models: withIntervals,
+    models: withIntervals(models, result.metrics),
     findings: [],
   };
 }
 
 /** The id of row i as written, the key its resampling weights hash. */
+export /**
+ * Multilabel and ranking: each resample materialised and measured by the task's own kernel. Rows
+ * are the units for multilabel; whole queries are the units for ranking (a query's items stay
+ * together, and a query drawn twice counts as two queries).
+ */
+function materialisedUncertainty(settings: Settings, prep: Prepared, outputs: ModelOutput[], models: ModelMeasurement[]): UncertaintyStage {
+  const { truth } = prep;
+  const n = prep.dataset.rowCount;
+  let units: Int32Array[];
+  let unitNames: (string | null)[] | undefined;
+  if (truth.task === 'ranking') {
+    const byQuery = new Map<string, number[]>();
+    truth.queries.forEach((q, i) => (byQuery.get(q) ?? byQuery.set(q, []).get(q)!).push(i));
+    unitNames = [...byQuery.keys()];
+    units = [...byQuery.values()].map((rows) => Int32Array.from(rows));
+  } else {
+    unitNames = prep.id === undefined ? undefined : Array.from({ length: n }, (_, i) => idText(prep, i));
+    units = Array.from({ length: n }, (_, i) => Int32Array.of(i));
+  }
+  const byName = new Map(outputs.map((o) => [o.name, o.predictions]));
+  const metricsOn = (model: string, weights: Uint8Array): Record<string, number> => {
+    const rows = expandRows(weights, units);
+    const p = byName.get(model)!;
+    if (truth.task === 'multilabel' && p.kind === 'multilabel') {
+      const L = truth.classes.length;
+      const y = new Uint8Array(rows.length * L);
+      const s = new Float64Array(rows.length * L);
+      rows.forEach((r, i) => {
+        y.set(truth.y.subarray(r * L, r * L + L), i * L);
+        s.set(p.scores.subarray(r * L, r * L + L), i * L);
+      });
+      return multilabelMetrics(y, s, L, truth.classes, settings.decisionThreshold).metrics;
+    }
+    if (truth.task === 'ranking' && p.kind === 'ranking') {
+      // A query drawn k times becomes k distinct queries.
+      const queries: string[] = [];
+      let u = 0;
+      for (let unit = 0; unit < weights.length; unit++) {
+        for (let w = 0; w < weights[unit]; w++, u++) for (let j = 0; j < units[unit].length; j++) queries.push(`${u}`);
+      }
+      return rankingMetrics(queries, Float64Array.from(rows, (r) => p.scores[r]), Float64Array.from(rows, (r) => truth.y[r]), settings.rankingK);
+    }
+    return {};
+  };
+  const result = groupedBootstrap({
+    units: units.length,
+    keys: exampleKeys(unitNames, units.length),
+    models: outputs.map((o) => o.name),
+    candidate: 'candidate',
+    metricsOn,
+    resamples: settings.bootstrap,
+    confidence: settings.confidence,
+    seed: settings.seed,
+  });
+  const alpha = 1 - settings.confidence;
+  const deltas: Uncertainties = {};
+  for (const [baseline, perMetric] of Object.entries(result.deltas)) {
+    deltas[baseline] = {};
+    for (const [metric, entry] of Object.entries(perMetric)) deltas[baseline][metric] = { ...entry, alpha };
+  }
+  return {
+    info: { method: truth.task === 'ranking' ? 'percentile (queries resampled)' : 'percentile', resamples: settings.bootstrap, confidence: settings.confidence, seed: settings.seed },
+    deltas,
+    models: withIntervals(models, result.metrics),
+    findings: [],
+  };
+}
+
+function withIntervals(models: ModelMeasurement[], intervals: Record<string, Record<string, { ci: [number, number] }>>): ModelMeasurement[] {
+  return models.map((m) => {
+    const perMetric = intervals[m.name];
+    if (perMetric === undefined) return m;
+    const metrics = { ...m.metrics };
+    for (const [metric, entry] of Object.entries(perMetric)) {
+      if (metrics[metric] && Number.isFinite(entry.ci[0]) && Number.isFinite(entry.ci[1])) metrics[metric] = { ...metrics[metric], ci: entry.ci };
+    }
+    return { ...m, metrics };
+  });
+}
+
+/** The id of row i as written: the key its resampling weights hash. */
 export function idText(prep: Prepared, i: number): string | null {
   const col = prep.id!;
   return col.kind === 'numeric' ? col.raw[i] : col.values[i];

@@ -84,3 +84,30 @@ test('--bootstrap 0 turns intervals off: point estimates, no ci, no p-value', as
   expect(r.json.comparisons.every((c) => c.ci === undefined && c.pValue === undefined)).toBe(true);
   expect(r.markdown).toContain('the bootstrap was off');
 });
+
+test('multilabel and ranking get intervals too: rows, and whole queries, resampled', async () => {
+  const traits = await evaluate(
+    resolveSettings(
+      { candidate: fx('penguins-traits', 'candidate'), baselines: `prod=${fx('penguins-traits', 'baseline-predictions.csv')}`, data: fx('penguins-traits', 'eval.csv'), 'label-column': 'male,heavy,long_bill', 'id-column': 'id', bootstrap: '200' },
+      undefined,
+      root,
+    ),
+    silentLog,
+  );
+  const f1 = traits.gate.comparisons.find((c) => c.baseline === 'prod' && c.metric === 'f1_micro')!;
+  expect(f1.ci![0]).toBeLessThanOrEqual(f1.delta!);
+  expect(f1.ci![1]).toBeGreaterThanOrEqual(f1.delta!);
+  expect(traits.uncertainty?.method).toBe('percentile');
+  const ranking = await evaluate(
+    resolveSettings(
+      { candidate: fx('cars-ranking', 'candidate-scores.csv'), baselines: `base=${fx('cars-ranking', 'baseline-scores.csv')}`, data: fx('cars-ranking', 'eval.csv'), 'label-column': 'relevance', 'query-column': 'model_year', 'id-column': 'id', task: 'ranking', bootstrap: '200' },
+      undefined,
+      root,
+    ),
+    silentLog,
+  );
+  expect(ranking.uncertainty?.method).toBe('percentile (queries resampled)');
+  const ndcg = ranking.models.find((m) => m.role === 'candidate')!.metrics['ndcg@5'];
+  expect(ndcg.ci![0]).toBeLessThanOrEqual(ndcg.value);
+  expect(ndcg.ci![1]).toBeGreaterThanOrEqual(ndcg.value);
+});
