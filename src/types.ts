@@ -1,3 +1,8 @@
+import type { Facts } from './analysis/model-facts.js';
+import type { LatencyResult } from './perf/latency.js';
+import type { StressResult } from './perf/load.js';
+import type { MemoryReport } from './perf/memory.js';
+
 // Plain data passed between pipeline stages. No behaviour lives here.
 
 export type Task = 'binary' | 'multiclass' | 'regression' | 'multilabel' | 'ranking';
@@ -88,7 +93,9 @@ export interface ModelMeasurement {
   /** A command engine's output, last 64 KB. */
   log?: string;
   /** Size, parameter count and input/output signature, where the format tells. */
-  facts?: unknown;
+  facts?: Facts;
+  /** Latency, stress run and memory, when measured (`perf`). */
+  perf?: PerfReport;
   confusion?: ConfusionMatrix;
   reliability?: ReliabilityBin[];
   perLabel?: PerLabelMetrics[];
@@ -113,3 +120,9 @@ export interface Finding {
 }
 
 export type Verdict = 'pass' | 'warn' | 'fail';
+
+export interface PerfReport {
+  latency: LatencyResult[];
+  load?: StressResult;
+  memory: MemoryReport;
+}

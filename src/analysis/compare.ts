@@ -64,6 +64,10 @@ export function higherIsBetter(metric: string): boolean {
   return metricInfo(metric)?.higherIsBetter ?? true;
 }
 
+function isTiming(metric: string): boolean {
+  return metric.startsWith('latency_') || metric.startsWith('throughput_');
+}
+
 function isInformational(metric: string): boolean {
   return metric === 'example_count' || metricInfo(metric)?.informational === true;
 }
@@ -154,8 +158,12 @@ export function gate(
     if (other === candidate) continue;
     for (const metric of metricNames) {
       const rule = other.role === 'dummy' ? undefined : thresholds[metric];
+      if (isTiming(metric) && other.role === 'dummy') continue;
       const u = uncertainties[other.name]?.[metric];
-      comparisons.push(compareOne(metric, candidate.metrics[metric]?.value, other.metrics[metric]?.value, rule, other.name, u));
+      const row = compareOne(metric, candidate.metrics[metric]?.value, other.metrics[metric]?.value, rule, other.name, u);
+      // Timings are noisy: a slower candidate only warns or fails when a threshold names the metric.
+      if (isTiming(metric) && rule === undefined && row.status === 'warn') row.status = 'pass';
+      comparisons.push(row);
     }
   }
   for (const [metric, rule] of Object.entries(thresholds)) {

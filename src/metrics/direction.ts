@@ -3,6 +3,7 @@
 import { InputError } from '../errors.js';
 import type { Task } from '../types.js';
 import { rankingMetricInfo } from './retrieval.js';
+import { latencyMetricInfo } from '../perf/latency.js';
 
 export interface MetricInfo {
   higherIsBetter: boolean;
@@ -100,7 +101,7 @@ export const METRIC_INFO: Readonly<Record<string, MetricInfo>> = Object.freeze(
 /** The MetricInfo for a name, or undefined when the kernels do not produce it. */
 export function metricInfo(name: string): MetricInfo | undefined {
   // Ranking metrics take any k ("ndcg@7"); the table lists only the usual ones.
-  return METRIC_INFO[name] ?? rankingMetricInfo(name);
+  return METRIC_INFO[name] ?? rankingMetricInfo(name) ?? latencyMetricInfo(name);
 }
 
 /** Whether a larger value is better. An unknown name is a configuration mistake: InputError. */

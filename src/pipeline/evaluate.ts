@@ -19,10 +19,15 @@ import { METRIC_INFO, metricInfo } from '../metrics/index.js';
 import type { ModelSpec, Settings } from '../settings/settings.js';
 import { readTrainingLog } from '../training-log/read.js';
 import type { TrainingLog } from '../training-log/types.js';
-import type { Finding, ModelMeasurement, Predictions, Role, Task } from '../types.js';
+import type { Finding, ModelMeasurement, PerfReport, Predictions, Role, Task } from '../types.js';
 import { measureDataDrift, predictionDrifts, type ModelPredictionDrift } from './drift.js';
 import type { Log } from './log.js';
-import { predict } from './predict.js';
+import { modelInput, predict } from './predict.js';
+import { compareFacts, factsOf, suggestedVersionBump, type FactsComparison, type VersionBump } from '../analysis/model-facts.js';
+import { latencyMeasurable, latencyMetrics, latencyRunner, measureLatency } from '../perf/latency.js';
+import { stressRun } from '../perf/load.js';
+import { peakMemory } from '../perf/memory.js';
+import type { PredictInput } from '../engines/engine.js';
 import { prepareAs, prepareEvaluation, type Prepared } from './prepare.js';
 import { idText, measureUncertainty, type ModelOutput, type UncertaintyInfo } from './uncertainty.js';
 
@@ -44,6 +49,8 @@ export interface Evaluation {
   uncertainty?: UncertaintyInfo;
   training?: TrainingCurves;
   slices?: SliceResult;
+  /** What a release of the candidate would change against the first baseline. */
+  release?: { baseline: string; facts?: FactsComparison; versionBump: VersionBump };
   /** CPU, GPU, engine, backend and threads the candidate ran on. */
   hardware?: HardwareFacts;
   /** Generalisation gaps, when training data was given. */
@@ -110,8 +117,12 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
           const m: ModelMeasurement = { name: spec.name, role, path: spec.path, engine: model.engine, backend: model.backend, files: model.files, ...measure(prep.truth, predictions, mo) };
           if (model.notes?.length) m.notes = [...model.notes];
           if (model.log) m.log = model.log;
-          const facts = (model as { facts?: unknown }).facts;
+          const facts = await factsOf(model);
           if (facts !== undefined) m.facts = facts;
+          if (settings.perf && latencyMeasurable(model)) {
+            m.perf = await measurePerf(settings, modelInput(settings, prep, model, spec.name), model, log);
+            for (const [k, v] of Object.entries(latencyMetrics(m.perf.latency))) m.metrics[k] = { value: v };
+          }
           if (role === 'candidate') hardware = await describeHardware(model);
           // A predictions file holds outputs for the evaluation rows only.
           if (trainPrep !== undefined && model.engine !== 'predictions file') m.trainMetrics = await trainMetrics(settings, trainPrep, model, spec.name, log, mo, findings);
@@ -209,7 +220,30 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
     predictionDrift,
   };
   if (!models.some((x) => x.role === 'candidate')) return { ...failed(base), models: u.models, ...extras };
-  return { ...base, ...extras, models: u.models, gate: gate(task, u.models, settings.thresholds, findings, u.deltas) };
+  const release = releaseChange(u.models, gate(task, u.models, {}, [], u.deltas));
+  if (release?.facts?.signatureChanged) {
+    findings.push({
+      kind: 'breaking_change',
+      severity: 'warning',
+      message: `The candidate's input/output signature differs from ${release.baseline}'s: ${release.facts.changes.join('; ')}. Callers must change: a major version.`,
+    });
+  }
+  return { ...base, ...extras, release, models: u.models, gate: gate(task, u.models, settings.thresholds, findings, u.deltas) };
+}
+
+/** Against the first baseline: size and signature changes, and the version bump they suggest. */
+function releaseChange(models: ModelMeasurement[], g: Gate): Evaluation['release'] {
+  const cand = models.find((m) => m.role === 'candidate');
+  const base = models.find((m) => m.role === 'baseline');
+  if (cand === undefined || base === undefined) return undefined;
+  const facts = cand.facts && base.facts ? compareFacts(cand.facts, base.facts) : undefined;
+  const rows = g.comparisons.filter((c) => c.baseline === base.name && !c.metric.startsWith('latency_') && !c.metric.startsWith('throughput_'));
+  const versionBump = suggestedVersionBump({
+    signatureChanged: facts?.signatureChanged ?? false,
+    anyMetricRegressed: rows.some((c) => c.change === 'regressed'),
+    anyMetricImproved: rows.some((c) => c.change === 'improved'),
+  });
+  return { baseline: base.name, facts, versionBump };
 }
 
 /** The same model on the training data, for generalisation gaps; a failure there loses only the gaps. */
@@ -237,6 +271,20 @@ async function readCurves(settings: Settings, findings: Finding[], log: Log): Pr
     findings.push(errorFinding(e));
     return undefined;
   }
+}
+
+/** Latency per batch size after warm-up, then the stress run, with peak memory over both. */
+async function measurePerf(settings: Settings, input: PredictInput, model: LoadedModel, log: Log): Promise<PerfReport> {
+  const run = latencyRunner(model, input);
+  const { value, memory } = await peakMemory(async (sample) => ({
+    latency: await measureLatency(run, { batchSizes: settings.perfBatchSizes, maxSeconds: settings.perfMaxSeconds, onRun: sample }),
+    load:
+      settings.stressConcurrency > 0
+        ? await stressRun(run, { concurrency: settings.stressConcurrency, seconds: settings.stressSeconds, onRun: sample })
+        : undefined,
+  }));
+  log.info(`latency: ${value.latency.map((l) => `batch ${l.batchSize} p95 ${l.p95_ms.toFixed(2)} ms`).join(', ')}`);
+  return { ...value, memory };
 }
 
 function openOptions(s: Settings): OpenModelOptions {

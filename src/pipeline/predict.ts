@@ -1,7 +1,7 @@
 // One model on one prepared dataset: check the inputs fit, predict in batches, check the outputs.
 
 import { selectFeatures } from '../data/read.js';
-import type { LoadedModel } from '../engines/engine.js';
+import type { LoadedModel, PredictInput } from '../engines/engine.js';
 import { checkFeatureColumns } from '../engines/feature-matrix.js';
 import { ModelError } from '../errors.js';
 import type { Settings } from '../settings/settings.js';
@@ -10,7 +10,8 @@ import { checkPredictions } from './check-predictions.js';
 import type { Log } from './log.js';
 import { featureNames, type Prepared } from './prepare.js';
 
-export async function predict(settings: Settings, prep: Prepared, model: LoadedModel, name: string, log: Log): Promise<Predictions> {
+/** The model's input for this dataset: features selected and checked against what the model takes. */
+export function modelInput(settings: Settings, prep: Prepared, model: LoadedModel, name: string): PredictInput {
   const { dataset } = prep;
   const selected = selectFeatures(dataset, { label: settings.labelColumn, id: settings.idColumn, features: featureNames(settings, dataset, model) });
   if (model.engine !== 'predictions file') {
@@ -22,16 +23,13 @@ export async function predict(settings: Settings, prep: Prepared, model: LoadedM
       );
     }
   }
+  return { name, dataset, features: selected.features, task: prep.task, classes: prep.classes, idColumn: prep.id, batchSize: settings.batchSize };
+}
+
+export async function predict(settings: Settings, prep: Prepared, model: LoadedModel, name: string, log: Log): Promise<Predictions> {
+  const { dataset } = prep;
   const started = performance.now();
-  const predictions = await model.predict({
-    name,
-    dataset,
-    features: selected.features,
-    task: prep.task,
-    classes: prep.classes,
-    idColumn: prep.id,
-    batchSize: settings.batchSize,
-  });
+  const predictions = await model.predict(modelInput(settings, prep, model, name));
   checkPredictions(predictions, name, dataset);
   const on = model.backend === 'none' ? '' : ` on ${model.backend}`;
   log.info(`${model.engine}${on}: ${dataset.rowCount} rows of ${dataset.path} in ${Math.round(performance.now() - started)} ms`);

@@ -35,6 +35,12 @@ export function changelogEntry(e: Evaluation, options: ChangelogOptions): string
     if (regressed.length) lines.push(`- Regressed against ${escapeMarkdown(reference.name)}: ${regressed.map(item).join('; ')}.`);
     if (!improved.length && !regressed.length) lines.push(`- No metric changed against ${escapeMarkdown(reference.name)}.`);
   }
+  const r = e.release;
+  if (r?.facts) {
+    if (r.facts.signatureChanged) lines.push(`- **Breaking:** the input/output signature changed: ${r.facts.changes.map(escapeMarkdown).join('; ')}.`);
+    if (r.facts.parametersDelta !== 0) lines.push(`- Parameters ${r.facts.parametersDelta > 0 ? '+' : '−'}${Math.abs(r.facts.parametersDelta)}, file size ${r.facts.fileBytesDelta >= 0 ? '+' : '−'}${Math.abs(r.facts.fileBytesDelta)} bytes.`);
+  }
+  if (r) lines.push(`- Suggested version bump: **${r.versionBump}**.`);
   lines.push(`- Evaluated on ${escapeMarkdown(baseName(e.data.path))} (${e.data.rows} rows, ${e.task ?? 'unknown task'}); gate verdict: ${e.gate.verdict}.`);
   return lines.join('\n') + '\n';
 }

@@ -39,6 +39,8 @@ export function renderComment(e: Evaluation, o: CommentOptions): string {
   const notes: Finding[] = e.models.flatMap((m) => (m.notes ?? []).map((n) => ({ kind: 'engine', severity: 'info' as const, message: `${m.name}: ${n}` })));
   if (e.gate.findings.length + notes.length > 0) parts.push(findingsSection([...e.gate.findings, ...notes]));
   if (e.gate.checks.length > 0) parts.push(checksSection(e));
+  const measured = e.models.filter((m) => m.perf);
+  if (measured.length > 0) parts.push(perfSection(measured));
   if (e.slices) parts.push(slicesSection(e.slices));
   if (e.gaps && e.gaps.length > 0) parts.push(generalisationSection(e));
   if (e.drift) parts.push(driftSection(e.drift));
@@ -133,6 +135,19 @@ function findingsSection(findings: Finding[]): string {
   const order = { error: 0, warning: 1, info: 2 };
   const sorted = [...findings].sort((a, b) => order[a.severity] - order[b.severity]);
   return '### Findings\n\n' + sorted.map((f) => `- ${SEVERITY_ICON[f.severity]} ${escapeMarkdown(f.message)}`).join('\n');
+}
+
+function perfSection(models: ModelMeasurement[]): string {
+  const lines = models.map((m) => {
+    const p = m.perf!;
+    const latency = p.latency.map((l) => `batch ${l.batchSize}: ${l.p50_ms.toFixed(2)} / ${l.p95_ms.toFixed(2)} / ${l.p99_ms.toFixed(2)} ms, ${Math.round(l.rowsPerSecond)} rows/s`).join(' · ');
+    const load = p.load
+      ? `; load: ${p.load.concurrency} concurrent callers for ${p.load.seconds} s, ${p.load.throughputPerSecond.toFixed(1)} req/s, p95 ${p.load.p95_ms.toFixed(2)} ms, ${p.load.errors} errors`
+      : '';
+    const facts = m.facts ? `; ${m.facts.parameters} parameters, ${m.facts.fileBytes} bytes` : '';
+    return `- **${escapeMarkdown(m.name)}**: latency p50 / p95 / p99: ${latency}${load}; peak RSS ${p.memory.rssPeakMB.toFixed(0)} MiB${facts}`;
+  });
+  return `### Latency and load\n\n${lines.join('\n')}\n\n<sub>Measured in one process after warm-up, models one after another; concurrent callers take turns on one engine. Compare models within this run, not across runners.</sub>`;
 }
 
 function slicesSection(r: NonNullable<Evaluation['slices']>): string {

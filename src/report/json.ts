@@ -6,7 +6,7 @@ import type { CurveAnalysis } from '../analysis/training-curves.js';
 import type { Gap } from '../analysis/overfitting.js';
 import type { SliceResult } from '../analysis/slices.js';
 import type { Evaluation, UncertaintyInfo } from '../pipeline/evaluate.js';
-import type { Finding, ModelFile, Role, Verdict } from '../types.js';
+import type { Finding, ModelFile, ModelMeasurement, Role, Verdict } from '../types.js';
 
 export interface JsonReport {
   schemaVersion: 1;
@@ -27,7 +27,9 @@ export interface JsonReport {
     trainMetrics?: Record<string, { value: number | null }>;
     notes?: string[];
     /** Size, parameter count, input and output signature. */
-    facts?: unknown;
+    facts?: ModelMeasurement['facts'];
+    /** Latency per batch size, the stress run and peak memory. */
+    perf?: ModelMeasurement['perf'];
     confusionMatrix?: { labels: string[]; counts: number[][] };
     /** Multilabel: each label's precision, recall, F1, ROC AUC and support (null where undefined). */
     perLabel?: { label: string; precision: number | null; recall: number | null; f1: number | null; roc_auc: number | null; support: number | null }[];
@@ -37,6 +39,8 @@ export interface JsonReport {
   /** How the intervals and p-values were made, when the bootstrap ran. */
   uncertainty?: UncertaintyInfo;
   trainData?: { path: string; rows: number };
+  /** Against the first baseline: parameter and size deltas, signature changes, the suggested version bump. */
+  release?: NonNullable<Evaluation['release']>;
   /** CPU model and cores, GPUs, engine, backend and threads of the candidate's run. */
   hardware?: NonNullable<Evaluation['hardware']>;
   /** Generalisation gaps per model and metric: (train − eval) in the metric's bad direction, absolute and relative. */
@@ -80,6 +84,7 @@ export function jsonReport(e: Evaluation, changelog: string, version: string): J
       metrics: Object.fromEntries(Object.entries(m.metrics).map(([k, v]) => [k, { value: num(v.value), ...(v.ci ? { ci: v.ci } : {}) }])),
       ...(m.notes ? { notes: m.notes } : {}),
       ...(m.facts !== undefined ? { facts: m.facts } : {}),
+      ...(m.perf !== undefined ? { perf: m.perf } : {}),
       ...(m.trainMetrics ? { trainMetrics: Object.fromEntries(Object.entries(m.trainMetrics).map(([k, v]) => [k, { value: num(v.value) }])) } : {}),
       ...(m.confusion ? { confusionMatrix: m.confusion } : {}),
       ...(m.perLabel
@@ -89,6 +94,7 @@ export function jsonReport(e: Evaluation, changelog: string, version: string): J
     })),
     ...(e.trainData ? { trainData: e.trainData } : {}),
     ...(e.hardware ? { hardware: e.hardware } : {}),
+    ...(e.release ? { release: e.release } : {}),
     ...(e.uncertainty ? { uncertainty: e.uncertainty } : {}),
     ...(e.gaps ? { generalisation: e.gaps } : {}),
     ...(e.slices ? { slices: e.slices } : {}),

@@ -34,6 +34,11 @@ const OPTIONS = {
   config: { type: 'string' },
   'fail-on': { type: 'string' },
   'batch-size': { type: 'string' },
+  perf: { type: 'boolean' },
+  'perf-batch-sizes': { type: 'string' },
+  'perf-max-seconds': { type: 'string' },
+  'stress-concurrency': { type: 'string' },
+  'stress-seconds': { type: 'string' },
   command: { type: 'string' },
   'command-timeout': { type: 'string' },
   device: { type: 'string' },
@@ -78,6 +83,11 @@ export const EVALUATE_USAGE = `Usage: model-gate evaluate --candidate PATH --dat
   --thresholds FILE        YAML file of metric thresholds
   --config FILE            YAML config holding any of the above (flags override it)
   --fail-on M              regression (default) | never
+  --perf                   measure latency (p50/p95/p99 at batch sizes), a stress run and peak memory
+  --perf-batch-sizes B,B   batch sizes for latency (default 1,32,256)
+  --perf-max-seconds S     time per batch size after the minimum runs (default 3)
+  --stress-concurrency N   concurrent callers in the stress run (default 4; 0 = off)
+  --stress-seconds S       length of the stress run (default 5)
   --command TEMPLATE       run every model with your framework: {model} {data} {predictions} {device}
   --command-timeout S      seconds before a command is stopped (default 3600)
   --device D               auto (default) | cpu | gpu: CUDA when a GPU is there (gpu: fail without one)
@@ -138,6 +148,11 @@ export async function readCliSettings(argv: string[], cwd: string): Promise<{ se
     thresholds,
     'fail-on': str('fail-on'),
     'batch-size': str('batch-size'),
+    perf: values.perf === true ? 'true' : undefined,
+    'perf-batch-sizes': str('perf-batch-sizes'),
+    'perf-max-seconds': str('perf-max-seconds'),
+    'stress-concurrency': str('stress-concurrency'),
+    'stress-seconds': str('stress-seconds'),
     command: str('command'),
     'command-timeout': str('command-timeout'),
     device: str('device'),

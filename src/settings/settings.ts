@@ -54,6 +54,13 @@ export interface Settings {
   onnxInputs?: Record<string, string[]>;
   onnxOutput?: string;
   onnxRuntime: 'auto' | 'native' | 'wasm';
+  /** Latency at several batch sizes, a stress run and peak memory, per model. */
+  perf: boolean;
+  perfBatchSizes: number[];
+  perfMaxSeconds: number;
+  /** Concurrent callers of the stress run; 0 turns it off. */
+  stressConcurrency: number;
+  stressSeconds: number;
   /** Slices: columns, crossed pairs, minimum slice size. */
   slices?: { columns: string[]; crossed: [string, string][]; minSize: number };
   /** What training left behind: Keras History JSON, CSVLogger CSV, or TensorBoard event files / folder. */
@@ -99,6 +106,11 @@ export const INPUT_NAMES = [
   'onnx-inputs',
   'onnx-output',
   'onnx-runtime',
+  'perf',
+  'perf-batch-sizes',
+  'perf-max-seconds',
+  'stress-concurrency',
+  'stress-seconds',
   'slices',
   'reference-data',
   'current-data',
@@ -252,6 +264,11 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
     onnxInputs: onnxInputsSetting(given('onnx-inputs') ?? fromConfig('onnx-inputs'), cfgName),
     onnxOutput: textSetting('onnx-output'),
     onnxRuntime: oneOf(textSetting('onnx-runtime') ?? 'auto', 'onnx-runtime', ['auto', 'native', 'wasm'] as const),
+    perf: booleanSetting(textSetting('perf'), 'perf', false),
+    perfBatchSizes: (listSetting('perf-batch-sizes') ?? ['1', '32', '256']).map((b) => integerSetting(b, 'perf-batch-sizes', 1, 1, 1_000_000)),
+    perfMaxSeconds: numberSetting(textSetting('perf-max-seconds'), 'perf-max-seconds', 3, 0.01, 600),
+    stressConcurrency: integerSetting(textSetting('stress-concurrency'), 'stress-concurrency', 4, 0, 1024),
+    stressSeconds: numberSetting(textSetting('stress-seconds'), 'stress-seconds', 5, 0.01, 3600),
     slices: slicesSetting(given('slices') ?? fromConfig('slices'), cfgName),
     referenceData: pathSetting('reference-data'),
     currentData: pathSetting('current-data'),
