@@ -158,9 +158,22 @@ describe('threads', () => {
     expect(JSON.stringify(bootstrap({ ...input, threads: 2 }))).toBe(JSON.stringify(bootstrap({ ...input, threads: 1 })));
   });
 
+  test('resamples are independent of how they are batched: B = 7 equals the first 7 of B = 8', () => {
+    // Resamples are computed in pairs with a lone last one; resample 6 is alone in the first run
+    // and paired with 7 in the second.
+    const seven = bootstrapReplicates({ ...input, resamples: 7, threads: 1 });
+    const eight = bootstrapReplicates({ ...input, resamples: 8, threads: 1 });
+    expect(Buffer.from(seven.values.buffer)).toEqual(Buffer.from(eight.values.buffer, 0, seven.values.byteLength));
+  });
+
   test('workers take part', () => {
-    const r = bootstrapReplicates({ ...input, resamples: 200, threads: 2 });
+    // Long enough (about a second on one thread) that the worker is up before the calling
+    // thread has claimed every resample.
+    const big = 100000;
+    const d = binaryData(big, 8, 4);
+    const r = bootstrapReplicates({ ...input, truth: d.truth, models: [{ name: 'cand', predictions: d.cand }, { name: 'base', predictions: d.base }], keys: exampleKeys(undefined, big), resamples: 600, threads: 2 });
     expect(r.resamplesByThread[1]).toBeGreaterThan(0);
+    expect(r.resamplesByThread[0] + r.resamplesByThread[1]).toBe(600);
   });
 });
 
@@ -311,4 +324,44 @@ test('BCa on small data uses the jackknife over example keys', () => {
   // percentile when asked, and below 1000 resamples
   expect(bootstrap({ ...input, bcaMaxRows: 0 }).method).toBe('percentile');
   expect(bootstrap({ ...input, resamples: 999 }).method).toBe('percentile');
+});
+
+test('binary with an invalid first model: no relabelling, threads still agree', () => {
+  const n = 20000;
+  const { truth, cand, base } = binaryData(n, 17, 3);
+  const broken = Float64Array.from(cand);
+  broken[5] = NaN;
+  const input: BootstrapInput = {
+    task: 'binary', truth, models: [{ name: 'broken', predictions: broken }, { name: 'cand', predictions: cand }, { name: 'base', predictions: base }],
+    candidate: 'cand', keys: exampleKeys(undefined, n), resamples: 40, confidence: 0.95, seed: 4,
+  };
+  const one = bootstrapReplicates({ ...input, threads: 1 });
+  const two = bootstrapReplicates({ ...input, threads: 2 });
+  expect(Buffer.from(two.values.buffer)).toEqual(Buffer.from(one.values.buffer));
+  const r = bootstrap({ ...input, threads: 1 });
+  expect(r.metrics.broken.accuracy.undefinedResamples).toBe(40);
+  expect(r.deltas.base.accuracy.pValue).toBeGreaterThan(0);
+});
+
+test('multiclass and regression run on two threads with identical results', () => {
+  const n = 30000;
+  const next = rng(23);
+  const k = 3;
+  const truth = Int32Array.from({ length: n }, () => Math.floor(next() * k));
+  const probs = (bias: number) => {
+    const p = new Float64Array(n * k);
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let j = 0; j < k; j++) sum += p[i * k + j] = next() + (j === truth[i] ? bias : 0);
+      for (let j = 0; j < k; j++) p[i * k + j] /= sum;
+    }
+    return p;
+  };
+  const mc: BootstrapInput = { task: 'multiclass', truth, k, models: [{ name: 'a', predictions: probs(0.6) }, { name: 'b', predictions: probs(0.3) }], candidate: 'a', keys: exampleKeys(undefined, n), resamples: 30, confidence: 0.95, seed: 8 };
+  expect(Buffer.from(bootstrapReplicates({ ...mc, threads: 2 }).values.buffer)).toEqual(Buffer.from(bootstrapReplicates({ ...mc, threads: 1 }).values.buffer));
+  const y = Float64Array.from({ length: n }, () => next() * 10);
+  const rg: BootstrapInput = { task: 'regression', truth: y, models: [{ name: 'a', predictions: Float64Array.from(y, (v) => v + next() - 0.5) }, { name: 'b', predictions: Float64Array.from(y, (v) => v + 2 * (next() - 0.5)) }], candidate: 'a', keys: exampleKeys(undefined, n), resamples: 30, confidence: 0.95, seed: 8 };
+  expect(Buffer.from(bootstrapReplicates({ ...rg, threads: 2 }).values.buffer)).toEqual(Buffer.from(bootstrapReplicates({ ...rg, threads: 1 }).values.buffer));
+  const r = bootstrap({ ...rg, threads: 1 });
+  expect(r.deltas.b.mae.ci[1]).toBeLessThan(0);
 });
