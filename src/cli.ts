@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GateError, InputError, messageOf } from './errors.js';
-import { evaluate, type Evaluation } from './pipeline/evaluate.js';
+import { evaluate, stepFails, type Evaluation } from './pipeline/evaluate.js';
 import type { Log } from './pipeline/log.js';
 import { renderReport, reportDate } from './report/render.js';
 import { DRIFT_USAGE, EVALUATE_USAGE, readCliSettings, readDriftArgs } from './settings/cli-args.js';
@@ -83,7 +83,7 @@ async function evaluateCommand(argv: string[], cwd: string): Promise<number> {
   if (!outputs.json && !outputs.markdown && !outputs.quiet) process.stdout.write(rendered.markdown);
   printFindings(evaluation);
   if (!outputs.quiet) process.stderr.write(`verdict: ${evaluation.gate.verdict}\n`);
-  return evaluation.gate.verdict === 'fail' && settings.failOn === 'regression' ? 1 : 0;
+  return stepFails(evaluation, settings.failOn) ? 1 : 0;
 }
 
 async function demoCommand(argv: string[]): Promise<number> {

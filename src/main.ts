@@ -8,7 +8,7 @@ import { messageOf } from './errors.js';
 import { commentMarker } from './github/marker.js';
 import { publishComment } from './github/publish.js';
 import { readEventContext, type EventContext } from './github/context.js';
-import { errorFinding, evaluate, type Evaluation } from './pipeline/evaluate.js';
+import { errorFinding, evaluate, stepFails, type Evaluation } from './pipeline/evaluate.js';
 import type { Log } from './pipeline/log.js';
 import { gate } from './analysis/compare.js';
 import { renderReport, reportDate } from './report/render.js';
@@ -69,8 +69,7 @@ async function runGate(): Promise<void> {
   await publish(context, settings, key, rendered.markdown);
 
   core.info(`model-gate: verdict ${evaluation.gate.verdict}`);
-  const failOn = settings?.failOn ?? 'regression';
-  if (evaluation.gate.verdict === 'fail' && failOn === 'regression') {
+  if (stepFails(evaluation, settings?.failOn ?? ['regression'])) {
     const first = evaluation.gate.findings.find((f) => f.severity === 'error');
     core.setFailed(`model-gate verdict: fail${first ? ` (${first.message})` : ''}`);
   }

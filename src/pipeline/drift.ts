@@ -11,12 +11,16 @@ import type { Log } from './log.js';
 
 export interface DriftStage {
   drift?: DriftResult;
+  /** The label's distribution, reference against current, when both samples have it. */
+  labelDrift?: DriftResult;
   reference?: { path: string; rows: number };
   current?: { path: string; rows: number };
   findings: Finding[];
 }
 
-export type DriftSettings = Pick<Settings, 'referenceData' | 'currentData' | 'data' | 'idColumn' | 'queryColumn' | 'driftTests' | 'driftCorrection' | 'driftShare'>;
+export type DriftSettings = Pick<Settings, 'referenceData' | 'currentData' | 'data' | 'idColumn' | 'queryColumn' | 'driftTests' | 'driftCorrection' | 'driftShare'> & {
+  labelColumns?: string[];
+};
 
 /** Reads both samples (the current one defaults to the evaluation data) and tests every column but the id and query. */
 export async function measureDataDrift(settings: DriftSettings, log: Log, evalData?: Dataset): Promise<DriftStage> {
@@ -26,19 +30,32 @@ export async function measureDataDrift(settings: DriftSettings, log: Log, evalDa
     const reference = await readDataset(settings.referenceData!);
     const current =
       settings.currentData !== undefined ? await readDataset(settings.currentData) : evalData ?? (await readDataset(settings.data));
-    const exclude = [settings.idColumn, settings.queryColumn].filter((c): c is string => c !== undefined);
+    const labels = (settings.labelColumns ?? []).filter((l) => reference.columns.some((c) => c.name === l) && current.columns.some((c) => c.name === l));
+    const inReference = (c: string | undefined): c is string => c !== undefined && reference.columns.some((x) => x.name === c);
+    const exclude = [settings.idColumn, settings.queryColumn, ...(settings.labelColumns ?? [])].filter(inReference);
     const drift = driftReport(reference, current, {
       exclude,
       tests,
       correction: settings.driftCorrection,
       datasetDriftShare: settings.driftShare,
     });
+    // Label drift (prior shift) is its own question: tested apart, so it neither dilutes nor inflates the feature share.
+    const labelDrift = labels.length > 0 ? driftReport(reference, current, { columns: labels, tests, correction: settings.driftCorrection }) : undefined;
+    const labelFindings: Finding[] = (labelDrift?.features ?? [])
+      .filter((f) => f.drifted)
+      .map((f) => ({
+        kind: 'label_drift',
+        severity: 'warning',
+        message: `The label "${f.name}" is distributed differently in the current data than in the reference (${f.test} ${f.statistic === null ? '' : f.statistic.toPrecision(3)}${f.pValueAdjusted !== undefined ? `, p = ${f.pValueAdjusted.toPrecision(3)}` : ''}): a prior shift.`,
+        features: [f.name],
+      }));
     log.info(`${drift.features.filter((f) => f.drifted).length} of ${drift.features.length} features drifted (share ${drift.share.toFixed(3)})`);
     return {
       drift,
+      labelDrift,
       reference: { path: reference.path, rows: reference.rowCount },
       current: { path: current.path, rows: current.rowCount },
-      findings: driftFindings(drift),
+      findings: [...driftFindings(drift), ...labelFindings],
     };
   });
 }
@@ -71,14 +88,54 @@ export function outputScores(p: Predictions): Float64Array | undefined {
 
 export interface ModelPredictionDrift extends PredictionDrift {
   baseline: string;
+  /** Classification: the share of rows whose predicted class differs between the two models. */
+  churn?: number;
+  /** Classification: rows by the baseline's predicted class (rows) and the candidate's (columns). */
+  flips?: { labels: string[]; counts: number[][] };
+}
+
+/** Predicted class per row: score ≥ threshold for binary, argmax for multiclass. */
+export function predictedClasses(p: Predictions, threshold: number): Int32Array | undefined {
+  if (p.kind === 'binary') return Int32Array.from(p.scores, (s) => (s >= threshold ? 1 : 0));
+  if (p.kind === 'multiclass') {
+    const k = p.classes.length;
+    const out = new Int32Array(p.probs.length / k);
+    for (let i = 0; i < out.length; i++) {
+      let best = 0;
+      for (let j = 1; j < k; j++) if (p.probs[i * k + j] > p.probs[i * k + best]) best = j;
+      out[i] = best;
+    }
+    return out;
+  }
+  return undefined;
 }
 
 /** Candidate against each baseline on the same rows: does the candidate behave differently? */
-export function predictionDrifts(candidate: Predictions, baselines: { name: string; predictions: Predictions }[]): ModelPredictionDrift[] {
+export function predictionDrifts(
+  candidate: Predictions,
+  baselines: { name: string; predictions: Predictions }[],
+  classes: string[] = [],
+  threshold = 0.5,
+): ModelPredictionDrift[] {
   const c = outputScores(candidate);
   if (c === undefined) return [];
+  const cc = predictedClasses(candidate, threshold);
   return baselines.flatMap(({ name, predictions }) => {
     const b = outputScores(predictions);
-    return b === undefined ? [] : [{ baseline: name, ...predictionDrift(b, c) }];
+    if (b === undefined) return [];
+    const row: ModelPredictionDrift = { baseline: name, ...predictionDrift(b, c) };
+    const bc = predictedClasses(predictions, threshold);
+    if (cc !== undefined && bc !== undefined && cc.length === bc.length && cc.length > 0) {
+      const k = Math.max(classes.length, 2);
+      const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+      let flipped = 0;
+      for (let i = 0; i < cc.length; i++) {
+        counts[bc[i]][cc[i]]++;
+        if (bc[i] !== cc[i]) flipped++;
+      }
+      row.churn = flipped / cc.length;
+      row.flips = { labels: classes.length ? classes : ['0', '1'], counts };
+    }
+    return [row];
   });
 }

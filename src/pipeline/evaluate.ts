@@ -16,7 +16,7 @@ import { detectGpusOnce } from '../hardware/gpus.js';
 import { hardwareLine, type HardwareFacts } from '../hardware/line.js';
 import { GateError, InputError, messageOf } from '../errors.js';
 import { METRIC_INFO, metricInfo } from '../metrics/index.js';
-import type { ModelSpec, Settings } from '../settings/settings.js';
+import type { FailOn, ModelSpec, Settings } from '../settings/settings.js';
 import { readTrainingLog } from '../training-log/read.js';
 import type { TrainingLog } from '../training-log/types.js';
 import type { Finding, ModelMeasurement, PerfReport, Predictions, Role, Task } from '../types.js';
@@ -56,6 +56,7 @@ export interface Evaluation {
   /** Generalisation gaps, when training data was given. */
   gaps?: Gap[];
   drift?: DriftResult & { reference: { path: string; rows: number }; current: { path: string; rows: number } };
+  labelDrift?: DriftResult;
   predictionDrift?: ModelPredictionDrift[];
 }
 
@@ -188,21 +189,23 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
   if (gen) findings.push(...gen.findings);
 
   let drift: Evaluation['drift'];
+  let labelDrift: DriftResult | undefined;
   try {
     const d = await measureDataDrift(settings, log, settings.currentData === undefined ? dataset : undefined);
     if (d.drift) drift = { ...d.drift, reference: d.reference!, current: d.current! };
+    labelDrift = d.labelDrift;
     findings.push(...d.findings);
   } catch (e) {
     findings.push(errorFinding(e));
   }
   const cand = outputs.find((o) => o.name === 'candidate');
-  const predictionDrift = cand ? predictionDrifts(cand.predictions, outputs.filter((o) => o !== cand)) : undefined;
+  const predictionDrift = cand ? predictionDrifts(cand.predictions, outputs.filter((o) => o !== cand), prep.classes, settings.decisionThreshold) : undefined;
   for (const p of predictionDrift ?? []) {
     if (p.drifted) {
       findings.push({
         kind: 'prediction_drift',
         severity: 'info',
-        message: `The candidate's outputs are distributed differently from ${p.baseline}'s on the same rows (KS D = ${p.ks_statistic?.toFixed(3)}, PSI ${p.psi?.toFixed(3)}).`,
+        message: `The candidate's outputs are distributed differently from ${p.baseline}'s on the same rows (KS D = ${p.ks_statistic?.toFixed(3)}, PSI ${p.psi?.toFixed(3)}${p.churn !== undefined ? `; ${(p.churn * 100).toFixed(1)} % of predicted classes flip` : ''}).`,
       });
     }
   }
@@ -217,6 +220,7 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
     slices,
     hardware,
     drift,
+    labelDrift,
     predictionDrift,
   };
   if (!models.some((x) => x.role === 'candidate')) return { ...failed(base), models: u.models, ...extras };
@@ -228,7 +232,7 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
       message: `The candidate's input/output signature differs from ${release.baseline}'s: ${release.facts.changes.join('; ')}. Callers must change: a major version.`,
     });
   }
-  return { ...base, ...extras, release, models: u.models, gate: gate(task, u.models, settings.thresholds, findings, u.deltas) };
+  return { ...base, ...extras, release, models: u.models, gate: gate(task, u.models, settings.thresholds, escalate(findings, settings.failOn), u.deltas) };
 }
 
 /** Against the first baseline: size and signature changes, and the version bump they suggest. */
@@ -311,6 +315,29 @@ function checkThresholdNames(settings: Settings, task: Task): void {
       throw new InputError(`thresholds name "${metric}", which is not a ${task} metric. ${task} metrics: ${known.join(', ')}.`);
     }
   }
+}
+
+/** Finding kinds that `fail-on: overfitting` and `fail-on: drift` turn from warnings into failures. */
+export const ESCALATED_KINDS: Record<'overfitting' | 'drift', string[]> = {
+  overfitting: ['overfitting', 'underfitting'],
+  drift: ['data_drift', 'label_drift', 'prediction_drift'],
+};
+
+/** With fail-on overfitting or drift, those findings fail the gate instead of warning. */
+export function escalate(findings: Finding[], failOn: FailOn[]): Finding[] {
+  const kinds = new Set(failOn.flatMap((f) => (f === 'regression' ? [] : ESCALATED_KINDS[f])));
+  return findings.map((f) => (kinds.has(f.kind) && f.severity !== 'error' ? { ...f, severity: 'error' } : f));
+}
+
+/**
+ * Whether the step fails: a fail verdict, caused by what fail-on lists. Regressions (thresholds,
+ * no skill) and bad input count under `regression`; escalated findings under their own names.
+ */
+export function stepFails(e: Evaluation, failOn: FailOn[]): boolean {
+  if (e.gate.verdict !== 'fail' || failOn.length === 0) return false;
+  if (failOn.includes('regression')) return true;
+  const kinds = new Set(failOn.flatMap((f) => (f === 'regression' ? [] : ESCALATED_KINDS[f])));
+  return e.gate.findings.some((f) => f.severity === 'error' && kinds.has(f.kind));
 }
 
 export function errorFinding(e: unknown): Finding {

@@ -37,15 +37,14 @@ export function renderComment(e: Evaluation, o: CommentOptions): string {
     parts.push(metricTable(e, candidate));
   }
   const notes: Finding[] = e.models.flatMap((m) => (m.notes ?? []).map((n) => ({ kind: 'engine', severity: 'info' as const, message: `${m.name}: ${n}` })));
-  if (e.gate.findings.length + notes.length > 0) parts.push(findingsSection([...e.gate.findings, ...notes]));
+  const gateFindings = [...e.gate.findings.filter((f) => !DIAGNOSIS_KINDS.has(f.kind)), ...notes];
+  if (gateFindings.length > 0) parts.push(findingsSection(gateFindings));
   if (e.gate.checks.length > 0) parts.push(checksSection(e));
   const measured = e.models.filter((m) => m.perf);
   if (measured.length > 0) parts.push(perfSection(measured));
   if (e.slices) parts.push(slicesSection(e.slices));
-  if (e.gaps && e.gaps.length > 0) parts.push(generalisationSection(e));
-  if (e.drift) parts.push(driftSection(e.drift));
-  if (e.predictionDrift && e.predictionDrift.length > 0) parts.push(predictionDriftSection(e.predictionDrift));
-  if (e.training) parts.push(trainingSection(e.training));
+  const diagnosis = diagnosisSection(e);
+  if (diagnosis) parts.push(diagnosis);
   const confusion = e.models.filter((m) => m.confusion && m.role !== 'dummy');
   if (confusion.length > 0) parts.push(details('Confusion matrices', confusion.map(confusionTable).join('\n\n')));
   if (candidate?.perLabel) parts.push(details('Per label', perLabelTable(e.models.filter((m) => m.perLabel && m.role !== 'dummy'))));
@@ -132,9 +131,13 @@ function legend(e: Evaluation): string {
 }
 
 function findingsSection(findings: Finding[]): string {
+  return '### Findings\n\n' + findingsList(findings);
+}
+
+function findingsList(findings: Finding[]): string {
   const order = { error: 0, warning: 1, info: 2 };
   const sorted = [...findings].sort((a, b) => order[a.severity] - order[b.severity]);
-  return '### Findings\n\n' + sorted.map((f) => `- ${SEVERITY_ICON[f.severity]} ${escapeMarkdown(f.message)}`).join('\n');
+  return sorted.map((f) => `- ${SEVERITY_ICON[f.severity]} ${escapeMarkdown(f.message)}`).join('\n');
 }
 
 function perfSection(models: ModelMeasurement[]): string {
@@ -177,6 +180,29 @@ function slicesSection(r: NonNullable<Evaluation['slices']>): string {
   });
   const skipped = r.skipped.length ? `\n\n<sub>Below min-size, not measured: ${r.skipped.map((x) => `${escapeMarkdown(x.column)} = ${escapeMarkdown(x.value)} (${x.rows})`).join(', ')}.</sub>` : '';
   return `### Slices\n\n${flagged}${gapTable}${skipped}\n\n${details(`Every metric per slice (${r.slices.length} slices)`, perSlice.join('\n\n'))}`;
+}
+
+/** Findings that diagnose the model and its data rather than gate a metric: shown under Diagnosis. */
+const DIAGNOSIS_KINDS = new Set(['overfitting', 'underfitting', 'data_drift', 'label_drift', 'prediction_drift', 'training_curve', 'training_log']);
+
+/** Diagnosis: its findings first, then generalisation, drift (tables collapsed), prediction drift, curves. */
+function diagnosisSection(e: Evaluation): string | undefined {
+  const parts: string[] = [];
+  const findings = e.gate.findings.filter((f) => DIAGNOSIS_KINDS.has(f.kind));
+  if (findings.length > 0) parts.push(findingsList(findings));
+  if (e.gaps && e.gaps.length > 0) parts.push(generalisationSection(e));
+  if (e.drift) parts.push(driftSection(e.drift));
+  if (e.labelDrift) parts.push(labelDriftLine(e.labelDrift));
+  if (e.predictionDrift && e.predictionDrift.length > 0) parts.push(predictionDriftSection(e.predictionDrift));
+  if (e.training) parts.push(trainingSection(e.training));
+  return parts.length > 0 ? `## Diagnosis\n\n${parts.join('\n\n')}` : undefined;
+}
+
+function labelDriftLine(d: NonNullable<Evaluation['labelDrift']>): string {
+  const items = d.features.map(
+    (f) => `${escapeMarkdown(f.name)}: ${f.test} ${formatValue(f.statistic)}${f.pValueAdjusted !== undefined ? `, p = ${formatValue(f.pValueAdjusted)}` : ''}, PSI ${formatValue(f.psi)} — ${f.drifted ? '🔴 drifted' : 'stable'}`,
+  );
+  return `**Label drift** (reference against current labels): ${items.join('; ')}.`;
 }
 
 function generalisationSection(e: Evaluation): string {
@@ -232,10 +258,25 @@ function driftSection(d: NonNullable<Evaluation['drift']>): string {
 }
 
 function predictionDriftSection(p: NonNullable<Evaluation['predictionDrift']>): string {
-  const rows = p.map((x) => [escapeMarkdown(x.baseline), formatValue(x.ks_statistic), formatValue(x.ks_pvalue), formatValue(x.psi), x.drifted ? 'different' : 'similar']);
+  const rows = p.map((x) => [
+    escapeMarkdown(x.baseline),
+    formatValue(x.ks_statistic),
+    formatValue(x.ks_pvalue),
+    formatValue(x.psi),
+    x.churn === undefined ? '' : `${(x.churn * 100).toFixed(1)} %`,
+    x.drifted ? 'different' : 'similar',
+  ]);
+  const flips = p
+    .filter((x) => x.flips)
+    .map((x) => {
+      const { labels, counts } = x.flips!;
+      const head = [`${escapeMarkdown(x.baseline)} \\ candidate`, ...labels.map(escapeMarkdown)];
+      return markdownTable([head, ...counts.map((r, i) => [escapeMarkdown(labels[i]), ...r.map(String)])], { align: ['l', ...labels.map(() => 'r' as const)] });
+    });
   return details(
     'Prediction drift: the candidate\'s outputs against each baseline\'s on the same rows',
-    markdownTable([['against', 'KS D', 'KS p', 'PSI', 'outputs'], ...rows], { align: ['l', 'r', 'r', 'r', 'l'] }),
+    markdownTable([['against', 'KS D', 'KS p', 'PSI', 'churn', 'outputs'], ...rows], { align: ['l', 'r', 'r', 'r', 'r', 'l'] }) +
+      (flips.length ? `\n\nPredicted class, baseline (rows) against candidate (columns):\n\n${flips.join('\n\n')}` : ''),
   );
 }
 

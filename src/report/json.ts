@@ -49,6 +49,8 @@ export interface JsonReport {
   slices?: SliceResult;
   /** Data drift between the reference and current samples, per feature. */
   drift?: NonNullable<Evaluation['drift']>;
+  /** The label's distribution, reference against current, when both samples have it. */
+  labelDrift?: NonNullable<Evaluation['labelDrift']>;
   /** The candidate's outputs against each baseline's on the same rows. */
   predictionDrift?: NonNullable<Evaluation['predictionDrift']>;
   /** From the training log: where the monitored validation metric turned, and whether the shipped weights come after it. */
@@ -99,6 +101,7 @@ export function jsonReport(e: Evaluation, changelog: string, version: string): J
     ...(e.gaps ? { generalisation: e.gaps } : {}),
     ...(e.slices ? { slices: e.slices } : {}),
     ...(e.drift ? { drift: e.drift } : {}),
+    ...(e.labelDrift ? { labelDrift: e.labelDrift } : {}),
     ...(e.predictionDrift?.length ? { predictionDrift: e.predictionDrift } : {}),
     ...(e.training ? { training: trainingJson(e.training) } : {}),
     comparisons: e.gate.comparisons.map((c) => ({

@@ -82,7 +82,7 @@ export const EVALUATE_USAGE = `Usage: model-gate evaluate --candidate PATH --dat
   --precision-at-recall R  recall at which precision_at_recall is read (default 0.9)
   --thresholds FILE        YAML file of metric thresholds
   --config FILE            YAML config holding any of the above (flags override it)
-  --fail-on M              regression (default) | never
+  --fail-on M,M            what fails: regression (default), overfitting, drift; or never
   --perf                   measure latency (p50/p95/p99 at batch sizes), a stress run and peak memory
   --perf-batch-sizes B,B   batch sizes for latency (default 1,32,256)
   --perf-max-seconds S     time per batch size after the minimum runs (default 3)
@@ -240,5 +240,6 @@ export function readDriftArgs(argv: string[], cwd: string): { settings: DriftSet
     undefined,
     cwd,
   );
-  return { settings: full, outputs: { json: str('json'), markdown: str('markdown'), quiet: values.quiet === true } };
+  // No model, so no label: every column but the id is a feature here.
+  return { settings: { ...full, labelColumns: [] }, outputs: { json: str('json'), markdown: str('markdown'), quiet: values.quiet === true } };
 }

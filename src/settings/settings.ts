@@ -7,6 +7,9 @@ import { InputError } from '../errors.js';
 import type { TaskSetting } from '../types.js';
 import { parseThresholdsYaml, thresholdsFrom, type Thresholds } from './thresholds.js';
 
+export const FAIL_ON = ['regression', 'overfitting', 'drift'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
 export interface ModelSpec {
   name: string;
   path: string;
@@ -36,7 +39,8 @@ export interface Settings {
   precisionAtRecall: number;
   thresholds: Thresholds;
   comment: boolean;
-  failOn: 'regression' | 'never';
+  /** What fails the step: the gate's regressions, overfitting/underfitting, drift. Empty: never. */
+  failOn: FailOn[];
   commentKey: string;
   batchSize: number;
   /** Data drift: the reference sample (for example training data) and the current one (default: data). */
@@ -223,10 +227,13 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
     throw new InputError(`task must be one of ${TASKS.join(', ')}, not "${task}".`);
   }
 
-  const failOn = textSetting('fail-on') ?? 'regression';
-  if (failOn !== 'regression' && failOn !== 'never') {
-    throw new InputError(`fail-on must be "regression" or "never", not "${failOn}".`);
+  const failOnList = listSetting('fail-on') ?? ['regression'];
+  for (const f of failOnList) {
+    if (![...FAIL_ON, 'never'].includes(f)) {
+      throw new InputError(`fail-on must list regression, overfitting or drift (or be never), not "${f}".`);
+    }
   }
+  const failOn = failOnList.filter((f): f is FailOn => f !== 'never');
 
   const thresholdsText = given('thresholds');
   const thresholds =

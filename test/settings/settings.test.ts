@@ -12,7 +12,7 @@ describe('resolveSettings', () => {
     expect(s.candidate).toEqual({ name: 'candidate', path: '/work/space/models/new' });
     expect(s.data).toBe('/work/space/eval.csv');
     expect(s.task).toBe('auto');
-    expect(s.failOn).toBe('regression');
+    expect(s.failOn).toEqual(['regression']);
     expect(s.decisionThreshold).toBe(0.5);
     expect(s.comment).toBe(true);
     expect(s.baselines).toEqual([]);
