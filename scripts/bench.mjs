@@ -175,6 +175,24 @@ function onnxBench() {
   return JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
 }
 
+/** 20 numerical features, 500,000 reference rows against 500,000 current rows, from CSV. */
+function driftRun() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-drift-'));
+  const rand = lcg(99);
+  const gauss = () => Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand());
+  for (const [name, shift] of [['ref.csv', 0], ['cur.csv', 0.05]]) {
+    const lines = [Array.from({ length: 20 }, (_, j) => `f${j}`).join(',')];
+    for (let i = 0; i < 500_000; i++) lines.push(Array.from({ length: 20 }, (_, j) => (gauss() + (j < 5 ? shift * j : 0)).toFixed(4)).join(','));
+    writeFileSync(path.join(dir, name), lines.join('\n') + '\n');
+  }
+  const start = process.hrtime.bigint();
+  spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'drift', '--reference-data', path.join(dir, 'ref.csv'), '--current-data', path.join(dir, 'cur.csv'), '--json', path.join(dir, 'out.json'), '-q']);
+  const ours = Number(process.hrtime.bigint() - start) / 1e9;
+  const py = spawnSync('/usr/bin/python3', [path.join(root, 'scripts', 'drift_reference_bench.py'), path.join(dir, 'ref.csv'), path.join(dir, 'cur.csv')], { encoding: 'utf8' });
+  const theirs = py.status === 0 ? JSON.parse(py.stdout).total : undefined;
+  return { ours, theirs };
+}
+
 const first = [];
 for (let i = 0; i < 5; i++) first.push(await firstLogLine());
 record('`node dist/index.js` to its first log line (median of 5)', median(first), '< 0.5 s');
@@ -183,6 +201,9 @@ for (let i = 0; i < 3; i++) demos.push(demo());
 record('`node dist/cli.js demo` end to end (median of 3)', median(demos), '< 5 s');
 await metricsInMemory();
 if (!process.argv.includes('--quick')) {
+  const d = driftRun();
+  record('drift, 20 numerical features, 500,000 vs 500,000 rows from CSV (`model-gate drift`)', d.ours, d.theirs ? `≥ 5× faster than pandas + scipy: ${(d.theirs / d.ours).toFixed(1)}×` : '(python3 with pandas and scipy not found)');
+  if (d.theirs) record('  the same with pandas read_csv + scipy ks_2samp, wasserstein_distance + numpy PSI', d.theirs, '—');
   const o = await overheadRun(10_000);
   record(`784-512-256-10 MLP on 10,000 CSV rows (${o.backend}): whole run`, o.total, '—');
   record(`  of which inference`, o.inference, '—');

@@ -30,7 +30,7 @@
 
 import { DataError, InputError } from '../errors.js';
 import type { Column, Dataset } from '../types.js';
-import { type CategoryValue, chiSquareHomogeneity, valueCounts } from '../stats/chi-square.js';
+import { type CategoryValue, chiSquareHomogeneity, valueCounts, distinctAtMost } from '../stats/chi-square.js';
 import { adjustPValues, type Correction } from '../stats/corrections.js';
 import { jensenShannon } from '../stats/jensen-shannon.js';
 import { ks2Samp } from '../stats/ks.js';
@@ -275,9 +275,8 @@ function featureDrift(
   const refValues = ref.values as ArrayLike<CategoryValue | null>;
   const curValues = cur.values as ArrayLike<CategoryValue | null>;
 
-  const refCounts = valueCounts(refValues);
-  const curCounts = valueCounts(curValues);
-  const distinct = new Set<CategoryValue>([...refCounts.keys(), ...curCounts.keys()]).size;
+  // The test choice only asks whether there are more than LOW_CARDINALITY values: count no further.
+  const distinct = distinctAtMost(LOW_CARDINALITY, refValues, curValues);
 
   const override = options.tests?.[name];
   if (override !== undefined) {
@@ -307,7 +306,8 @@ function featureDrift(
     missingRate: { reference: rate(ref), current: rate(cur) }
   };
   if (kind === 'categorical') {
-    feature.newCategories = [...curCounts.keys()].filter((k) => !refCounts.has(k)).map(String);
+    const refCounts = valueCounts(refValues);
+    feature.newCategories = [...valueCounts(curValues).keys()].filter((k) => !refCounts.has(k)).map(String);
   }
   if (refN === 0 || curN === 0) {
     const which = refN === 0 && curN === 0 ? 'either dataset' : refN === 0 ? 'the reference' : 'the current data';

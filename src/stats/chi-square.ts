@@ -33,6 +33,23 @@ export function valueCounts(values: ArrayLike<CategoryValue | null>): Map<Catego
   return counts;
 }
 
+/**
+ * How many distinct non-missing values the samples hold together, counting only up to limit + 1:
+ * deciding "more than 5" or "more than 20" needs no full count of half a million numbers.
+ */
+export function distinctAtMost(limit: number, ...samples: ArrayLike<CategoryValue | null>[]): number {
+  const seen = new Set<CategoryValue>();
+  for (const values of samples) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v === null || (typeof v === 'number' && Number.isNaN(v))) continue;
+      seen.add(v);
+      if (seen.size > limit) return seen.size;
+    }
+  }
+  return seen.size;
+}
+
 /** Reference keys in first-appearance order, then keys seen only in current. */
 export function unionKeys(reference: Map<CategoryValue, number>, current: Map<CategoryValue, number>): CategoryValue[] {
   const keys = [...reference.keys()];

@@ -15,6 +15,7 @@
 // (scipy raises ValueError).
 
 import { kstwoSf } from './special.js';
+import { sortedFinite } from './sorted.js';
 
 export interface KsResult {
   /** The KS statistic D (in exact mode, h / lcm(n_a, n_b) as scipy reports it). */
@@ -28,17 +29,6 @@ export interface KsResult {
 /** Largest sample size for which method='auto' tries the exact distribution (scipy's MAX_AUTO_N). */
 export const KS_MAX_AUTO_N = 10000;
 
-function sortedFinite(values: ArrayLike<number>): Float64Array {
-  let count = 0;
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) count++;
-  const out = new Float64Array(count);
-  let j = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!Number.isNaN(v)) out[j++] = v;
-  }
-  return out.sort();
-}
 
 function gcd(a: number, b: number): number {
   while (b !== 0) [a, b] = [b, a % b];

@@ -19,7 +19,7 @@
 // ≥ 0.25 major. Evidently's "psi" stattest reports drift at PSI ≥ 0.1.
 // Missing values (null, NaN) are dropped first. Either sample empty: NaN.
 
-import { type CategoryValue, unionKeys, valueCounts } from './chi-square.js';
+import { type CategoryValue, unionKeys, valueCounts, distinctAtMost } from './chi-square.js';
 
 export type FeatureKind = 'numerical' | 'categorical';
 export type PsiBand = 'none' | 'moderate' | 'major';
@@ -36,8 +36,13 @@ export interface BinnedProportions {
   categories?: CategoryValue[];
 }
 
-function distinctCount(values: ArrayLike<CategoryValue | null>): number {
-  return valueCounts(values).size;
+function present(values: ArrayLike<CategoryValue | null>): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== null && !(typeof v === 'number' && Number.isNaN(v))) n++;
+  }
+  return n;
 }
 
 function finiteNumbers(values: ArrayLike<number>): number[] {
@@ -111,14 +116,10 @@ export function binnedProportions(
   fillZeroProportions: boolean
 ): BinnedProportions {
   let result: BinnedProportions;
-  const refCounts = valueCounts(reference);
-  const curCounts = valueCounts(current);
-  let nRef = 0;
-  let nCur = 0;
-  for (const c of refCounts.values()) nRef += c;
-  for (const c of curCounts.values()) nCur += c;
+  const nRef = present(reference);
+  const nCur = present(current);
   if (nRef === 0 || nCur === 0) return { reference: [], current: [] };
-  if (kind === 'numerical' && distinctCount(reference) > MAX_VALUES_AS_CATEGORIES) {
+  if (kind === 'numerical' && distinctAtMost(MAX_VALUES_AS_CATEGORIES, reference) > MAX_VALUES_AS_CATEGORIES) {
     const ref = finiteNumbers(reference as ArrayLike<number>);
     const cur = finiteNumbers(current as ArrayLike<number>);
     const edges = sturgesEdges(ref.concat(cur));
@@ -128,6 +129,8 @@ export function binnedProportions(
       edges
     };
   } else {
+    const refCounts = valueCounts(reference);
+    const curCounts = valueCounts(current);
     const categories = unionKeys(refCounts, curCounts);
     result = {
       reference: categories.map((k) => (refCounts.get(k) ?? 0) / nRef),

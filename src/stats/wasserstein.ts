@@ -7,6 +7,8 @@
 // drift when ≥ 0.1.
 // NaN values are dropped first. Either sample empty: NaN.
 
+import { sortedFinite } from './sorted.js';
+
 export interface WassersteinNormedResult {
   /** W / norm: the drift score. */
   statistic: number;
@@ -16,11 +18,6 @@ export interface WassersteinNormedResult {
   norm: number;
 }
 
-function sortedFinite(values: ArrayLike<number>): Float64Array {
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) out.push(values[i]);
-  return Float64Array.from(out).sort();
-}
 
 /** scipy.stats.wasserstein_distance(u, v); NaN when either sample is empty. */
 export function wassersteinDistance(u: ArrayLike<number>, v: ArrayLike<number>): number {
