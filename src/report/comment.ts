@@ -65,12 +65,12 @@ function header(e: Evaluation, o: CommentOptions): string {
 function summaryLine(e: Evaluation, candidate: ModelMeasurement): string {
   const others = e.models.filter((m) => m.role === 'baseline').map((m) => `**${escapeMarkdown(m.name)}**`);
   const against = others.length ? `against ${others.join(', ')} and the dummy baseline` : 'against the dummy baseline';
-  const regressed = e.gate.comparisons.filter((c) => c.change === 'regressed' && c.baseline !== 'dummy').length;
+  const regressed = e.gate.comparisons.filter((c) => c.change === 'regressed' && c.baseline !== 'dummy' && (e.uncertainty === undefined || c.ci !== undefined)).length;
   const failed = e.gate.comparisons.filter((c) => c.status === 'fail').length + e.gate.checks.filter((c) => c.status === 'fail').length;
   return (
     `**candidate** ${escapeMarkdown(baseName(candidate.path))} (${escapeMarkdown(candidate.engine)}, ${escapeMarkdown(candidate.backend)}) ` +
     `${against} on ${escapeMarkdown(baseName(e.data.path))}. ` +
-    `${failed} gate${failed === 1 ? '' : 's'} failed, ${regressed} metric change${regressed === 1 ? '' : 's'} for the worse.`
+    `${failed} gate${failed === 1 ? '' : 's'} failed, ${regressed} ${e.uncertainty ? 'significant ' : ''}change${regressed === 1 ? '' : 's'} for the worse.`
   );
 }
 
@@ -84,7 +84,7 @@ function metricTable(e: Evaluation, candidate: ModelMeasurement): string {
     const statuses: Status[] = [];
     for (const m of others) {
       const c = e.gate.comparisons.find((x) => x.baseline === m.name && x.metric === metric);
-      row.push(c ? deltaCell(c) : '');
+      row.push(c ? deltaCell(c, e.uncertainty !== undefined) : '');
       if (c) statuses.push(c.status);
     }
     for (const check of e.gate.checks.filter((c) => c.metric === metric)) statuses.push(check.status);
@@ -95,9 +95,11 @@ function metricTable(e: Evaluation, candidate: ModelMeasurement): string {
   return markdownTable([head, ...rows], { align: ['l', ...head.slice(1).map(() => 'r' as const)] }) + `\n\n<sub>${legend(e)}</sub>`;
 }
 
-function deltaCell(c: Comparison): string {
+function deltaCell(c: Comparison, bootstrapped: boolean): string {
   if (c.change === 'missing') return '—';
-  const mark = c.change === 'improved' ? ' 🟢' : c.change === 'regressed' ? ' 🔴' : '';
+  // With the bootstrap on, the marks mean "significant": a delta without an interval gets none.
+  const marked = !bootstrapped || c.ci !== undefined;
+  const mark = !marked ? '' : c.change === 'improved' ? ' 🟢' : c.change === 'regressed' ? ' 🔴' : '';
   if (c.ci !== undefined) {
     // Bounded metrics read best in percentage points: "+1.2 pp [+0.4, +2.0]".
     if (isBounded(c.metric)) return `${formatPoints(c.delta)} pp [${formatPoints(c.ci[0])}, ${formatPoints(c.ci[1])}]${mark}`;
@@ -124,7 +126,7 @@ function legend(e: Evaluation): string {
   }
   const accuracy = u.accuracyTest ? `; accuracy p-values from ${u.accuracyTest}` : '';
   return (
-    `🟢 significant improvement · 🔴 significant regression; unmarked differences are within noise. ` +
+    `🟢 significant improvement · 🔴 significant regression; unmarked differences are within noise, or have no interval (shown without brackets). ` +
     `Δ [${Math.round(u.confidence * 100)} % interval] from a paired ${u.method} bootstrap, ${u.resamples} resamples, seed ${u.seed}${accuracy}. ` +
     'pp = percentage points.'
   );
