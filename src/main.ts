@@ -13,7 +13,12 @@ import type { Log } from './pipeline/log.js';
 import { gate } from './analysis/compare.js';
 import { renderReport, reportDate } from './report/render.js';
 import { readActionSettings } from './settings/action-inputs.js';
+import { installNativeOnnx, realInstallDeps } from './engines/install-native.js';
+import { detectGpusOnce } from './hardware/gpus.js';
 import type { Settings } from './settings/settings.js';
+
+/** The onnxruntime-node version matching the bundled onnxruntime-web, so both runtimes agree. */
+const ORT_VERSION = '1.30.0';
 
 const actionLog: Log = {
   info: (m) => core.info(m),
@@ -39,6 +44,7 @@ async function runGate(): Promise<void> {
   try {
     context = readEventContext();
     settings = await readActionSettings();
+    await maybeInstallNative(settings);
     evaluation = await evaluate(settings, actionLog);
   } catch (e) {
     const findings = [errorFinding(e)];
@@ -109,6 +115,25 @@ async function publish(context: EventContext | undefined, settings: Settings | u
     // Commenting is reporting, not gating: a GitHub outage must not flip the verdict.
     core.warning(`Could not post the pull request comment: ${messageOf(e)}. The report is in the job summary.`);
   }
+}
+
+/**
+ * install-native: true puts onnxruntime-node into the runner's tool cache before the first ONNX model
+ * loads. A failure is a warning: the bundled WebAssembly runtime still runs the models.
+ */
+async function maybeInstallNative(settings: Settings): Promise<void> {
+  if (core.getInput('install-native') !== 'true') return;
+  const paths = [settings.candidate.path, ...settings.baselines.map((b) => b.path)];
+  if (!paths.some((p) => p.toLowerCase().endsWith('.onnx')) || settings.onnxRuntime === 'wasm') return;
+  await core.group('Installing onnxruntime-node into the tool cache', async () => {
+    try {
+      const gpu = settings.device !== 'cpu' && (await detectGpusOnce()).gpus.length > 0;
+      const r = await installNativeOnnx(ORT_VERSION, gpu, await realInstallDeps());
+      core.info(`onnxruntime-node ${ORT_VERSION} ${r.installed ? 'installed into' : 'found in'} ${r.path}`);
+    } catch (e) {
+      core.warning(messageOf(e));
+    }
+  });
 }
 
 function safeName(key: string): string {
