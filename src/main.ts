@@ -122,7 +122,7 @@ async function publish(context: EventContext | undefined, settings: Settings | u
  * loads. A failure is a warning: the bundled WebAssembly runtime still runs the models.
  */
 async function maybeInstallNative(settings: Settings): Promise<void> {
-  if (core.getInput('install-native') !== 'true') return;
+  if (!settings.installNative) return;
   const paths = [settings.candidate.path, ...settings.baselines.map((b) => b.path)];
   if (!paths.some((p) => p.toLowerCase().endsWith('.onnx')) || settings.onnxRuntime === 'wasm') return;
   await core.group('Installing onnxruntime-node into the tool cache', async () => {

@@ -31,8 +31,7 @@ export function measure(truth: Truth, p: Predictions, o: MeasureOptions = DEFAUL
     return { metrics: wrap(regressionMetrics(truth.y, p.values)) };
   }
   if (truth.task === 'binary' && p.kind === 'binary') {
-    const predicted = new Int32Array(p.scores.length);
-    for (let i = 0; i < predicted.length; i++) predicted[i] = p.scores[i] >= decisionThreshold ? 1 : 0;
+    const predicted = predictedClasses(p, decisionThreshold)!;
     const cal = calibration(truth.y, p.scores, { task: 'binary' });
     return {
       metrics: wrap({
@@ -62,6 +61,13 @@ export function measure(truth: Truth, p: Predictions, o: MeasureOptions = DEFAUL
     return { metrics: wrap(rankingMetrics(truth.queries, p.scores, truth.y, o.ks)) };
   }
   throw new Error(`measure: ${p.kind} predictions for a ${truth.task} task`);
+}
+
+/** Predicted class per row: score ≥ threshold for binary, argmax for multiclass. */
+export function predictedClasses(p: Predictions, threshold: number): Int32Array | undefined {
+  if (p.kind === 'binary') return Int32Array.from(p.scores, (s) => (s >= threshold ? 1 : 0));
+  if (p.kind === 'multiclass') return argmaxRows(p.probs, p.classes.length);
+  return undefined;
 }
 
 /** First index of the row maximum, as numpy's argmax. */

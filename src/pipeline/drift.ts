@@ -3,6 +3,7 @@
 // fatal to the rest of the run.
 
 import { DRIFT_TESTS, driftFindings, driftReport, predictionDrift, type DriftResult, type DriftTest, type PredictionDrift } from '../analysis/drift.js';
+import { predictedClasses } from '../analysis/measure.js';
 import { readDataset } from '../data/read.js';
 import { InputError } from '../errors.js';
 import type { Settings } from '../settings/settings.js';
@@ -92,22 +93,6 @@ export interface ModelPredictionDrift extends PredictionDrift {
   churn?: number;
   /** Classification: rows by the baseline's predicted class (rows) and the candidate's (columns). */
   flips?: { labels: string[]; counts: number[][] };
-}
-
-/** Predicted class per row: score ≥ threshold for binary, argmax for multiclass. */
-export function predictedClasses(p: Predictions, threshold: number): Int32Array | undefined {
-  if (p.kind === 'binary') return Int32Array.from(p.scores, (s) => (s >= threshold ? 1 : 0));
-  if (p.kind === 'multiclass') {
-    const k = p.classes.length;
-    const out = new Int32Array(p.probs.length / k);
-    for (let i = 0; i < out.length; i++) {
-      let best = 0;
-      for (let j = 1; j < k; j++) if (p.probs[i * k + j] > p.probs[i * k + best]) best = j;
-      out[i] = best;
-    }
-    return out;
-  }
-  return undefined;
 }
 
 /** Candidate against each baseline on the same rows: does the candidate behave differently? */

@@ -114,14 +114,15 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
       try {
         const model = role === 'candidate' ? candidate : await openModel(spec.path, spec.name, openOptions(settings));
         try {
-          const predictions = await predict(settings, prep, model, spec.name, log);
+          const input = modelInput(settings, prep, model, spec.name);
+          const predictions = await predict(model, input, log);
           const m: ModelMeasurement = { name: spec.name, role, path: spec.path, engine: model.engine, backend: model.backend, files: model.files, ...measure(prep.truth, predictions, mo) };
           if (model.notes?.length) m.notes = [...model.notes];
           if (model.log) m.log = model.log;
           const facts = await factsOf(model);
           if (facts !== undefined) m.facts = facts;
           if (settings.perf && latencyMeasurable(model)) {
-            m.perf = await measurePerf(settings, modelInput(settings, prep, model, spec.name), model, log);
+            m.perf = await measurePerf(settings, input, model, log);
             for (const [k, v] of Object.entries(latencyMetrics(m.perf.latency))) m.metrics[k] = { value: v };
           }
           if (role === 'candidate') hardware = await describeHardware(model);
@@ -160,13 +161,15 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
     return stage;
   });
   findings.push(...u.findings);
+  // Which way each metric moved, before thresholds and findings: slices and the release notes read it.
+  const changes = gate(task, u.models, {}, [], u.deltas);
 
   let slices: SliceResult | undefined;
   if (settings.slices !== undefined && outputs.some((o) => o.name === 'candidate')) {
     slices = await log.group('Slices', async () => {
       // The overall changes against the first baseline decide which slice regressions are surprising.
       const first = settings.baselines.find((b) => outputs.some((o) => o.name === b.name));
-      const overall = gate(task, u.models, {}, [], u.deltas).comparisons.filter((c) => c.baseline === first?.name);
+      const overall = changes.comparisons.filter((c) => c.baseline === first?.name);
       const ids = prep.id === undefined ? undefined : Array.from({ length: dataset.rowCount }, (_, i) => idText(prep, i));
       const dummyOut = { name: 'dummy', role: 'dummy' as const, predictions: dummyPredictions(fitOn, dataset.rowCount) };
       const r = analyseSlices({
@@ -224,7 +227,7 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
     predictionDrift,
   };
   if (!models.some((x) => x.role === 'candidate')) return { ...failed(base), models: u.models, ...extras };
-  const release = releaseChange(u.models, gate(task, u.models, {}, [], u.deltas));
+  const release = releaseChange(u.models, changes);
   if (release?.facts?.signatureChanged) {
     findings.push({
       kind: 'breaking_change',
@@ -253,7 +256,7 @@ function releaseChange(models: ModelMeasurement[], g: Gate): Evaluation['release
 /** The same model on the training data, for generalisation gaps; a failure there loses only the gaps. */
 async function trainMetrics(settings: Settings, trainPrep: Prepared, model: LoadedModel, name: string, log: Log, mo: MeasureOptions, findings: Finding[]) {
   try {
-    const p: Predictions = await predict(settings, trainPrep, model, name, log);
+    const p: Predictions = await predict(model, modelInput(settings, trainPrep, model, name), log);
     return measure(trainPrep.truth, p, mo).metrics;
   } catch (e) {
     findings.push({ ...errorFinding(e), severity: 'warning', message: `on the training data: ${messageOf(e)}` });

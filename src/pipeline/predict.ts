@@ -26,10 +26,11 @@ export function modelInput(settings: Settings, prep: Prepared, model: LoadedMode
   return { name, dataset, features: selected.features, task: prep.task, classes: prep.classes, idColumn: prep.id, batchSize: settings.batchSize };
 }
 
-export async function predict(settings: Settings, prep: Prepared, model: LoadedModel, name: string, log: Log): Promise<Predictions> {
-  const { dataset } = prep;
+/** Runs the model on an input made by modelInput() and checks what comes out. */
+export async function predict(model: LoadedModel, input: PredictInput, log: Log): Promise<Predictions> {
+  const { dataset, name } = input;
   const started = performance.now();
-  const predictions = await model.predict(modelInput(settings, prep, model, name));
+  const predictions = await model.predict(input);
   checkPredictions(predictions, name, dataset);
   const on = model.backend === 'none' ? '' : ` on ${model.backend}`;
   log.info(`${model.engine}${on}: ${dataset.rowCount} rows of ${dataset.path} in ${Math.round(performance.now() - started)} ms`);

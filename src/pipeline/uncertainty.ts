@@ -2,7 +2,7 @@
 // for all, so deltas are paired), and McNemar's exact test for accuracy deltas.
 
 import type { DeltaUncertainty, Uncertainties } from '../analysis/compare.js';
-import { argmaxRows } from '../analysis/measure.js';
+import { predictedClasses } from '../analysis/measure.js';
 import type { Settings } from '../settings/settings.js';
 import { bootstrap } from '../stats/bootstrap.js';
 import { mcnemarExact } from '../stats/mcnemar.js';
@@ -176,11 +176,8 @@ function flat(p: Predictions): Float64Array {
 
 /** 1 where the model's predicted class is the true one. */
 function correctness(y: Uint8Array | Int32Array, p: Predictions, threshold: number): Uint8Array {
+  const predicted = predictedClasses(p, threshold);
   const out = new Uint8Array(y.length);
-  if (p.kind === 'binary') for (let i = 0; i < y.length; i++) out[i] = (p.scores[i] >= threshold ? 1 : 0) === y[i] ? 1 : 0;
-  else if (p.kind === 'multiclass') {
-    const pred = argmaxRows(p.probs, p.classes.length);
-    for (let i = 0; i < y.length; i++) out[i] = pred[i] === y[i] ? 1 : 0;
-  }
+  if (predicted !== undefined) for (let i = 0; i < y.length; i++) out[i] = predicted[i] === y[i] ? 1 : 0;
   return out;
 }

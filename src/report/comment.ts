@@ -113,7 +113,7 @@ function isBounded(metric: string): boolean {
   return metricInfo(metric)?.bounded === true;
 }
 
-function valueCell(v: { value: number; ci?: [number, number] } | undefined, metric: string): string {
+function valueCell(v: { value: number | null; ci?: [number, number] } | undefined, metric: string): string {
   const value = formatValue(v?.value, metric);
   return v?.ci ? `${value} [${formatValue(v.ci[0], metric)}, ${formatValue(v.ci[1], metric)}]` : value;
 }
@@ -174,8 +174,7 @@ function slicesSection(r: NonNullable<Evaluation['slices']>): string {
     const rows = metrics.map((metric) => [
       metric,
       ...names.map((n) => {
-        const v = sl.models[n][metric];
-        return v?.ci ? `${formatValue(v.value)} [${formatValue(v.ci[0])}, ${formatValue(v.ci[1])}]` : formatValue(v?.value);
+        return valueCell(sl.models[n][metric], metric);
       }),
     ]);
     return `**${escapeMarkdown(sl.column)} = ${escapeMarkdown(sl.value)}** (${sl.rows} rows)\n\n` + markdownTable([['metric', ...names.map(escapeMarkdown)], ...rows], { align: ['l', ...names.map(() => 'r' as const)] });

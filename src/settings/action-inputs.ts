@@ -29,6 +29,7 @@ export const ACTION_DEFAULTS: Partial<Record<InputName, string>> = {
   'command-timeout': '3600',
   device: 'auto',
   'onnx-runtime': 'auto',
+  'install-native': 'false',
   'drift-correction': 'bh',
   'drift-share': '0.5',
   bootstrap: '1000',

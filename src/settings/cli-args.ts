@@ -116,9 +116,7 @@ export async function readCliSettings(argv: string[], cwd: string): Promise<{ se
   try {
     ({ values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true }));
   } catch (e) {
-    // parseArgs' messages read well once its error-class prefix and trailing advice are gone.
-    const text = messageOf(e).replace(/^TypeError \[[A-Z_]+\]: /, '').split('. To specify')[0].replace(/\.$/, '');
-    throw new InputError(`${text}. Run "model-gate evaluate --help" for the flags.`);
+    throw flagError(e, 'evaluate');
   }
   if (values.help) return 'help';
   const str = (k: string) => values[k] as string | undefined;
@@ -214,8 +212,7 @@ export function readDriftArgs(argv: string[], cwd: string): { settings: DriftSet
   try {
     ({ values } = parseArgs({ args: argv, options: DRIFT_OPTIONS, allowPositionals: false, strict: true }));
   } catch (e) {
-    const text = messageOf(e).replace(/^TypeError \[[A-Z_]+\]: /, '').split('. To specify')[0].replace(/\.$/, '');
-    throw new InputError(`${text}. Run "model-gate drift --help" for the flags.`);
+    throw flagError(e, 'drift');
   }
   if (values.help) return 'help';
   const str = (k: string) => values[k] as string | undefined;
@@ -242,4 +239,10 @@ export function readDriftArgs(argv: string[], cwd: string): { settings: DriftSet
   );
   // No model, so no label: every column but the id is a feature here.
   return { settings: { ...full, labelColumns: [] }, outputs: { json: str('json'), markdown: str('markdown'), quiet: values.quiet === true } };
+}
+
+/** parseArgs' messages read well once its error-class prefix and trailing advice are gone. */
+function flagError(e: unknown, command: string): InputError {
+  const text = messageOf(e).replace(/^TypeError \[[A-Z_]+\]: /, '').split('. To specify')[0].replace(/\.$/, '');
+  return new InputError(`${text}. Run "model-gate ${command} --help" for the flags.`);
 }

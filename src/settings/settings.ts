@@ -2,7 +2,7 @@
 // layered over an optional YAML config file. Pure: the edges read the inputs and the file.
 
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { parseYamlText } from './yaml.js';
 import { InputError } from '../errors.js';
 import type { TaskSetting } from '../types.js';
 import { parseThresholdsYaml, thresholdsFrom, type Thresholds } from './thresholds.js';
@@ -58,6 +58,8 @@ export interface Settings {
   onnxInputs?: Record<string, string[]>;
   onnxOutput?: string;
   onnxRuntime: 'auto' | 'native' | 'wasm';
+  /** Action only: install onnxruntime-node into the runner's tool cache on first use. */
+  installNative: boolean;
   /** Latency at several batch sizes, a stress run and peak memory, per model. */
   perf: boolean;
   perfBatchSizes: number[];
@@ -110,6 +112,7 @@ export const INPUT_NAMES = [
   'onnx-inputs',
   'onnx-output',
   'onnx-runtime',
+  'install-native',
   'perf',
   'perf-batch-sizes',
   'perf-max-seconds',
@@ -139,14 +142,7 @@ const TASKS: TaskSetting[] = ['auto', 'binary', 'multiclass', 'regression', 'mul
 
 /** Parses config YAML text; errors name the file, line and column. */
 export function parseConfig(text: string, file: string): ConfigFile {
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const pos = e.linePos?.[0];
-    const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
-    throw new InputError(`${where}: the config file is not valid YAML (${e.message.split('\n')[0]}).`);
-  }
-  const values = doc.toJS() ?? {};
+  const values = parseYamlText(text, file, 'the config file is') ?? {};
   if (typeof values !== 'object' || Array.isArray(values)) {
     throw new InputError(`${file}: the config file must be a YAML mapping of input names to values.`);
   }
@@ -270,6 +266,7 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
     device: oneOf(textSetting('device') ?? 'auto', 'device', ['auto', 'cpu', 'gpu'] as const),
     onnxInputs: onnxInputsSetting(given('onnx-inputs') ?? fromConfig('onnx-inputs'), cfgName),
     onnxOutput: textSetting('onnx-output'),
+    installNative: booleanSetting(textSetting('install-native'), 'install-native', false),
     onnxRuntime: oneOf(textSetting('onnx-runtime') ?? 'auto', 'onnx-runtime', ['auto', 'native', 'wasm'] as const),
     perf: booleanSetting(textSetting('perf'), 'perf', false),
     perfBatchSizes: (listSetting('perf-batch-sizes') ?? ['1', '32', '256']).map((b) => integerSetting(b, 'perf-batch-sizes', 1, 1, 1_000_000)),
@@ -348,7 +345,7 @@ function numberSetting(v: string | undefined, name: string, fallback: number, lo
 /** `onnx-inputs:` graph input name → the columns feeding it, as YAML text or a mapping. */
 function onnxInputsSetting(value: unknown, source: string): Record<string, string[]> | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  const parsed = typeof value === 'string' ? parseDocument(value).toJS() : value;
+  const parsed = typeof value === 'string' ? parseYamlText(value, 'the onnx-inputs input', 'it is') : value;
   const ok =
     parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) &&
     Object.values(parsed as object).every((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'));
@@ -361,7 +358,7 @@ function onnxInputsSetting(value: unknown, source: string): Record<string, strin
 /** `slices:` as YAML text (the input) or a mapping (the config): columns, crossed pairs, min-size. */
 function slicesSetting(value: unknown, source: string): Settings['slices'] {
   if (value === undefined || value === null || value === '') return undefined;
-  const parsed = typeof value === 'string' ? parseDocument(value).toJS() : value;
+  const parsed = typeof value === 'string' ? parseYamlText(value, 'the slices input', 'it is') : value;
   const where = typeof value === 'string' ? 'the slices input' : `${source} (slices)`;
   const usage = 'for example "columns: [island, sex]\ncrossed: [[island, sex]]\nmin-size: 30"';
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InputError(`${where}: slices must be a mapping, ${usage}.`);

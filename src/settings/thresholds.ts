@@ -3,7 +3,7 @@
 // worsening against each baseline, absolute or relative. "Drop" always means "got worse", so for
 // a lower-is-better metric such as log_loss a drop is an increase.
 
-import { parseDocument } from 'yaml';
+import { parseYamlText } from './yaml.js';
 import { InputError } from '../errors.js';
 
 export interface MetricThreshold {
@@ -41,17 +41,8 @@ const KEYS: Record<string, keyof MetricThreshold> = {
 /** Parses the `thresholds` input: YAML text mapping metric names to rules. Empty text means none. */
 export function parseThresholdsYaml(text: string, source: string): Thresholds {
   if (text.trim() === '') return {};
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const pos = e.linePos?.[0];
-    const where = pos ? `${source}:${pos.line}:${pos.col}` : source;
-    throw new InputError(
-      `${where}: the thresholds are not valid YAML (${e.message.split('\n')[0]}). ` +
-        'Write one metric per line, for example "accuracy: { min: 0.8, max-drop: 0.02 }".',
-    );
-  }
-  return thresholdsFrom(doc.toJS(), source);
+  const value = parseYamlText(text, source, 'the thresholds are', 'Write one metric per line, for example "accuracy: { min: 0.8, max-drop: 0.02 }".');
+  return thresholdsFrom(value, source);
 }
 
 /** Validates an already-parsed thresholds mapping (from the config file or the input). */

@@ -60,7 +60,7 @@
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { bcaInterval, finiteSorted, percentileInterval } from './intervals.js';
+import { bcaInterval, bootstrapPValue, finiteSorted, percentileInterval } from './intervals.js';
 import { createWeightKernels, type WeightKernels } from './resample-weights.js';
 import {
   createSweepKernels,
@@ -440,15 +440,6 @@ function jackknife(preps: Prepared[], keys: Uint32Array, S: number): { values: F
   return { values, groups: groups.length };
 }
 
-function bootstrapPValue(deltas: Float64Array): number {
-  let atMost = 0;
-  let atLeast = 0;
-  for (const d of deltas) {
-    if (d <= 0) atMost++;
-    if (d >= 0) atLeast++;
-  }
-  return Math.min(1, (2 * Math.min(1 + atMost, 1 + atLeast)) / (deltas.length + 1));
-}
 
 /** Paired bootstrap intervals for every metric and every candidate − baseline delta. */
 export function bootstrap(input: BootstrapInput): BootstrapResult {

@@ -201,3 +201,17 @@ export function bcaInterval(sorted: ArrayLike<number>, estimate: number, jackkni
     levels: [alpha1, alpha2],
   };
 }
+
+/**
+ * Two-sided bootstrap p-value for "no difference" from the resampled deltas, with the +1
+ * correction: min(1, 2·min(1 + #{δ ≤ 0}, 1 + #{δ ≥ 0}) / (B + 1)).
+ */
+export function bootstrapPValue(deltas: ArrayLike<number>): number {
+  let atMost = 0;
+  let atLeast = 0;
+  for (let i = 0; i < deltas.length; i++) {
+    if (deltas[i] <= 0) atMost++;
+    if (deltas[i] >= 0) atLeast++;
+  }
+  return Math.min(1, (2 * Math.min(1 + atMost, 1 + atLeast)) / (deltas.length + 1));
+}

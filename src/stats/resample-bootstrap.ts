@@ -4,7 +4,7 @@
 // (multilabel, ranking), whose evaluation sets are small. Same weights, same seed rules: the
 // result does not depend on row order.
 
-import { finiteSorted, percentileInterval } from './intervals.js';
+import { bootstrapPValue, finiteSorted, percentileInterval } from './intervals.js';
 import { resampleWeights } from './resample-weights.js';
 
 export interface GroupedBootstrapInput {
@@ -24,17 +24,6 @@ export interface GroupedBootstrapInput {
 export interface GroupedBootstrapResult {
   metrics: Record<string, Record<string, { ci: [number, number] }>>;
   deltas: Record<string, Record<string, { ci: [number, number]; pValue: number }>>;
-}
-
-/** Two-sided bootstrap p-value for "no difference", with the +1 correction (as bootstrap.ts). */
-export function bootstrapPValue(deltas: ArrayLike<number>): number {
-  let atMost = 0;
-  let atLeast = 0;
-  for (let i = 0; i < deltas.length; i++) {
-    if (deltas[i] <= 0) atMost++;
-    if (deltas[i] >= 0) atLeast++;
-  }
-  return Math.min(1, (2 * Math.min(1 + atMost, 1 + atLeast)) / (deltas.length + 1));
 }
 
 export function groupedBootstrap(input: GroupedBootstrapInput): GroupedBootstrapResult {

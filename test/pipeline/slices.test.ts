@@ -40,3 +40,9 @@ test('a slices setting naming no mapping is an input error', () => {
     resolveSettings({ candidate: 'c', data: 'd', 'label-column': 'y', slices: 'columns: island' }, undefined, root),
   ).toThrow(/the slices input: columns must be a list of column names/);
 });
+
+test('malformed slices YAML names the line and column instead of being read half-way', () => {
+  expect(() =>
+    resolveSettings({ candidate: 'c', data: 'd', 'label-column': 'y', slices: 'columns: [island\nmin-size: 3' }, undefined, root),
+  ).toThrow(/^the slices input:\d+:\d+: it is not valid YAML/);
+});

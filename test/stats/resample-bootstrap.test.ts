@@ -1,4 +1,5 @@
-import { expandRows, groupedBootstrap, bootstrapPValue } from '../../src/stats/resample-bootstrap.js';
+import { expandRows, groupedBootstrap } from '../../src/stats/resample-bootstrap.js';
+import { bootstrapPValue } from '../../src/stats/intervals.js';
 import { resampleWeights, exampleKeys } from '../../src/stats/resample-weights.js';
 import { percentileInterval } from '../../src/stats/intervals.js';
 
