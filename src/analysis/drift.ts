@@ -36,6 +36,7 @@ import { jensenShannon } from '../stats/jensen-shannon.js';
 import { ks2Samp } from '../stats/ks.js';
 import { zTestCategories } from '../stats/proportions.js';
 import { psi as psiOf, psiBand, type FeatureKind, type PsiBand } from '../stats/psi.js';
+import { distinctSortedAtMost, sortedFinite } from '../stats/sorted.js';
 import { wassersteinNormed } from '../stats/wasserstein.js';
 
 export type DriftTest = 'ks' | 'chi-square' | 'z' | 'wasserstein' | 'jensen-shannon' | 'psi';
@@ -276,7 +277,9 @@ function featureDrift(
   const curValues = cur.values as ArrayLike<CategoryValue | null>;
 
   // The test choice only asks whether there are more than LOW_CARDINALITY values: count no further.
-  const distinct = distinctAtMost(LOW_CARDINALITY, refValues, curValues);
+  const distinct = numeric
+    ? distinctSortedAtMost(LOW_CARDINALITY, sortedFinite(refColumn.values), sortedFinite(curColumn.values))
+    : distinctAtMost(LOW_CARDINALITY, refValues, curValues);
 
   const override = options.tests?.[name];
   if (override !== undefined) {

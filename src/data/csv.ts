@@ -205,7 +205,7 @@ export function parseCsv(text: string, path: string, options: CsvOptions = {}): 
   };
 }
 
-function checkHeader(names: string[], path: string, line: number): string[] {
+export function checkHeader(names: string[], path: string, line: number): string[] {
   const seen = new Map<string, number>();
   for (let k = 0; k < names.length; k++) {
     const name = names[k]!;

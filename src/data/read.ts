@@ -1,10 +1,12 @@
 // Reading a dataset file and picking the columns a model needs.
 
-import { readFile } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DataError } from '../errors.js';
 import type { Column, Dataset } from '../types.js';
 import { parseCsv } from './csv.js';
+import { readCsvFast } from './csv-fast.js';
 import { parseJsonl } from './jsonl.js';
 import { typeColumns } from './typing.js';
 
@@ -15,6 +17,8 @@ export interface ReadOptions {
   categorical?: string[];
   /** CSV delimiter; by default ',' and tab for .tsv. Ignored for JSON Lines. */
   delimiter?: string;
+  /** Sort each numeric column while reading, for the drift tests (see stats/sorted.ts). */
+  sortColumns?: boolean;
 }
 
 /** Extension (lower case, with dot) → format and default delimiter. */
@@ -72,10 +76,38 @@ export function parseDataset(text: string, path: string, options: ReadOptions = 
  * The file must be UTF-8. Every failure is a DataError whose message names the file.
  */
 export async function readDataset(path: string, options: ReadOptions = {}): Promise<Dataset> {
-  formatOf(path); // unsupported extension: fail before touching the disk
-  let bytes: Uint8Array;
+  const { format, delimiter } = formatOf(path); // unsupported extension: fail before touching the disk
+  const bytes = await readBytes(path);
+  checkEncoding(bytes, path);
+  if (format === 'csv') {
+    const fast = await readCsvFast(bytes, path, { delimiter: options.delimiter ?? delimiter ?? ',', categorical: options.categorical, sortColumns: options.sortColumns });
+    if (fast !== undefined) {
+      checkCategorical(fast.columns.map((c) => c.name), options.categorical, path);
+      return fast;
+    }
+  }
+  return parseDataset(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'), path, options);
+}
+
+/** Files this large are read into shared memory, so that worker threads can scan them in place. */
+const SHARED_FROM_BYTES = 16 * 1024 * 1024;
+
+async function readBytes(path: string): Promise<Uint8Array> {
   try {
-    bytes = await readFile(path);
+    const file = await open(path, 'r');
+    try {
+      const size = (await file.stat()).size;
+      const bytes = new Uint8Array(size >= SHARED_FROM_BYTES ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
+      let done = 0;
+      while (done < size) {
+        const { bytesRead } = await file.read(bytes, done, size - done, done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return done === size ? bytes : bytes.subarray(0, done);
+    } finally {
+      await file.close();
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new DataError(`data file not found: ${path} — check the \`data\` input / --data path`);
@@ -83,19 +115,13 @@ export async function readDataset(path: string, options: ReadOptions = {}): Prom
     const message = error instanceof Error ? error.message : String(error);
     throw new DataError(`cannot read data file ${path}: ${message}`);
   }
-  return parseDataset(decodeUtf8(bytes, path), path, options);
 }
 
-function decodeUtf8(bytes: Uint8Array, path: string): string {
+function checkEncoding(bytes: Uint8Array, path: string): void {
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
     throw new DataError(`data file ${path} is UTF-16 text — save it as UTF-8 (e.g. "CSV UTF-8" in Excel)`);
   }
-  try {
-    // ignoreBOM: keep a leading BOM in the text; the parsers drop it themselves.
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    throw new DataError(`data file ${path} is not valid UTF-8 text — re-save it with UTF-8 encoding`);
-  }
+  if (!isUtf8(bytes)) throw new DataError(`data file ${path} is not valid UTF-8 text — re-save it with UTF-8 encoding`);
 }
 
 function noRows(path: string, why: string): DataError {

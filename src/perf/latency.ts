@@ -166,7 +166,18 @@ function sliceColumn(c: Column, n: number, rows: number): Column {
     const values = take(c.values, n, rows);
     let missing = 0;
     for (const v of values) if (Number.isNaN(v)) missing++;
-    return { name: c.name, kind: 'numeric', values, raw: takeArray(c.raw, n, rows), missing };
+    // The text is decoded only if asked for (see data/csv-fast.ts): a latency run never is.
+    let raw: (string | null)[] | undefined;
+    return {
+      name: c.name,
+      kind: 'numeric',
+      values,
+      missing,
+      get raw(): (string | null)[] {
+        raw ??= takeArray(c.raw, n, rows);
+        return raw;
+      },
+    };
   }
   const values = takeArray(c.values, n, rows);
   return { name: c.name, kind: 'categorical', values, missing: values.filter((v) => v === null).length };

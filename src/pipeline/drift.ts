@@ -28,9 +28,12 @@ export async function measureDataDrift(settings: DriftSettings, log: Log, evalDa
   if (settings.referenceData === undefined) return { findings: [] };
   const tests = checkTests(settings.driftTests);
   return log.group(`Data drift: ${settings.referenceData}`, async () => {
-    const reference = await readDataset(settings.referenceData!);
+    // Sorted while read (in parallel where the file is large): the tests need every numeric column sorted.
+    const reference = await readDataset(settings.referenceData!, { sortColumns: true });
     const current =
-      settings.currentData !== undefined ? await readDataset(settings.currentData) : evalData ?? (await readDataset(settings.data));
+      settings.currentData !== undefined
+        ? await readDataset(settings.currentData, { sortColumns: true })
+        : evalData ?? (await readDataset(settings.data, { sortColumns: true }));
     const labels = (settings.labelColumns ?? []).filter((l) => reference.columns.some((c) => c.name === l) && current.columns.some((c) => c.name === l));
     const inReference = (c: string | undefined): c is string => c !== undefined && reference.columns.some((x) => x.name === c);
     const exclude = [settings.idColumn, settings.queryColumn, ...(settings.labelColumns ?? [])].filter(inReference);

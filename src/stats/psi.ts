@@ -19,7 +19,8 @@
 // ≥ 0.25 major. Evidently's "psi" stattest reports drift at PSI ≥ 0.1.
 // Missing values (null, NaN) are dropped first. Either sample empty: NaN.
 
-import { type CategoryValue, unionKeys, valueCounts, distinctAtMost } from './chi-square.js';
+import { type CategoryValue, unionKeys, valueCounts } from './chi-square.js';
+import { distinctSortedAtMost, sortedFinite } from './sorted.js';
 
 export type FeatureKind = 'numerical' | 'categorical';
 export type PsiBand = 'none' | 'moderate' | 'major';
@@ -45,12 +46,6 @@ function present(values: ArrayLike<CategoryValue | null>): number {
   return n;
 }
 
-function finiteNumbers(values: ArrayLike<number>): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) out.push(values[i]);
-  return out;
-}
-
 /** numpy.histogram_bin_edges(pooled, bins='sturges') for a non-empty pooled sample. */
 export function sturgesEdges(pooled: readonly number[]): number[] {
   let lo = Infinity;
@@ -59,6 +54,11 @@ export function sturgesEdges(pooled: readonly number[]): number[] {
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
+  return sturgesEdgesOf(lo, hi, pooled.length);
+}
+
+/** sturgesEdges for a pooled sample of n values whose smallest is lo and largest hi. */
+export function sturgesEdgesOf(lo: number, hi: number, n: number): number[] {
   const ptp = hi - lo;
   let first = lo;
   let last = hi;
@@ -66,7 +66,7 @@ export function sturgesEdges(pooled: readonly number[]): number[] {
     first -= 0.5;
     last += 0.5;
   }
-  const width = ptp / (Math.log2(pooled.length) + 1);
+  const width = ptp / (Math.log2(n) + 1);
   const bins = width ? Math.ceil((last - first) / width) : 1;
   // numpy.linspace(first, last, bins + 1): i·step + first, last edge exactly `last`.
   const step = (last - first) / bins;
@@ -74,6 +74,29 @@ export function sturgesEdges(pooled: readonly number[]): number[] {
   for (let i = 0; i <= bins; i++) edges[i] = i * step + first;
   edges[bins] = last;
   return edges;
+}
+
+/** How many values of an ascending array are below x (strictly, or at most x with `orEqual`). */
+function countBelow(sorted: Float64Array, x: number, orEqual: boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < x || (orEqual && sorted[mid] === x)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** histogramCounts for values already in ascending order: two binary searches per bin instead of one per value. */
+export function sortedHistogramCounts(sorted: Float64Array, edges: readonly number[]): number[] {
+  const bins = edges.length - 1;
+  const counts = new Array<number>(bins).fill(0);
+  for (let i = 0; i < bins; i++) {
+    const upper = i === bins - 1 ? countBelow(sorted, edges[bins], true) : countBelow(sorted, edges[i + 1], false);
+    counts[i] = Math.max(0, upper - countBelow(sorted, edges[i], false));
+  }
+  return counts;
 }
 
 /** numpy.histogram(values, edges)[0]: [left, right) bins, last bin closed; values outside ignored. */
@@ -119,16 +142,18 @@ export function binnedProportions(
   const nRef = present(reference);
   const nCur = present(current);
   if (nRef === 0 || nCur === 0) return { reference: [], current: [] };
-  if (kind === 'numerical' && distinctAtMost(MAX_VALUES_AS_CATEGORIES, reference) > MAX_VALUES_AS_CATEGORIES) {
-    const ref = finiteNumbers(reference as ArrayLike<number>);
-    const cur = finiteNumbers(current as ArrayLike<number>);
-    const edges = sturgesEdges(ref.concat(cur));
+  // Numbers are binned from their sorted order (shared with KS and Wasserstein): no pass per value.
+  const ref = kind === 'numerical' ? sortedFinite(reference as ArrayLike<number>) : undefined;
+  if (ref !== undefined && distinctSortedAtMost(MAX_VALUES_AS_CATEGORIES, ref) > MAX_VALUES_AS_CATEGORIES) {
+    const cur = sortedFinite(current as ArrayLike<number>);
+    const edges = sturgesEdgesOf(Math.min(ref[0], cur[0]), Math.max(ref[ref.length - 1], cur[cur.length - 1]), ref.length + cur.length);
     result = {
-      reference: histogramCounts(ref, edges).map((c) => c / ref.length),
-      current: histogramCounts(cur, edges).map((c) => c / cur.length),
+      reference: sortedHistogramCounts(ref, edges).map((c) => c / ref.length),
+      current: sortedHistogramCounts(cur, edges).map((c) => c / cur.length),
       edges
     };
   } else {
+
     const refCounts = valueCounts(reference);
     const curCounts = valueCounts(current);
     const categories = unionKeys(refCounts, curCounts);

@@ -1,0 +1,276 @@
+// Reading a large CSV of numbers fast: the file's bytes are split at line breaks into chunks, the
+// chunks are scanned in parallel (worker threads for all but the first) straight into typed
+// columns, and, when asked, each chunk's columns are sorted where they were scanned so that the
+// drift tests get every column sorted for the price of a merge. The result is the same Dataset
+// the general path (csv.ts + typing.ts) gives; when the file is not the plain kind (a quote, a
+// record with the wrong number of fields), readCsvFast returns undefined and the caller uses the
+// general path, which also words the errors.
+
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import type { CategoricalColumn, Column, Dataset, NumericColumn } from '../types.js';
+import { mergeSorted, rememberSorted, sortNumbers } from '../stats/sorted.js';
+import { checkHeader } from './csv.js';
+import { cellRange, scanCsvNumbers, type ScanResult } from './csv-numbers.js';
+import { MISSING_TOKENS, parseDecimal } from './typing.js';
+
+export interface FastCsvOptions {
+  delimiter: string;
+  /** Columns kept categorical even when every cell is a number. */
+  categorical?: readonly string[];
+  /** Sort every numeric column (non-missing values) and remember it for sortedFinite. */
+  sortColumns?: boolean;
+  /** Threads to scan with; default: one per 8 MiB of data, at most the machine's parallelism or 8. */
+  threads?: number;
+}
+
+/** Below this many bytes of data one thread scans the whole file (a worker costs ~30 ms to start). */
+const BYTES_PER_THREAD = 8 * 1024 * 1024;
+
+const WORKER_SOURCE = `"use strict";
+const { parentPort, workerData } = require("node:worker_threads");
+const scan = ${scanCsvNumbers.toString()};
+const sortNumbers = ${sortNumbers.toString()};
+const d = workerData;
+const result = scan(d.bytes, d.start, d.end, d.ncols, d.delimiter, d.skip, 0);
+const sorted = d.sortColumns && result.giveUp === "" ? result.values.map((v, c) => (d.skip[c] ? null : sortNumbers(v))) : null;
+const buffers = new Set([...result.values, ...(sorted || []), result.recordStarts, result.recordLines, result.oddRows, result.oddColumns].filter((a) => a).map((a) => a.buffer));
+parentPort.postMessage({ result, sorted }, [...buffers]);
+`;
+
+interface Chunk {
+  result: ScanResult;
+  sorted: (Float64Array | null)[] | null;
+}
+
+/** The code each scanning worker runs (exposed for the test that it is self-contained). */
+export function scanWorkerSource(): string {
+  return WORKER_SOURCE;
+}
+
+/**
+ * The dataset in `bytes` (UTF-8 already checked by the caller), or undefined when the file needs
+ * the general parser. Pass bytes backed by a SharedArrayBuffer to let workers share them.
+ */
+export async function readCsvFast(bytes: Uint8Array, path: string, options: FastCsvOptions): Promise<Dataset | undefined> {
+  const D = options.delimiter.charCodeAt(0);
+  const head = findHeader(bytes);
+  if (head === undefined) return undefined;
+  const header = checkHeader(decodeFields(bytes, head.start, head.end, D), path, head.line);
+  const ncols = header.length;
+  const forced = new Set(options.categorical ?? []);
+  const skip = Uint8Array.from(header, (name) => (forced.has(name) ? 1 : 0));
+
+  const chunks = await scanChunks(bytes, head.next, ncols, D, skip, options);
+  if (chunks === undefined) return undefined;
+  let rows = 0;
+  for (const c of chunks) rows += c.result.rows;
+  if (rows === 0) return undefined; // the general path words "no data rows"
+
+  // Concatenate the chunks; line numbers restart at 0 in each chunk.
+  const values = header.map((_, c) => (skip[c] ? new Float64Array(0) : new Float64Array(rows)));
+  const recordStarts = new Float64Array(rows);
+  const recordLines = new Int32Array(rows);
+  const oddRows: number[] = [];
+  const oddColumns: number[] = [];
+  let rowOffset = 0;
+  let lineOffset = head.line + 1;
+  for (const { result } of chunks) {
+    for (let c = 0; c < ncols; c++) if (!skip[c]) values[c].set(result.values[c], rowOffset);
+    recordStarts.set(result.recordStarts, rowOffset);
+    for (let r = 0; r < result.rows; r++) recordLines[rowOffset + r] = result.recordLines[r] + lineOffset;
+    for (let k = 0; k < result.oddRows.length; k++) {
+      oddRows.push(result.oddRows[k] + rowOffset);
+      oddColumns.push(result.oddColumns[k]);
+    }
+    rowOffset += result.rows;
+    lineOffset += result.lines;
+  }
+
+  // Cells that were not plain numbers: a number after all (spaces around it), a missing token,
+  // or text, which makes the column categorical as in typing.ts.
+  const text = new Uint8Array(ncols);
+  const resorted = new Uint8Array(ncols);
+  const missing = new Int32Array(ncols);
+  const cell = cellReader(bytes, recordStarts, D);
+  for (let k = 0; k < oddRows.length; k++) {
+    const c = oddColumns[k];
+    if (text[c]) continue;
+    const cellText = cell(oddRows[k], c);
+    const v = parseDecimal(cellText);
+    if (v === v) {
+      values[c][oddRows[k]] = v;
+      resorted[c] = 1;
+    } else if (MISSING_TOKENS.has(cellText)) {
+      missing[c]++;
+    } else {
+      text[c] = 1;
+    }
+  }
+
+  const textColumns = header.map((_, c) => c).filter((c) => skip[c] || text[c]);
+  const texts = readTextColumns(bytes, recordStarts, textColumns, D);
+  const columns: Column[] = header.map((name, c): Column => {
+    if (skip[c] || text[c]) {
+      const cells = texts.get(c)!;
+      let nMissing = 0;
+      const v = cells.map((s) => {
+        if (MISSING_TOKENS.has(s)) {
+          nMissing++;
+          return null;
+        }
+        return s;
+      });
+      const column: CategoricalColumn = { name, kind: 'categorical', values: v, missing: nMissing };
+      return column;
+    }
+    if (options.sortColumns) {
+      const runs = chunks.map((ch) => ch.sorted?.[c] ?? null);
+      const sorted = resorted[c] || runs.some((r) => r === null) ? sortNumbers(values[c]) : mergeSorted(runs as Float64Array[]);
+      rememberSorted(values[c], sorted);
+    }
+    return numericColumn(name, values[c], missing[c], (r) => cell(r, c));
+  });
+  return { path, rowCount: rows, columns, recordLines };
+}
+
+/** A numeric column whose text as written (`raw`) is decoded from the file only when first asked for. */
+function numericColumn(name: string, values: Float64Array, missing: number, textOf: (row: number) => string): NumericColumn {
+  let raw: (string | null)[] | undefined;
+  return {
+    name,
+    kind: 'numeric',
+    values,
+    missing,
+    get raw(): (string | null)[] {
+      raw ??= Array.from(values, (v, r) => (v === v ? textOf(r) : null));
+      return raw;
+    }
+  };
+}
+
+interface Header {
+  start: number;
+  end: number;
+  /** Where the data starts: after the header's line break. */
+  next: number;
+  /** 1-based physical line of the header. */
+  line: number;
+}
+
+/** The first non-blank line (after a UTF-8 byte order mark); undefined when it holds a quote or there is none. */
+function findHeader(bytes: Uint8Array): Header | undefined {
+  let i = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let line = 1;
+  while (i < bytes.length && (bytes[i] === 10 || bytes[i] === 13)) {
+    if (bytes[i] === 13 && bytes[i + 1] === 10) i++;
+    i++;
+    line++;
+  }
+  if (i >= bytes.length) return undefined;
+  const start = i;
+  while (i < bytes.length && bytes[i] !== 10 && bytes[i] !== 13) {
+    if (bytes[i] === 34) return undefined;
+    i++;
+  }
+  const end = i;
+  if (bytes[i] === 13) i++;
+  if (bytes[i] === 10) i++;
+  return { start, end, next: i, line };
+}
+
+function decodeFields(bytes: Uint8Array, start: number, end: number, D: number): string[] {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const fields: string[] = [];
+  let s = start;
+  for (let i = start; i <= end; i++) {
+    if (i === end || bytes[i] === D) {
+      fields.push(buffer.toString('utf8', s, i));
+      s = i + 1;
+    }
+  }
+  return fields;
+}
+
+/** The text of one cell, decoded from the bytes. */
+function cellReader(bytes: Uint8Array, recordStarts: Float64Array, D: number): (row: number, column: number) => string {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  return (row, column) => {
+    const [s, e] = cellRange(bytes, recordStarts[row], column, D);
+    return buffer.toString('utf8', s, e);
+  };
+}
+
+/** The cells of the given columns as text, walking each record once. */
+function readTextColumns(bytes: Uint8Array, recordStarts: Float64Array, columns: number[], D: number): Map<number, string[]> {
+  const out = new Map<number, string[]>(columns.map((c) => [c, new Array<string>(recordStarts.length)]));
+  if (columns.length === 0) return out;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const last = columns[columns.length - 1];
+  for (let r = 0; r < recordStarts.length; r++) {
+    let i = recordStarts[r];
+    for (let c = 0; c <= last; c++) {
+      let e = i;
+      while (e < bytes.length && bytes[e] !== D && bytes[e] !== 10 && bytes[e] !== 13) e++;
+      const cells = out.get(c);
+      if (cells !== undefined) cells[r] = buffer.toString('utf8', i, e);
+      i = e + 1;
+    }
+  }
+  return out;
+}
+
+/** Splits [start, end of file) at line feeds into one chunk per thread and scans them in parallel. */
+async function scanChunks(bytes: Uint8Array, start: number, ncols: number, D: number, skip: Uint8Array, options: FastCsvOptions): Promise<Chunk[] | undefined> {
+  const size = bytes.length - start;
+  const shared = bytes.buffer instanceof SharedArrayBuffer;
+  const auto = Math.min(8, availableParallelism(), Math.floor(size / BYTES_PER_THREAD));
+  const threads = shared ? Math.max(1, options.threads ?? auto) : 1;
+  const bounds = [start];
+  for (let t = 1; t < threads; t++) {
+    const lf = bytes.indexOf(10, start + Math.floor((size * t) / threads));
+    if (lf < 0 || lf + 1 <= bounds[bounds.length - 1]) break;
+    bounds.push(lf + 1);
+  }
+  bounds.push(bytes.length);
+  const sortColumns = options.sortColumns === true;
+  const pending = bounds.slice(1, -1).map((s, k) => runWorker({ bytes, start: s, end: bounds[k + 2], ncols, delimiter: D, skip, sortColumns }));
+  // The first chunk on this thread while the workers scan theirs.
+  const first = scanCsvNumbers(bytes, bounds[0], bounds[1], ncols, D, skip, 0);
+  if (first.giveUp !== '') return undefined;
+  const firstSorted = sortColumns ? first.values.map((v, c) => (skip[c] ? null : sortNumbers(v))) : null;
+  const chunks: Chunk[] = [{ result: first, sorted: firstSorted }];
+  const rest = await Promise.all(pending);
+  for (let k = 0; k < rest.length; k++) {
+    // A worker that failed to start or died: scan its chunk here.
+    const chunk = rest[k] ?? { result: scanCsvNumbers(bytes, bounds[k + 1], bounds[k + 2], ncols, D, skip, 0), sorted: null };
+    if (chunk.result.giveUp !== '') return undefined;
+    chunks.push(chunk);
+  }
+  return chunks;
+}
+
+interface WorkerTask {
+  bytes: Uint8Array;
+  start: number;
+  end: number;
+  ncols: number;
+  delimiter: number;
+  skip: Uint8Array;
+  sortColumns: boolean;
+}
+
+function runWorker(task: WorkerTask): Promise<Chunk | undefined> {
+  return new Promise((resolve) => {
+    let worker: Worker;
+    try {
+      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: task });
+    } catch {
+      resolve(undefined);
+      return;
+    }
+    worker.once('message', (chunk: Chunk) => resolve(chunk));
+    worker.once('error', () => resolve(undefined));
+    worker.once('exit', () => resolve(undefined));
+  });
+}

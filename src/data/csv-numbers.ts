@@ -1,0 +1,229 @@
+// The fast path for the common CSV: no quotes, cells that are plain decimal numbers. It reads the
+// bytes once, straight into one Float64Array per column, and makes no string per cell; the text
+// of a cell is decoded only when asked for (cellText). Anything out of the ordinary (a quote, a
+// record with the wrong number of fields) makes it give up, and the caller falls back to the
+// general parser (csv.ts), which also writes the error messages.
+//
+// The scanner is a self-contained function (no imports, no outer names) so that a worker thread
+// can run it from its source text; see csv-read.ts.
+
+/** What the scanner could not decide alone: cells that are not plain numbers. */
+export interface ScanResult {
+  /** Data records found in [start, end). */
+  rows: number;
+  /** Per column, the values of rows [0, rows): NaN where the cell is odd (see odd*). */
+  values: Float64Array[];
+  /** Byte offset where each record starts. */
+  recordStarts: Float64Array;
+  /** 1-based physical line of each record, counted from `firstLine`. */
+  recordLines: Int32Array;
+  /** (row, column) of each cell that is not a plain number: empty, missing token, text, spaces, very long. */
+  oddRows: Int32Array;
+  oddColumns: Int32Array;
+  /** Physical lines in [start, end), blank ones included. */
+  lines: number;
+  /** Why the fast path gave up, or '' when it did not. */
+  giveUp: string;
+}
+
+/**
+ * Scans the data records in bytes[start, end) (start at the beginning of a line, end at the end
+ * of one or of the file). Cells of columns with `skip[c] === 1` are not read (text columns).
+ * Gives up (giveUp non-empty) at the first quote or a record whose field count is not ncols.
+ */
+export function scanCsvNumbers(bytes: Uint8Array, start: number, end: number, ncols: number, delimiter: number, skip: Uint8Array, firstLine: number): ScanResult {
+  const LF = 10;
+  const CR = 13;
+  const QUOTE = 34;
+  // Exact powers of ten for the correctly rounded fast path (Clinger): mantissa < 2^53, |scale| ≤ 22.
+  const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+  const LIMIT = (2 ** 53 - 9) / 10;
+  // Capacity guess from the first line's length (arrays grow by doubling when it is short).
+  let firstLength = 0;
+  while (start + firstLength < end && bytes[start + firstLength] !== LF && bytes[start + firstLength] !== CR) firstLength++;
+  let capacity = Math.max(1024, Math.ceil(((end - start) / (firstLength + 1)) * 1.05));
+  let values: Float64Array[] = [];
+  for (let c = 0; c < ncols; c++) values.push(new Float64Array(capacity));
+  let recordStarts = new Float64Array(capacity);
+  let recordLines = new Int32Array(capacity);
+  let oddRows = new Int32Array(256);
+  let oddColumns = new Int32Array(256);
+  let odd = 0;
+  let rows = 0;
+  let line = firstLine;
+  let i = start;
+  const result = (giveUp: string): ScanResult => ({
+    rows,
+    values: values.map((v) => v.subarray(0, rows)),
+    recordStarts: recordStarts.subarray(0, rows),
+    recordLines: recordLines.subarray(0, rows),
+    oddRows: oddRows.subarray(0, odd),
+    oddColumns: oddColumns.subarray(0, odd),
+    lines: line - firstLine,
+    giveUp
+  });
+
+  while (i < end) {
+    let b = bytes[i];
+    if (b === LF) {
+      i++;
+      line++;
+      continue;
+    }
+    if (b === CR) {
+      i++;
+      if (i < end && bytes[i] === LF) i++;
+      line++;
+      continue;
+    }
+    if (rows === capacity) {
+      capacity *= 2;
+      const grow = (a: Float64Array): Float64Array<ArrayBuffer> => {
+        const g = new Float64Array(capacity);
+        g.set(a);
+        return g;
+      };
+      values = values.map(grow);
+      recordStarts = grow(recordStarts);
+      const l = new Int32Array(capacity);
+      l.set(recordLines);
+      recordLines = l;
+    }
+    recordStarts[rows] = i;
+    recordLines[rows] = line;
+    let c = 0;
+    for (;;) {
+      // One field, starting at i.
+      let plain = false;
+      if (c < ncols && skip[c] === 0) {
+        const fieldStart = i;
+        let negative = false;
+        b = i < end ? bytes[i] : -1;
+        if (b === 45 || b === 43) {
+          negative = b === 45;
+          i++;
+        }
+        let mantissa = 0;
+        let digits = 0;
+        let scale = 0;
+        let exact = true;
+        while (i < end) {
+          b = bytes[i];
+          if (b < 48 || b > 57) break;
+          if (mantissa < LIMIT) mantissa = mantissa * 10 + (b - 48);
+          else exact = false;
+          digits++;
+          i++;
+        }
+        if (i < end && bytes[i] === 46) {
+          i++;
+          while (i < end) {
+            b = bytes[i];
+            if (b < 48 || b > 57) break;
+            if (mantissa < LIMIT) {
+              mantissa = mantissa * 10 + (b - 48);
+              scale--;
+            } else if (b !== 48) exact = false;
+            digits++;
+            i++;
+          }
+        }
+        if (digits > 0 && i < end && (bytes[i] === 101 || bytes[i] === 69)) {
+          i++;
+          let expNegative = false;
+          if (i < end && (bytes[i] === 45 || bytes[i] === 43)) {
+            expNegative = bytes[i] === 45;
+            i++;
+          }
+          let exponent = 0;
+          let expDigits = 0;
+          while (i < end) {
+            b = bytes[i];
+            if (b < 48 || b > 57) break;
+            if (exponent < 100000) exponent = exponent * 10 + (b - 48);
+            expDigits++;
+            i++;
+          }
+          if (expDigits === 0) digits = 0;
+          scale += expNegative ? -exponent : exponent;
+        }
+        b = i < end ? bytes[i] : -1;
+        if (digits > 0 && (b === delimiter || b === LF || b === CR || b === -1)) {
+          if (exact && scale >= -22 && scale <= 22) {
+            const magnitude = scale < 0 ? mantissa / POW10[-scale] : mantissa * POW10[scale];
+            values[c][rows] = negative ? -magnitude : magnitude;
+            plain = true;
+          } else {
+            // Too many digits for the fast path (pandas writes up to 17): Number() on the ASCII
+            // text, whose grammar is a superset of this one, rounds correctly. Overflow is odd.
+            let text = '';
+            for (let k = fieldStart; k < i; k++) text += String.fromCharCode(bytes[k]);
+            const v = Number(text);
+            if (v - v === 0) {
+              values[c][rows] = v;
+              plain = true;
+            }
+          }
+        }
+        if (!plain) i = fieldStart;
+      }
+      if (!plain) {
+        // Skip to the end of the field; an odd cell of a number column is resolved by the caller.
+        while (i < end) {
+          b = bytes[i];
+          if (b === delimiter || b === LF || b === CR) break;
+          if (b === QUOTE) return result(`a quote at byte ${i}`);
+          i++;
+        }
+        if (c < ncols && skip[c] === 0) {
+          values[c][rows] = NaN;
+          if (odd === oddRows.length) {
+            const r = new Int32Array(odd * 2);
+            r.set(oddRows);
+            oddRows = r;
+            const k = new Int32Array(odd * 2);
+            k.set(oddColumns);
+            oddColumns = k;
+          }
+          oddRows[odd] = rows;
+          oddColumns[odd] = c;
+          odd++;
+        }
+      }
+      c++;
+      b = i < end ? bytes[i] : -1;
+      if (b === delimiter) {
+        i++;
+        continue;
+      }
+      break;
+    }
+    if (c !== ncols) return result(`a record with ${c} fields at line ${line}`);
+    rows++;
+    if (b === CR) {
+      i++;
+      if (i < end && bytes[i] === LF) i++;
+      line++;
+    } else if (b === LF) {
+      i++;
+      line++;
+    }
+  }
+  return result('');
+}
+
+/** Byte range [start, end) of field `column` of the record starting at `recordStart` (no quotes in the file). */
+export function cellRange(bytes: Uint8Array, recordStart: number, column: number, delimiter: number): [number, number] {
+  let i = recordStart;
+  for (let c = 0; c < column; c++) {
+    while (i < bytes.length && bytes[i] !== delimiter) i++;
+    i++;
+  }
+  let e = i;
+  while (e < bytes.length) {
+    const b = bytes[e];
+    if (b === delimiter || b === 10 || b === 13) break;
+    e++;
+  }
+  return [i, e];
+}

@@ -1,0 +1,186 @@
+// The fast CSV path (csv-numbers.ts + csv-fast.ts) must give exactly the Dataset the general path
+// (csv.ts + typing.ts, itself checked against pandas) gives: that general path is the reference.
+
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { readCsvFast, scanWorkerSource } from '../../src/data/csv-fast.js';
+import { scanCsvNumbers, type ScanResult } from '../../src/data/csv-numbers.js';
+import { parseDataset, readDataset } from '../../src/data/read.js';
+import { DataError } from '../../src/errors.js';
+import { sortedFinite } from '../../src/stats/sorted.js';
+import type { Column, Dataset } from '../../src/types.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'model-gate-fast-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function file(name: string, content: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, content);
+  return path;
+}
+
+function shared(text: string): Uint8Array {
+  const b = Buffer.from(text, 'utf8');
+  const bytes = new Uint8Array(new SharedArrayBuffer(b.length));
+  bytes.set(b);
+  return bytes;
+}
+
+/** Column contents in a form where NaN, -0 and every raw text compare exactly. */
+function plain(column: Column): unknown {
+  if (column.kind === 'categorical') return { name: column.name, kind: column.kind, missing: column.missing, values: column.values };
+  return {
+    name: column.name,
+    kind: column.kind,
+    missing: column.missing,
+    values: Array.from(column.values, (v) => (Object.is(v, -0) ? '-0' : Number.isNaN(v) ? 'NaN' : v)),
+    raw: column.raw
+  };
+}
+
+function same(fast: Dataset, general: Dataset): void {
+  expect(fast.rowCount).toBe(general.rowCount);
+  expect(Array.from(fast.recordLines)).toEqual(Array.from(general.recordLines));
+  expect(fast.columns.map(plain)).toEqual(general.columns.map(plain));
+}
+
+const CASES: Record<string, string> = {
+  'plain numbers': 'a,b,c\n1,2.5,-3\n4,5,6\n',
+  'signs, exponents, bare dots': 'a,b,c,d\n+1,.5,5.,-0\n1e3,1E-3,-2.5e+2,0\n',
+  'more digits than the fast path (pandas writes 17)': 'a,b\n0.12345678901234567,123456789012345678901\n1e-300,9007199254740993\n',
+  'spaces around numbers': 'a,b\n 2.5 ,1\n3,\t4\n',
+  'missing tokens': 'a,b\n,NA\nnan,1\nNULL,2\n#N/A,n/a\n',
+  'a text column and unicode': 'x,name,y\n1,Zürich,2\n3,東京,4\n5,,6\n',
+  'a column that turns to text halfway': 'a,b\n1,2\n3,4\n5,abc\n7,8\n',
+  'overflow is text': 'a,b\n1,1e400\n2,3\n',
+  'CRLF, lone CR and blank lines': 'a,b\r\n1,2\r\n\r\n3,4\r5,6\n\n\n7,8',
+  'byte order mark and leading blank lines': '\ufeff\n\na,b\n1,2\n',
+  'one column': 'y\n1\n0\n1\n',
+  'empty cells everywhere': 'a,b\n,\n,\n',
+  'infinity words are text': 'a\n1\ninf\n',
+  'a lone minus or dot is text': 'a,b\n-,1\n.,2\n'
+};
+
+describe('the fast CSV path agrees with the general parser', () => {
+  for (const [name, text] of Object.entries(CASES)) {
+    test(name, async () => {
+      const path = await file(`${name.replace(/\W+/g, '-')}.csv`, text);
+      const fast = await readCsvFast(Buffer.from(text, 'utf8'), path, { delimiter: ',' });
+      expect(fast).toBeDefined();
+      same(fast!, parseDataset(text, path));
+      same(await readDataset(path), parseDataset(text, path));
+    });
+  }
+
+  test('categorical overrides keep number columns as text', async () => {
+    const text = 'label,x\n1,0.5\n0,1.5\n1.0,2\n';
+    const path = await file('forced.csv', text);
+    const fast = await readCsvFast(Buffer.from(text), path, { delimiter: ',', categorical: ['label'] });
+    same(fast!, parseDataset(text, path, { categorical: ['label'] }));
+    expect(fast!.columns[0]).toMatchObject({ kind: 'categorical', values: ['1', '0', '1.0'] });
+  });
+
+  test('tab-separated', async () => {
+    const text = 'a\tb\n1,5\t2\n3\t4\n';
+    const path = await file('t.tsv', text);
+    same((await readCsvFast(Buffer.from(text), path, { delimiter: '\t' }))!, parseDataset(text, path));
+  });
+
+  test('a quote anywhere hands the file to the general parser', async () => {
+    const text = 'a,b\n1,2\n3,"4,5"\n';
+    const path = await file('quoted.csv', text);
+    expect(await readCsvFast(Buffer.from(text), path, { delimiter: ',' })).toBeUndefined();
+    expect(await readCsvFast(Buffer.from('"a",b\n1,2\n'), path, { delimiter: ',' })).toBeUndefined();
+    const dataset = await readDataset(path);
+    expect(dataset.columns[1]).toMatchObject({ kind: 'categorical', values: ['2', '4,5'] });
+  });
+
+  test('a short record gives the general parser its error, with file and line', async () => {
+    const path = await file('short.csv', 'a,b\n1,2\n3\n');
+    expect(await readCsvFast(Buffer.from('a,b\n1,2\n3\n'), path, { delimiter: ',' })).toBeUndefined();
+    await expect(readDataset(path)).rejects.toThrow(new DataError(`${path}:3:2: record has 1 field but the header has 2 — add the missing fields (leave a field empty for a missing value) or check for an unclosed quote on an earlier line`));
+  });
+
+  test('a bad header is reported as the general parser reports it', async () => {
+    const path = await file('dup.csv', 'a,a\n1,2\n');
+    await expect(readDataset(path)).rejects.toThrow(/column 2 of the header, "a", has the same name as column 1/);
+  });
+
+  test('a header without rows is left to the general parser', async () => {
+    const path = await file('header-only.csv', 'a,b\n');
+    await expect(readDataset(path)).rejects.toThrow(/has a header line but no data rows/);
+  });
+
+  test('invalid UTF-8 is refused before parsing', async () => {
+    const path = join(dir, 'latin1.csv');
+    await writeFile(path, Buffer.from([0x61, 0x0a, 0xe9, 0x0a]));
+    await expect(readDataset(path)).rejects.toThrow(`data file ${path} is not valid UTF-8 text — re-save it with UTF-8 encoding`);
+  });
+});
+
+describe('scanning in chunks on worker threads', () => {
+  // 3000 rows with every quirk spread over the chunks; line numbers must carry across them.
+  function bigText(): string {
+    const lines = ['id,x,y,name'];
+    let seed = 7;
+    const rand = (): number => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed / 4294967296;
+    };
+    for (let i = 0; i < 3000; i++) {
+      const x = i % 97 === 0 ? 'NA' : i % 89 === 0 ? ' 1.5 ' : i % 83 === 0 ? '0.12345678901234567' : i % 79 === 0 ? '-0' : (rand() * 10 - 5).toFixed(3);
+      lines.push(`${i},${x},${(rand() * 1e6).toFixed(1)},n${i % 7}`);
+      if (i % 500 === 0) lines.push('');
+    }
+    return lines.join('\r\n') + '\r\n';
+  }
+
+  test('four chunks give the single-thread result, and the sorted columns', async () => {
+    const text = bigText();
+    const path = await file('big.csv', text);
+    const general = parseDataset(text, path);
+    const fast = await readCsvFast(shared(text), path, { delimiter: ',', threads: 4, sortColumns: true });
+    same(fast!, general);
+    for (const c of fast!.columns) {
+      if (c.kind !== 'numeric') continue;
+      const expected = Array.from(c.values).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b || (Object.is(a, -0) ? -1 : Object.is(b, -0) ? 1 : 0));
+      expect(Array.from(sortedFinite(c.values), (v) => (Object.is(v, -0) ? '-0' : v))).toEqual(expected.map((v) => (Object.is(v, -0) ? '-0' : v)));
+    }
+  });
+
+  test('a quote in a later chunk still hands the file to the general parser', async () => {
+    const text = bigText() + '1,2,3,"x"\r\n';
+    expect(await readCsvFast(shared(text), 'q.csv', { delimiter: ',', threads: 3 })).toBeUndefined();
+  });
+
+  test('the worker code runs on its own and scans as this thread does', async () => {
+    const bytes = shared(bigText());
+    const start = bytes.indexOf(10) + 1;
+    const task = { bytes, start, end: bytes.length, ncols: 4, delimiter: 44, skip: Uint8Array.from([0, 0, 0, 1]), sortColumns: true };
+    const fromWorker = await new Promise<{ result: ScanResult; sorted: (Float64Array | null)[] }>((resolve, reject) => {
+      const w = new Worker(scanWorkerSource(), { eval: true, workerData: task });
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    const here = scanCsvNumbers(bytes, start, bytes.length, 4, 44, task.skip, 0);
+    expect(fromWorker.result.rows).toBe(3000);
+    expect(Array.from(fromWorker.result.values[1])).toEqual(Array.from(here.values[1]));
+    expect(Array.from(fromWorker.result.oddRows)).toEqual(Array.from(here.oddRows));
+    expect(Array.from(fromWorker.sorted[2]!)).toEqual(Array.from(here.values[2]).sort((a, b) => a - b));
+    expect(fromWorker.sorted[3]).toBeNull();
+  });
+
+  test('the worker code is self-contained', () => {
+    const source = scanWorkerSource();
+    expect(source).toContain('const scan = function scanCsvNumbers(');
+    expect(source).toContain('const sortNumbers = function sortNumbers(');
+    expect(source).not.toMatch(/\b(import|_\w+_js)\b/);
+  });
+});
