@@ -31,6 +31,11 @@ export interface Dataset {
   columns: Column[];
   /** 1-based line in the file where each record starts, so later errors can point at it. */
   recordLines: Int32Array;
+  /**
+   * When the reader was asked for it: these columns as float32, row after row (row r, column k of
+   * `columns` at r × columns.length + k; NaN where a cell is missing or text), the layout a network takes.
+   */
+  rowMajor?: { data: Float32Array; columns: Column[] };
 }
 
 /** What a model produced for every data row. */

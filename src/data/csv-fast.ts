@@ -20,6 +20,8 @@ export interface FastCsvOptions {
   categorical?: readonly string[];
   /** Sort every numeric column (non-missing values) and remember it for sortedFinite. */
   sortColumns?: boolean;
+  /** Also keep the columns (all but `exclude`) as float32, row after row (Dataset.rowMajor), for a network's input. */
+  rowMajor?: { exclude?: readonly string[] };
   /** Threads to scan with; default: one per 8 MiB of data, at most the machine's parallelism or 8. */
   threads?: number;
 }
@@ -32,9 +34,9 @@ const { parentPort, workerData } = require("node:worker_threads");
 const scan = ${scanCsvNumbers.toString()};
 const sortNumbers = ${sortNumbers.toString()};
 const d = workerData;
-const result = scan(d.bytes, d.start, d.end, d.ncols, d.delimiter, d.skip, 0);
+const result = scan(d.bytes, d.start, d.end, d.ncols, d.delimiter, d.skip, 0, d.slots);
 const sorted = d.sortColumns && result.giveUp === "" ? result.values.map((v, c) => (d.skip[c] ? null : sortNumbers(v))) : null;
-const buffers = new Set([...result.values, ...(sorted || []), result.recordStarts, result.recordLines, result.oddRows, result.oddColumns].filter((a) => a).map((a) => a.buffer));
+const buffers = new Set([...result.values, ...(sorted || []), result.recordStarts, result.recordLines, result.oddRows, result.oddColumns, result.matrix].filter((a) => a).map((a) => a.buffer));
 parentPort.postMessage({ result, sorted }, [...buffers]);
 `;
 
@@ -60,8 +62,15 @@ export async function readCsvFast(bytes: Uint8Array, path: string, options: Fast
   const ncols = header.length;
   const forced = new Set(options.categorical ?? []);
   const skip = Uint8Array.from(header, (name) => (forced.has(name) ? 1 : 0));
+  let slots: Int32Array | null = null;
+  if (options.rowMajor !== undefined) {
+    const left = new Set(options.rowMajor.exclude ?? []);
+    let next = 0;
+    slots = Int32Array.from(header, (name) => (left.has(name) ? -1 : next++));
+  }
+  const width = slots === null ? 0 : slots.reduce((w, s) => Math.max(w, s + 1), 0);
 
-  const chunks = await scanChunks(bytes, head.next, ncols, D, skip, options);
+  const chunks = await scanChunks(bytes, head.next, ncols, D, skip, slots, options);
   if (chunks === undefined) return undefined;
   let rows = 0;
   for (const c of chunks) rows += c.result.rows;
@@ -71,6 +80,7 @@ export async function readCsvFast(bytes: Uint8Array, path: string, options: Fast
   const values = header.map((_, c) => (skip[c] ? new Float64Array(0) : new Float64Array(rows)));
   const recordStarts = new Float64Array(rows);
   const recordLines = new Int32Array(rows);
+  const matrix = slots !== null ? new Float32Array(rows * width) : undefined;
   const oddRows: number[] = [];
   const oddColumns: number[] = [];
   let rowOffset = 0;
@@ -78,6 +88,7 @@ export async function readCsvFast(bytes: Uint8Array, path: string, options: Fast
   for (const { result } of chunks) {
     for (let c = 0; c < ncols; c++) if (!skip[c]) values[c].set(result.values[c], rowOffset);
     recordStarts.set(result.recordStarts, rowOffset);
+    if (matrix !== undefined) matrix.set(result.matrix!, rowOffset * width);
     for (let r = 0; r < result.rows; r++) recordLines[rowOffset + r] = result.recordLines[r] + lineOffset;
     for (let k = 0; k < result.oddRows.length; k++) {
       oddRows.push(result.oddRows[k] + rowOffset);
@@ -100,6 +111,7 @@ export async function readCsvFast(bytes: Uint8Array, path: string, options: Fast
     const v = parseDecimal(cellText);
     if (v === v) {
       values[c][oddRows[k]] = v;
+      if (matrix !== undefined && slots![c] >= 0) matrix[oddRows[k] * width + slots![c]] = v;
       resorted[c] = 1;
     } else if (MISSING_TOKENS.has(cellText)) {
       missing[c]++;
@@ -131,7 +143,9 @@ export async function readCsvFast(bytes: Uint8Array, path: string, options: Fast
     }
     return numericColumn(name, values[c], missing[c], (r) => cell(r, c));
   });
-  return { path, rowCount: rows, columns, recordLines };
+  const dataset: Dataset = { path, rowCount: rows, columns, recordLines };
+  if (matrix !== undefined) dataset.rowMajor = { data: matrix, columns: columns.filter((_, c) => slots![c] >= 0) };
+  return dataset;
 }
 
 /** A numeric column whose text as written (`raw`) is decoded from the file only when first asked for. */
@@ -221,7 +235,15 @@ function readTextColumns(bytes: Uint8Array, recordStarts: Float64Array, columns:
 }
 
 /** Splits [start, end of file) at line feeds into one chunk per thread and scans them in parallel. */
-async function scanChunks(bytes: Uint8Array, start: number, ncols: number, D: number, skip: Uint8Array, options: FastCsvOptions): Promise<Chunk[] | undefined> {
+async function scanChunks(
+  bytes: Uint8Array,
+  start: number,
+  ncols: number,
+  D: number,
+  skip: Uint8Array,
+  slots: Int32Array | null,
+  options: FastCsvOptions
+): Promise<Chunk[] | undefined> {
   const size = bytes.length - start;
   const shared = bytes.buffer instanceof SharedArrayBuffer;
   const auto = Math.min(8, availableParallelism(), Math.floor(size / BYTES_PER_THREAD));
@@ -234,16 +256,16 @@ async function scanChunks(bytes: Uint8Array, start: number, ncols: number, D: nu
   }
   bounds.push(bytes.length);
   const sortColumns = options.sortColumns === true;
-  const pending = bounds.slice(1, -1).map((s, k) => runWorker({ bytes, start: s, end: bounds[k + 2], ncols, delimiter: D, skip, sortColumns }));
+  const pending = bounds.slice(1, -1).map((s, k) => runWorker({ bytes, start: s, end: bounds[k + 2], ncols, delimiter: D, skip, sortColumns, slots }));
   // The first chunk on this thread while the workers scan theirs.
-  const first = scanCsvNumbers(bytes, bounds[0], bounds[1], ncols, D, skip, 0);
+  const first = scanCsvNumbers(bytes, bounds[0], bounds[1], ncols, D, skip, 0, slots);
   if (first.giveUp !== '') return undefined;
   const firstSorted = sortColumns ? first.values.map((v, c) => (skip[c] ? null : sortNumbers(v))) : null;
   const chunks: Chunk[] = [{ result: first, sorted: firstSorted }];
   const rest = await Promise.all(pending);
   for (let k = 0; k < rest.length; k++) {
     // A worker that failed to start or died: scan its chunk here.
-    const chunk = rest[k] ?? { result: scanCsvNumbers(bytes, bounds[k + 1], bounds[k + 2], ncols, D, skip, 0), sorted: null };
+    const chunk = rest[k] ?? { result: scanCsvNumbers(bytes, bounds[k + 1], bounds[k + 2], ncols, D, skip, 0, slots), sorted: null };
     if (chunk.result.giveUp !== '') return undefined;
     chunks.push(chunk);
   }
@@ -258,6 +280,7 @@ interface WorkerTask {
   delimiter: number;
   skip: Uint8Array;
   sortColumns: boolean;
+  slots: Int32Array | null;
 }
 
 function runWorker(task: WorkerTask): Promise<Chunk | undefined> {

@@ -22,6 +22,8 @@ export interface ScanResult {
   oddColumns: Int32Array;
   /** Physical lines in [start, end), blank ones included. */
   lines: number;
+  /** With `slots`: rows × width float32 values, row after row, column c at slot[c] (NaN at odd and text cells). */
+  matrix?: Float32Array;
   /** Why the fast path gave up, or '' when it did not. */
   giveUp: string;
 }
@@ -31,7 +33,20 @@ export interface ScanResult {
  * of one or of the file). Cells of columns with `skip[c] === 1` are not read (text columns).
  * Gives up (giveUp non-empty) at the first quote or a record whose field count is not ncols.
  */
-export function scanCsvNumbers(bytes: Uint8Array, start: number, end: number, ncols: number, delimiter: number, skip: Uint8Array, firstLine: number): ScanResult {
+export function scanCsvNumbers(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  ncols: number,
+  delimiter: number,
+  skip: Uint8Array,
+  firstLine: number,
+  slots: Int32Array | null = null
+): ScanResult {
+  // slots[c]: where column c goes in a row of the row-major matrix, -1 for columns left out of it.
+  const rowMajor = slots !== null;
+  let width = 0;
+  if (slots !== null) for (let c = 0; c < slots.length; c++) if (slots[c] + 1 > width) width = slots[c] + 1;
   const LF = 10;
   const CR = 13;
   const QUOTE = 34;
@@ -46,6 +61,8 @@ export function scanCsvNumbers(bytes: Uint8Array, start: number, end: number, nc
   for (let c = 0; c < ncols; c++) values.push(new Float64Array(capacity));
   let recordStarts = new Float64Array(capacity);
   let recordLines = new Int32Array(capacity);
+  // The layout a network's input takes, written in file order as the cells go by: no transposition later.
+  let matrix = new Float32Array(rowMajor ? capacity * width : 0);
   let oddRows = new Int32Array(256);
   let oddColumns = new Int32Array(256);
   let odd = 0;
@@ -60,7 +77,8 @@ export function scanCsvNumbers(bytes: Uint8Array, start: number, end: number, nc
     oddRows: oddRows.subarray(0, odd),
     oddColumns: oddColumns.subarray(0, odd),
     lines: line - firstLine,
-    giveUp
+    giveUp,
+    ...(rowMajor ? { matrix: matrix.subarray(0, rows * width) } : {})
   });
 
   while (i < end) {
@@ -88,6 +106,11 @@ export function scanCsvNumbers(bytes: Uint8Array, start: number, end: number, nc
       const l = new Int32Array(capacity);
       l.set(recordLines);
       recordLines = l;
+      if (rowMajor) {
+        const m = new Float32Array(capacity * width);
+        m.set(matrix);
+        matrix = m;
+      }
     }
     recordStarts[rows] = i;
     recordLines[rows] = line;
@@ -152,6 +175,7 @@ export function scanCsvNumbers(bytes: Uint8Array, start: number, end: number, nc
           if (exact && scale >= -22 && scale <= 22) {
             const magnitude = scale < 0 ? mantissa / POW10[-scale] : mantissa * POW10[scale];
             values[c][rows] = negative ? -magnitude : magnitude;
+            if (rowMajor && slots[c] >= 0) matrix[rows * width + slots[c]] = negative ? -magnitude : magnitude;
             plain = true;
           } else {
             // Too many digits for the fast path (pandas writes up to 17): Number() on the ASCII
@@ -161,6 +185,7 @@ export function scanCsvNumbers(bytes: Uint8Array, start: number, end: number, nc
             const v = Number(text);
             if (v - v === 0) {
               values[c][rows] = v;
+              if (rowMajor && slots[c] >= 0) matrix[rows * width + slots[c]] = v;
               plain = true;
             }
           }
@@ -175,6 +200,7 @@ export function scanCsvNumbers(bytes: Uint8Array, start: number, end: number, nc
           if (b === QUOTE) return result(`a quote at byte ${i}`);
           i++;
         }
+        if (rowMajor && c < ncols && slots[c] >= 0) matrix[rows * width + slots[c]] = NaN;
         if (c < ncols && skip[c] === 0) {
           values[c][rows] = NaN;
           if (odd === oddRows.length) {

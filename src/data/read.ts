@@ -19,6 +19,8 @@ export interface ReadOptions {
   delimiter?: string;
   /** Sort each numeric column while reading, for the drift tests (see stats/sorted.ts). */
   sortColumns?: boolean;
+  /** Also keep the columns but `exclude` as a row-major float32 matrix (Dataset.rowMajor) where the fast CSV path reads the file. */
+  rowMajor?: { exclude?: readonly string[] };
 }
 
 /** Extension (lower case, with dot) → format and default delimiter. */
@@ -80,7 +82,7 @@ export async function readDataset(path: string, options: ReadOptions = {}): Prom
   const bytes = await readBytes(path);
   checkEncoding(bytes, path);
   if (format === 'csv') {
-    const fast = await readCsvFast(bytes, path, { delimiter: options.delimiter ?? delimiter ?? ',', categorical: options.categorical, sortColumns: options.sortColumns });
+    const fast = await readCsvFast(bytes, path, { delimiter: options.delimiter ?? delimiter ?? ',', categorical: options.categorical, sortColumns: options.sortColumns, rowMajor: options.rowMajor });
     if (fast !== undefined) {
       checkCategorical(fast.columns.map((c) => c.name), options.categorical, path);
       return fast;

@@ -172,6 +172,8 @@ interface Feed {
   columns: Column[];
   /** Tensor shape without the batch dimension. */
   rowShape: number[];
+  /** For a float32 input whose columns sit side by side in the reader's row-major matrix: where. */
+  rows?: { data: Float32Array; width: number; first: number };
 }
 
 function planFeeds(inputs: TensorSignature[], mapping: Record<string, string[]> | undefined, input: PredictInput): Feed[] {
@@ -191,8 +193,38 @@ function planFeeds(inputs: TensorSignature[], mapping: Record<string, string[]> 
       });
       checkFeatureColumns(input.dataset, columns, input.name);
     }
-    return { sig, columns, rowShape: rowShapeFor(sig, columns.length, input.name) };
+    const feed: Feed = { sig, columns, rowShape: rowShapeFor(sig, columns.length, input.name) };
+    const rows = rowMajorRun(input, columns);
+    if (sig.dtype === 'float32' && rows !== undefined) feed.rows = rows;
+    return feed;
   });
+}
+
+/** Where `columns` sit, side by side and in this order, in the dataset's row-major float32 matrix (see data/csv-fast.ts). */
+function rowMajorRun(input: PredictInput, columns: Column[]): Feed['rows'] {
+  const { rowMajor, rowCount } = input.dataset;
+  if (rowMajor === undefined || columns.length === 0) return undefined;
+  const all = rowMajor.columns;
+  if (rowMajor.data.length !== rowCount * all.length) return undefined;
+  const first = all.indexOf(columns[0]);
+  if (first < 0 || first + columns.length > all.length || !columns.every((c, k) => all[first + k] === c)) return undefined;
+  return { data: rowMajor.data, width: all.length, first };
+}
+
+/** Rows [start, end) of the feed into a row-major float matrix whose row 0 is row `origin`. */
+function fillFeed(data: Float32Array | Float64Array, f: Feed, start: number, end: number, origin: number): void {
+  const r = f.rows;
+  if (r === undefined || data.BYTES_PER_ELEMENT !== 4) {
+    fillFloat(data, f.columns, start, end, origin);
+    return;
+  }
+  // A copy of each row's run: no transposition (a memcpy, about 10× faster than fillFloat).
+  const d = f.columns.length;
+  if (d === r.width) {
+    data.set(r.data.subarray(start * d, end * d), (start - origin) * d);
+    return;
+  }
+  for (let i = start; i < end; i++) data.set(r.data.subarray(i * r.width + r.first, i * r.width + r.first + d), (i - origin) * d);
 }
 
 /** The per-row part of an input's shape for `d` columns: fixed dims must multiply to d. */
@@ -241,7 +273,7 @@ async function predictInBatches(
       const d = f.columns.length;
       // Filled batch by batch on first use (while the previous batch runs), complete for every later model.
       if (m.filled < end) {
-        fillFloat(m.data, f.columns, m.filled, end, 0);
+        fillFeed(m.data, f, m.filled, end, 0);
         m.filled = end;
       }
       tensors[f.sig.name] = new opened.ort.Tensor(f.sig.dtype as 'float32', m.data.subarray(start * d, end * d) as Float32Array, [rows, ...f.rowShape]);
@@ -332,7 +364,10 @@ function sharedMatrix(opened: OpenedSession, f: Feed, n: number, model: string):
   const list = sharedMatrices.get(f.columns[0]) ?? [];
   const hit = list.find((e) => e.arrayClass === arrayClass && e.columns.length === d && e.columns.every((c, i) => c === f.columns[i]));
   if (hit !== undefined && hit.data.length === n * d) return hit;
-  const entry: SharedMatrix = { columns: [...f.columns], arrayClass, data: new arrayClass(n * d) as Float32Array | Float64Array, filled: 0 };
+  // The reader's row-major rows are this very matrix when the feed takes every column of it: no copy.
+  const whole = f.rows !== undefined && f.rows.width === d && f.rows.data.constructor === arrayClass;
+  const data = whole ? f.rows!.data : (new arrayClass(n * d) as Float32Array | Float64Array);
+  const entry: SharedMatrix = { columns: [...f.columns], arrayClass, data, filled: whole ? n : 0 };
   list.push(entry);
   sharedMatrices.set(f.columns[0], list);
   return entry;
@@ -384,7 +419,7 @@ function makeTensorData(f: Feed, start: number, end: number, rows: number, dtype
     if (col.kind !== 'numeric') throw new ModelError(`model ${model}: column "${col.name}" feeding input ${f.sig.name} is not numeric.`);
   }
   if (dtype === 'float32' || dtype === 'float64') {
-    fillFloat(put.data as Float32Array | Float64Array, f.columns, start, end, start);
+    fillFeed(put.data as Float32Array | Float64Array, f, start, end, start);
     return put.data;
   }
   for (let j = 0; j < d; j++) {

@@ -74,7 +74,10 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
   let prep: Prepared;
   try {
     const dataset = await log.group(`Reading ${settings.data}`, async () => {
-      const d = await readDataset(settings.data);
+      // An ONNX model takes rows of float32: the reader lays them out while it parses (no transposition later).
+      const onnx = [settings.candidate, ...settings.baselines].some((m) => m.path.toLowerCase().endsWith('.onnx'));
+      const notFeatures = [...settings.labelColumns, settings.idColumn, settings.queryColumn].filter((c): c is string => c !== undefined);
+      const d = await readDataset(settings.data, onnx ? { rowMajor: { exclude: notFeatures } } : {});
       log.info(`${d.rowCount} rows, ${d.columns.length} columns`);
       return d;
     });

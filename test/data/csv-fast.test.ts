@@ -45,6 +45,8 @@ function plain(column: Column): unknown {
   };
 }
 
+const show32 = (a: Float32Array): (number | string)[] => Array.from(a, (v) => (Object.is(v, -0) ? '-0' : Number.isNaN(v) ? 'NaN' : v));
+
 function same(fast: Dataset, general: Dataset): void {
   expect(fast.rowCount).toBe(general.rowCount);
   expect(Array.from(fast.recordLines)).toEqual(Array.from(general.recordLines));
@@ -152,6 +154,21 @@ describe('scanning in chunks on worker threads', () => {
       if (c.kind !== 'numeric') continue;
       const expected = Array.from(c.values).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b || (Object.is(a, -0) ? -1 : Object.is(b, -0) ? 1 : 0));
       expect(Array.from(sortedFinite(c.values), (v) => (Object.is(v, -0) ? '-0' : v))).toEqual(expected.map((v) => (Object.is(v, -0) ? '-0' : v)));
+    }
+  });
+
+  test('the row-major float32 matrix holds the columns asked for, row after row, from every chunk', async () => {
+    const text = bigText();
+    const fast = (await readCsvFast(shared(text), 'rm.csv', { delimiter: ',', threads: 3, rowMajor: { exclude: ['y'] } }))!;
+    const m = fast.rowMajor!.data;
+    expect(fast.rowMajor!.columns.map((c) => c.name)).toEqual(['id', 'x', 'name']);
+    const w = 3;
+    expect(m.length).toBe(fast.rowCount * w);
+    for (let c = 0; c < w; c++) {
+      const col = fast.rowMajor!.columns[c];
+      const expected = col.kind === 'numeric' ? Float32Array.from(col.values) : new Float32Array(fast.rowCount).fill(NaN);
+      const got = Float32Array.from({ length: fast.rowCount }, (_, r) => m[r * w + c]);
+      expect(show32(got)).toEqual(show32(expected));
     }
   });
 
