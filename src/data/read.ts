@@ -1,6 +1,6 @@
 // Reading a dataset file and picking the columns a model needs.
 
-import { isUtf8 } from 'node:buffer';
+import { constants, isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DataError } from '../errors.js';
@@ -87,6 +87,12 @@ export async function readDataset(path: string, options: ReadOptions = {}): Prom
       checkCategorical(fast.columns.map((c) => c.name), options.categorical, path);
       return fast;
     }
+  }
+  if (bytes.length > constants.MAX_STRING_LENGTH) {
+    const why = format === 'csv' ? 'quoted fields or records of uneven length, which the fast reader leaves to the general parser, ' : '';
+    throw new DataError(
+      `data file ${path} is ${(bytes.length / 2 ** 20).toFixed(0)} MiB and holds ${why}more text than one JavaScript string can (${(constants.MAX_STRING_LENGTH / 2 ** 20).toFixed(0)} MiB) — write it without quotes, or split it`
+    );
   }
   return parseDataset(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'), path, options);
 }
