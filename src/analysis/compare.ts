@@ -98,7 +98,10 @@ export function compareOne(
   if (uncertainty !== undefined) {
     row.ci = uncertainty.ci;
     row.pValue = uncertainty.pValue;
-    significant = uncertainty.pValue < uncertainty.alpha;
+    // Both must agree: the p-value (McNemar's for accuracy, else the bootstrap's) and the interval the
+    // reader sees (BCa on small data), so no "improved" is ever printed beside an interval holding 0.
+    const [lo, hi] = uncertainty.ci;
+    significant = uncertainty.pValue < uncertainty.alpha && (lo > 0 || hi < 0);
     // With intervals, only a significant change is called a change: the rest is noise.
     if (row.change !== 'unchanged' && !significant) row.change = 'no significant change';
   }
@@ -178,7 +181,9 @@ export function gate(
   const dummyRows = comparisons.filter((c) => models.find((m) => m.name === c.baseline)?.role === 'dummy');
   const primary = primaryMetric(task, metricNames);
   for (const row of dummyRows) {
-    if (row.metric === primary && row.change !== 'improved' && row.change !== 'missing') {
+    // On the point estimate: a candidate better than the dummy but not significantly so (its delta
+    // has an interval too) is not called "no skill".
+    if (row.metric === primary && row.change !== 'missing' && !beatsOnPoint(row)) {
       row.status = 'fail';
       row.reason = `does not beat the dummy baseline on ${primary}`;
       findings.push({
@@ -207,6 +212,13 @@ export function gate(
     }
   }
   return { comparisons, checks, findings, verdict: verdictOf(comparisons, checks, findings) };
+}
+
+/** The point estimate alone says the candidate is better (compareOne's rule, before significance). */
+function beatsOnPoint(row: Comparison): boolean {
+  if (row.candidate === null || row.baselineValue === null) return false;
+  const gain = higherIsBetter(row.metric) ? row.candidate - row.baselineValue : row.baselineValue - row.candidate;
+  return gain > EPS * Math.max(1, Math.abs(row.baselineValue));
 }
 
 const DUMMY_WORDS: Record<Task, string> = {

@@ -65,7 +65,12 @@ export function measure(truth: Truth, p: Predictions, o: MeasureOptions = DEFAUL
 
 /** Predicted class per row: score ≥ threshold for binary, argmax for multiclass. */
 export function predictedClasses(p: Predictions, threshold: number): Int32Array | undefined {
-  if (p.kind === 'binary') return Int32Array.from(p.scores, (s) => (s >= threshold ? 1 : 0));
+  if (p.kind === 'binary') {
+    // A plain loop: Int32Array.from with a callback is ~10× slower on a million scores.
+    const out = new Int32Array(p.scores.length);
+    for (let i = 0; i < out.length; i++) out[i] = p.scores[i] >= threshold ? 1 : 0;
+    return out;
+  }
   if (p.kind === 'multiclass') return argmaxRows(p.probs, p.classes.length);
   return undefined;
 }

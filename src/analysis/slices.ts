@@ -47,8 +47,8 @@
 // Findings: slice_regression (warning) when, against the FIRST baseline, the candidate's change
 // in a slice is 'regressed' (with the bootstrap: significant) on a metric whose overall change is
 // neither 'regressed' nor 'missing'. Without the bootstrap, only where the overall change is
-// 'improved', marked "(point estimate, no interval)". With the bootstrap, metrics that have no
-// interval (ece, mce, recall_at_fpr, precision_at_recall: not resampled) are not flagged. No
+// 'improved', marked "(point estimate, no interval)". With the bootstrap, a metric whose delta has
+// no finite interval in the slice (ROC AUC where the slice holds one class) is not flagged. No
 // correction for the number of slices × metrics tested is applied.
 
 import { metricInfo } from '../metrics/index.js';
@@ -395,6 +395,8 @@ export function analyseSlices(input: SliceInput): SliceResult {
         models: outputs.map((o, m) => ({ name: o.name, predictions: flat(subPreds[m]) })),
         candidate: (candidate ?? outputs[0]).name,
         decisionThreshold: input.measureOptions.decisionThreshold,
+        maxFpr: input.measureOptions.maxFpr,
+        minRecall: input.measureOptions.minRecall,
         keys: pick(bs.keys, p.rows, Uint32Array),
         resamples,
         confidence: bs.confidence,

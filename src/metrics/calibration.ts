@@ -77,7 +77,7 @@ function invalid(): CalibrationResult {
 }
 
 /** The bin of confidence c in [0, 1]: e_j <= c < e_{j+1}, or `bins` for c = 1. */
-function binOf(c: number, bins: number): number {
+export function binOf(c: number, bins: number): number {
   let j = Math.floor(c * bins);
   if (j > bins) j = bins;
   // c * bins can round across an edge; settle against the edges themselves (j / bins).

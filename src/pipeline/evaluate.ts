@@ -145,6 +145,7 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
 
   // The dummy: the prior (or mean) of the training labels when given, else of the evaluation labels.
   const fitOn = trainPrep?.truth ?? prep.truth;
+  const dummyOut: ModelOutput = { name: 'dummy', predictions: dummyPredictions(fitOn, dataset.rowCount) };
   const dummy: ModelMeasurement = {
     name: 'dummy',
     role: 'dummy',
@@ -152,14 +153,15 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
     engine: 'dummy',
     backend: 'none',
     files: [],
-    ...measure(prep.truth, dummyPredictions(fitOn, dataset.rowCount), mo),
+    ...measure(prep.truth, dummyOut.predictions, mo),
   };
   if (trainPrep !== undefined) dummy.trainMetrics = measure(trainPrep.truth, dummyPredictions(fitOn, trainPrep.dataset.rowCount), mo).metrics;
   models.push(dummy);
 
   const u = await log.group('Intervals and significance', async () => {
     const started = performance.now();
-    const stage = measureUncertainty(settings, prep, outputs, models);
+    // The dummy is resampled with the others (its predictions are constant: almost free), so the deltas against it get intervals too.
+    const stage = measureUncertainty(settings, prep, [...outputs, dummyOut], models);
     if (stage.info) log.info(`${stage.info.resamples} paired ${stage.info.method} resamples in ${Math.round(performance.now() - started)} ms`);
     return stage;
   });
@@ -174,11 +176,10 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
       const first = settings.baselines.find((b) => outputs.some((o) => o.name === b.name));
       const overall = changes.comparisons.filter((c) => c.baseline === first?.name);
       const ids = prep.id === undefined ? undefined : Array.from({ length: dataset.rowCount }, (_, i) => idText(prep, i));
-      const dummyOut = { name: 'dummy', role: 'dummy' as const, predictions: dummyPredictions(fitOn, dataset.rowCount) };
       const r = analyseSlices({
         dataset,
         truth: prep.truth,
-        outputs: [...outputs.map((o) => ({ ...o, role: o.name === 'candidate' ? ('candidate' as const) : ('baseline' as const) })), dummyOut],
+        outputs: [...outputs.map((o) => ({ ...o, role: o.name === 'candidate' ? ('candidate' as const) : ('baseline' as const) })), { ...dummyOut, role: 'dummy' as const }],
         measureOptions: mo,
         spec: settings.slices!,
         bootstrap: settings.bootstrap > 0 ? { resamples: settings.bootstrap, confidence: settings.confidence, seed: settings.seed, keys: exampleKeys(ids, dataset.rowCount) } : undefined,

@@ -34,6 +34,10 @@ export interface ModelOutput {
   predictions: Predictions;
 }
 
+/**
+ * outputs: every model to resample, the dummy included (the candidate first: the binary bootstrap
+ * numbers rows in the first model's score order).
+ */
 export function measureUncertainty(settings: Settings, prep: Prepared, outputs: ModelOutput[], models: ModelMeasurement[]): UncertaintyStage {
   const none: UncertaintyStage = { deltas: {}, models, findings: [] };
   if (settings.bootstrap === 0 || !outputs.some((o) => o.name === 'candidate')) return none;
@@ -48,6 +52,8 @@ export function measureUncertainty(settings: Settings, prep: Prepared, outputs: 
     models: outputs.map((o) => ({ name: o.name, predictions: flat(o.predictions) })),
     candidate: 'candidate',
     decisionThreshold: settings.decisionThreshold,
+    maxFpr: settings.recallAtFpr,
+    minRecall: settings.precisionAtRecall,
     keys: exampleKeys(ids, n),
     resamples: settings.bootstrap,
     confidence: settings.confidence,

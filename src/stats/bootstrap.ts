@@ -8,21 +8,30 @@
 //
 // Speed: each model is prepared once (rows sorted by score ONCE, loss terms precomputed;
 // weighted-metrics.ts). A resample changes weights, not order. Per resample the weights are
-// generated into one reusable Uint8Array (shared by all models: paired), then each model costs
-// one pass down its sorted order (ROC AUC and average precision at each distinct threshold, the
-// confusion counts where the order crosses the decision threshold) and a pass over the loss
-// terms (log loss, Brier; two models per pass). Nothing is sorted or allocated per resample
-// beyond a few small arrays. Binary with a valid first model: the rows are renumbered once in
+// generated into one reusable Uint8Array (shared by all models: paired); one pass over them and
+// the labels gives the weighted class totals (four rows per step); then each model costs one
+// pass down its sorted order (ROC AUC and average precision at each distinct threshold, the
+// confusion counts where the order crosses the decision threshold, recall_at_fpr and
+// precision_at_recall at the thresholds where the totals put their limits, the calibration bins
+// as runs of that order) and a pass over the loss terms (log loss, Brier; two models per pass).
+// A model whose predictions are all equal (the dummy baseline) is not sorted and costs little per
+// resample (binary: nothing beyond the class totals; multiclass: its row pass without the
+// per-class sweeps). Nothing is sorted or allocated per resample beyond a few
+// small arrays. Binary with a valid, non-constant first model: the rows are renumbered once in
 // that model's descending score order (relabel()), so its ranking sweep reads the weights
 // sequentially and only the other models gather them through their order (a random access
 // into a 1 MB array per row); the loss sums then run in that order (last-bit differences from
-// src/metrics' row-order sums; counts, ROC AUC and AP are bit-identical). Put the candidate
-// first. Resamples are computed two at a time so the memory-bound loss pass reads the loss
-// terms once for both (bit-identical to one at a time). The per-row loops are written for V8
-// (see the notes in weighted-metrics.ts): float accumulators, few live values, warm-up first.
+// src/metrics' row-order sums; counts, ROC AUC, AP and the operating points are bit-identical;
+// the calibration bins' score sums are added per group of tied scores: last bits again). Put the
+// candidate first. Resamples are computed two at a time so the memory-bound loss pass reads the
+// loss terms once for both (bit-identical to one at a time). The per-row loops are written for
+// V8 (see the notes in weighted-metrics.ts): float accumulators, few live values, warm-up first.
 // Measured with scripts/bench-bootstrap.mjs (10^6 binary rows, candidate and one baseline, all
-// nine metrics, 1000 resamples, on the project's 2-core machine, otherwise idle): 7.1 s wall on
-// 2 threads, 13.7 s on 1 (about 0.5 s of it preparing the two models: sort, loss terms).
+// thirteen metrics, 1000 resamples, on the project's 2-core machine, otherwise idle): 5.5 s wall
+// on 2 threads, 9.9 s on 1, with distinct scores (4.25 s and 7.9 s for the nine metrics before
+// calibration and the operating points were resampled: with every score distinct, their work at
+// each threshold is work per row); with scores rounded to 4 decimals (--round 4, many ties)
+// 3.9 s and 7.2 s (3.55 s and 6.7 s before).
 //
 // Threads: resamples are handed out one at a time through a shared atomic counter to the
 // calling thread and threads − 1 worker_threads; every resample is computed independently and
@@ -66,6 +75,7 @@ import {
   createSweepKernels,
   prepareBinary,
   prepareMulticlass,
+  preparedBinary,
   prepareRegression,
   statsFor,
   sweepKernels,
@@ -92,6 +102,10 @@ export interface BootstrapInput {
   candidate: string;
   /** Binary decision threshold: predicted positive when score >= threshold. Default 0.5. */
   decisionThreshold?: number;
+  /** recall_at_fpr's false-positive-rate limit (binary). Default 0.01, as src/metrics. */
+  maxFpr?: number;
+  /** precision_at_recall's recall limit (binary). Default 0.9. */
+  minRecall?: number;
   /** Per-row example key (exampleKeys()). */
   keys: Uint32Array;
   /** Number of resamples B; 0 turns the bootstrap off. */
@@ -272,9 +286,11 @@ function checkInput(input: BootstrapInput): void {
 
 function prepare(input: BootstrapInput, shared: boolean): Prepared[] {
   if (input.truth.length > 100000) warmUpPrepare();
+  // Constant models (the dummy baseline) skip the sort and cost almost nothing per resample.
+  const options = { maxFpr: input.maxFpr, minRecall: input.minRecall, constantShortcut: true };
   return input.models.map((m) => {
-    if (input.task === 'binary') return prepareBinary(input.truth, m.predictions, input.decisionThreshold ?? 0.5, shared);
-    if (input.task === 'multiclass') return prepareMulticlass(input.truth, m.predictions, input.k ?? 0, shared);
+    if (input.task === 'binary') return prepareBinary(input.truth, m.predictions, input.decisionThreshold ?? 0.5, shared, options);
+    if (input.task === 'multiclass') return prepareMulticlass(input.truth, m.predictions, input.k ?? 0, shared, options);
     const y = input.truth instanceof Float64Array ? input.truth : Float64Array.from(input.truth);
     return prepareRegression(y, m.predictions, shared);
   });
@@ -334,34 +350,59 @@ function runParallel(plan: Plan, threads: number): number[] {
 
 /**
  * Renumber the rows in model 0's descending score order: row q of the result is row
- * order0[q] >>> 2 of the input. Row keys, every model's packed order (row numbers replaced, the
- * label and group bits kept) and loss terms follow. Weights and metrics are unchanged; only the
- * loss sums run in the new row order (their last bits may differ).
+ * order0[q] >>> 2 of the input. Row keys, the labels, every model's packed order (row numbers
+ * replaced, the label and group bits kept) and loss terms follow. Weights and metrics are
+ * unchanged; only the loss sums run in the new row order (their last bits may differ). The
+ * row-order scores and calibration slots are dropped (sweepAll never reads them), so the
+ * relabelled models serve sweepAll only.
  */
 function relabel(preps: PreparedBinary[], rowKeys: Int32Array, alloc: (bytes: number) => ArrayBufferLike): { preps: PreparedBinary[]; rowKeys: Int32Array } {
   const n = rowKeys.length;
   const order0 = preps[0].order;
   const position = new Int32Array(n);
   const keys = new Int32Array(alloc(4 * n));
+  const y = new Uint8Array(alloc(n));
   for (let q = 0; q < n; q++) {
-    const row = order0[q] >>> 2;
+    const v = order0[q];
+    const row = v >>> 2;
     position[row] = q;
     keys[q] = rowKeys[row];
+    y[q] = -(v & 1) & 255;
   }
+  const copy = <T extends Int32Array | Uint8Array | Float64Array>(a: T): T => {
+    const c = (a instanceof Int32Array ? new Int32Array(alloc(a.byteLength)) : a instanceof Uint8Array ? new Uint8Array(alloc(a.byteLength)) : new Float64Array(alloc(a.byteLength))) as T;
+    c.set(a);
+    return c;
+  };
   const relabelled = preps.map((p): PreparedBinary => {
     if (!p.valid) return p;
-    const order = new Int32Array(alloc(4 * n));
-    const losses = new Float64Array(alloc(16 * n));
-    for (let q = 0; q < n; q++) {
-      const v = p.order[q];
-      order[q] = (position[v >>> 2] << 2) | (v & 3);
+    let order = p.order;
+    let losses = p.losses;
+    if (!p.constant) {
+      order = new Int32Array(alloc(4 * n));
+      losses = new Float64Array(alloc(16 * n));
+      for (let q = 0; q < n; q++) {
+        const v = p.order[q];
+        order[q] = (position[v >>> 2] << 2) | (v & 3);
+      }
+      for (let i = 0; i < n; i++) {
+        const at = 2 * position[i];
+        losses[at] = p.losses[2 * i];
+        losses[at + 1] = p.losses[2 * i + 1];
+      }
     }
-    for (let i = 0; i < n; i++) {
-      const at = 2 * position[i];
-      losses[at] = p.losses[2 * i];
-      losses[at + 1] = p.losses[2 * i + 1];
-    }
-    return { task: 'binary', n: p.n, valid: p.valid, brierValid: p.brierValid, cut: p.cut, order, losses };
+    return preparedBinary({
+      ...p,
+      order,
+      losses,
+      y,
+      scores: new Float64Array(alloc(0)),
+      rowSlot: new Uint8Array(alloc(0)),
+      groupScore: copy(p.groupScore),
+      binLast: copy(p.binLast),
+      binSlot: copy(p.binSlot),
+      constTerms: copy(p.constTerms),
+    });
   });
   return { preps: relabelled, rowKeys: keys };
 }
@@ -370,8 +411,9 @@ function relabel(preps: PreparedBinary[], rowKeys: Int32Array, alloc: (bytes: nu
 function toShared<T extends Prepared>(p: T): T {
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(p)) {
-    if (value instanceof Int32Array || value instanceof Float64Array) {
-      const a = value instanceof Int32Array ? new Int32Array(new SharedArrayBuffer(value.byteLength)) : new Float64Array(new SharedArrayBuffer(value.byteLength));
+    if (value instanceof Int32Array || value instanceof Float64Array || value instanceof Uint8Array) {
+      const buffer = new SharedArrayBuffer(value.byteLength);
+      const a = value instanceof Int32Array ? new Int32Array(buffer) : value instanceof Uint8Array ? new Uint8Array(buffer) : new Float64Array(buffer);
       a.set(value);
       copy[key] = a;
     } else copy[key] = value;
@@ -396,7 +438,7 @@ export function bootstrapReplicates(input: BootstrapInput): Replicates & { prepa
   const rowKeys = new Int32Array(alloc(4 * n));
   weightKernels.rowKeys(input.keys, seedA, new Uint32Array(rowKeys.buffer));
   const values = new Float64Array(alloc(8 * B * M * S));
-  const relabelled = input.task === 'binary' && preps[0].valid && n > 0;
+  const relabelled = input.task === 'binary' && preps[0].valid && !(preps[0] as PreparedBinary).constant && n > 0;
   const base = relabelled
     ? relabel(preps as PreparedBinary[], rowKeys, alloc)
     : { preps: shared && input.task === 'binary' ? preps.map(toShared) : preps, rowKeys };

@@ -1,30 +1,48 @@
 // Metric kernels with integer frequency weights: the value for weights w equals the value the
 // unweighted sklearn-exact kernel in src/metrics returns on the data with row i repeated w[i]
-// times (to rounding in the float sums; counts, ROC AUC and average precision are exact). With
-// every weight 1 they equal src/metrics bit for bit.
+// times (to rounding in the float sums; counts, ROC AUC, average precision, recall_at_fpr and
+// precision_at_recall are exact). With every weight 1 they equal src/metrics bit for bit
+// (binaryMetrics, multiclassMetrics, regressionMetrics, calibration's ece and mce, and
+// imbalanceMetrics).
 //
 // Split in two so the bootstrap can reuse the expensive part:
 // - prepare*(): once per model. Validity checks, the per-row loss terms, and for the ranking
 //   metrics the rows sorted by score ONCE (LSD radix sort on the IEEE-754 bits, so no comparator
-//   calls on 10^6 rows), packed with the label and a "last row of a distinct-score group" flag.
+//   calls on 10^6 rows), packed with the label and a "last row of a distinct-score group" flag,
+//   with the score of each group and the positions where the calibration bins end along that
+//   order.
 // - createSweepKernels(): per weight vector. A resample changes weights, not order, so each
 //   metric set is one or two linear passes over typed arrays: weighted TP/FP accumulated down the
 //   sorted order with the trapezoid (ROC AUC) and step (AP) terms added at each distinct
 //   threshold, exactly as sklearn's _binary_clf_curve; the confusion counts at the decision
 //   threshold are the running counts where the order crosses it (the predicted positives are a
-//   prefix of the descending order). Loss sums (log loss, Brier, regression errors) run in
-//   original row order, so that with unit weights they add the same terms in the same order as
-//   src/metrics. (The bootstrap renumbers binary rows first, see bootstrap.ts: its loss sums
-//   then differ from these in the last bits.)
+//   prefix of the descending order). The same sweep reads off the operating points
+//   (recall_at_fpr: the last threshold whose FPR is within the limit; precision_at_recall: the
+//   best precision once recall reaches the limit; both limits turned into integer counts from the
+//   resample's weighted class totals, which a pass over the labels gives first) and the
+//   calibration bins (equal-width bins of the score are runs of that order: their weighted count
+//   and positives are differences of the running counts, their score sum adds group weight ×
+//   group score). Loss sums (log loss, Brier, regression errors) run in original row order, so
+//   that with unit weights they add the same terms in the same order as src/metrics; sweep()
+//   likewise redoes the calibration sums in row order (the bootstrap's sweepAll keeps the
+//   group-wise sums, last-bit differences). (The bootstrap renumbers binary rows first, see
+//   bootstrap.ts: its loss sums then differ from these in the last bits.)
+// - A binary or multiclass model whose every prediction is the same (the dummy baseline: the
+//   class prior), prepared with constantShortcut, is not sorted and costs little per resample:
+//   binary metrics follow from the weighted class totals alone (log loss, Brier and the
+//   calibration score sum as count × term rather than a row-order sum: last-bit differences from
+//   src/metrics); multiclass ones from the row pass alone, without the per-class sweeps (each
+//   one-vs-rest ROC AUC of tied scores is exactly 0.5 wherever defined).
 //
 // Degenerate cases follow src/metrics on the repeated data, with one difference: validity is a
 // property of the whole input, not of the rows with weight > 0. Invalid input anywhere (a label
 // outside the classes, a non-finite score, lengths that differ, a NaN threshold) makes every
-// metric NaN even if that row has weight 0; likewise Brier is NaN when any score lies outside
-// [0, 1], and multiclass ROC AUC is NaN when any row's probabilities do not sum to 1. (The
-// bootstrap relies on this: a metric that is undefined on the full data is undefined on every
-// resample.) max_error and the "constant y_true" test of r2 look at rows with weight > 0 only,
-// as the repeated data would. Total weight 0 is the empty input: every metric NaN.
+// metric NaN even if that row has weight 0; likewise Brier, ECE and MCE are NaN when any score
+// lies outside [0, 1] (multiclass: any probability), and multiclass ROC AUC is NaN when any row's
+// probabilities do not sum to 1. (The bootstrap relies on this: a metric that is undefined on
+// the full data is undefined on every resample.) max_error and the "constant y_true" test of r2
+// look at rows with weight > 0 only, as the repeated data would. Total weight 0 is the empty
+// input: every metric NaN.
 //
 // Weights are integers in 0..255 (a Uint8Array in the kernels; the bootstrap's Poisson(1)
 // weights never exceed 12).
@@ -33,17 +51,35 @@
 // bootstrap's worker threads are built from its source text; see bootstrap.ts.
 
 import { LOG_LOSS_EPS } from '../metrics/binary.js';
+import { binOf, CALIBRATION_DEFAULT_BINS } from '../metrics/calibration.js';
+import { DEFAULT_MAX_FPR, DEFAULT_MIN_RECALL } from '../metrics/imbalance.js';
 import { argmaxRow } from '../metrics/multiclass.js';
 
-/** The metrics each sweep writes, in this order (the src/metrics lists without example_count). */
-export const BINARY_STATS = ['accuracy', 'balanced_accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'pr_auc', 'log_loss', 'brier'] as const;
-export const MULTICLASS_STATS = ['accuracy', 'balanced_accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'f1_weighted', 'log_loss', 'roc_auc_ovr_macro'] as const;
+/** The metrics each sweep writes, in this order (the src/metrics lists without example_count, then calibration and the operating points). */
+export const BINARY_STATS = ['accuracy', 'balanced_accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'pr_auc', 'log_loss', 'brier', 'ece', 'mce', 'recall_at_fpr', 'precision_at_recall'] as const;
+export const MULTICLASS_STATS = ['accuracy', 'balanced_accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'f1_weighted', 'log_loss', 'roc_auc_ovr_macro', 'ece', 'mce'] as const;
 export const REGRESSION_STATS = ['mae', 'mse', 'rmse', 'r2', 'mape', 'max_error'] as const;
 
 export type StatsTask = 'binary' | 'multiclass' | 'regression';
 
 export function statsFor(task: StatsTask): readonly string[] {
   return task === 'binary' ? BINARY_STATS : task === 'multiclass' ? MULTICLASS_STATS : REGRESSION_STATS;
+}
+
+/** Options of prepareBinary and prepareMulticlass beyond the data. */
+export interface PrepareOptions {
+  /** recall_at_fpr: the largest false-positive rate allowed (binary). Default 0.01, as src/metrics. */
+  maxFpr?: number;
+  /** precision_at_recall: the smallest recall required (binary). Default 0.9. */
+  minRecall?: number;
+  /** Equal-width calibration bins (ece, mce), 1..254. Default 15, as torchmetrics. */
+  bins?: number;
+  /**
+   * When every prediction is the same, prepare a constant model: no sort, and little work per
+   * weight vector (see the file comment). Binary log loss, Brier, ECE and MCE may then differ from
+   * src/metrics in the last bits. The bootstrap sets it; the weighted*Metrics functions do not.
+   */
+  constantShortcut?: boolean;
 }
 
 /**
@@ -54,12 +90,37 @@ export interface PreparedBinary {
   task: 'binary';
   n: number;
   valid: boolean;
+  /** Every score lies in [0, 1]: Brier is defined. */
   brierValid: boolean;
+  /** brierValid and a valid bin count: ECE and MCE are defined. */
+  calValid: boolean;
+  /** Every score is equal and constantShortcut was asked for: order, losses, groupScore, scores and rowSlot are empty. */
+  constant: boolean;
   /** How many rows score >= threshold: the first `cut` entries of `order`. */
   cut: number;
   order: Int32Array;
   /** Row i: [2i] = log((y ? p : 1 - p) / (p + (1 - p))) with p clipped, [2i + 1] = (y - s)^2. */
   losses: Float64Array;
+  /** The labels in row order as masks: 255 for a positive, 0 for a negative (w & y is w or 0). */
+  y: Uint8Array;
+  /** The scores in row order, for sweep()'s row-order calibration sums; empty after the bootstrap's relabelling. */
+  scores: Float64Array;
+  /** Each row's calibration slot (0..bins); empty when scores is. */
+  rowSlot: Uint8Array;
+  /**
+   * The score of each group of `order`, in that order: dense, so a sweep over data with many ties
+   * reads it sequentially (a per-position copy read only at group ends measured 10 % slower there).
+   */
+  groupScore: Float64Array;
+  /** Calibration bins along `order`: binLast[e] is the position of the last row of the e-th non-empty bin, binSlot[e] its slot; binLast ends with -1. Empty bins have no entry. */
+  binLast: Int32Array;
+  binSlot: Uint8Array;
+  /** Calibration slots: bins equal-width intervals and the point bin [1, 1]. */
+  bins: number;
+  maxFpr: number;
+  minRecall: number;
+  /** Constant model with score s: [log term of a positive row, of a negative row, (1 - s)^2, s^2, s], as in losses. */
+  constTerms: Float64Array;
 }
 
 export interface PreparedMulticlass {
@@ -68,6 +129,10 @@ export interface PreparedMulticlass {
   k: number;
   valid: boolean;
   rowsSumToOne: boolean;
+  /** Every probability lies in [0, 1] and the bin count is valid: ECE and MCE are defined. */
+  calValid: boolean;
+  /** Every row is the same and constantShortcut was asked for: orders is empty. */
+  constant: boolean;
   truth: Int32Array;
   /** numpy argmax of each row. */
   pred: Int32Array;
@@ -75,6 +140,11 @@ export interface PreparedMulticlass {
   logP: Float64Array;
   /** k blocks of n: class j's scores in descending order, packed as PreparedBinary.order with positive = (y === j). */
   orders: Int32Array;
+  /** Top-label confidence of each row (the probability of pred). */
+  conf: Float64Array;
+  /** Calibration slot of each row's confidence (all 0 when not calValid). */
+  slot: Uint8Array;
+  bins: number;
 }
 
 export interface PreparedRegression {
@@ -176,54 +246,163 @@ function checkRows(n: number): void {
   if (n > MAX_ROWS) throw new RangeError(`at most ${MAX_ROWS} rows are supported, got ${n}`);
 }
 
-export function prepareBinary(yTrue: ArrayLike<number>, score: Float64Array, threshold = 0.5, shared = false): PreparedBinary {
+const binsValid = (bins: number): boolean => Number.isInteger(bins) && bins >= 1 && bins <= 254;
+
+/** A PreparedBinary with its fields in one fixed order (one object shape for V8, whoever builds it). */
+export function preparedBinary(f: Omit<PreparedBinary, 'task'>): PreparedBinary {
+  return {
+    task: 'binary',
+    n: f.n,
+    valid: f.valid,
+    brierValid: f.brierValid,
+    calValid: f.calValid,
+    constant: f.constant,
+    cut: f.cut,
+    order: f.order,
+    losses: f.losses,
+    y: f.y,
+    scores: f.scores,
+    rowSlot: f.rowSlot,
+    groupScore: f.groupScore,
+    binLast: f.binLast,
+    binSlot: f.binSlot,
+    bins: f.bins,
+    maxFpr: f.maxFpr,
+    minRecall: f.minRecall,
+    constTerms: f.constTerms,
+  };
+}
+
+export function prepareBinary(yTrue: ArrayLike<number>, score: Float64Array, threshold = 0.5, shared = false, options: PrepareOptions = {}): PreparedBinary {
   const n = yTrue.length;
   checkRows(n);
   const alloc = allocator(shared);
+  const maxFpr = options.maxFpr ?? DEFAULT_MAX_FPR;
+  const minRecall = options.minRecall ?? DEFAULT_MIN_RECALL;
+  const bins = options.bins ?? CALIBRATION_DEFAULT_BINS;
   let valid = score.length === n && !Number.isNaN(threshold);
   let brierValid = true;
+  let constant = options.constantShortcut === true && n > 0;
   for (let i = 0; valid && i < n; i++) {
     const y = yTrue[i];
     const s = score[i];
     if ((y !== 0 && y !== 1) || !Number.isFinite(s)) valid = false;
     else if (s < 0 || s > 1) brierValid = false;
+    if (s !== score[0]) constant = false;
   }
+  const none = (): Float64Array => new Float64Array(alloc(0));
   if (!valid) {
-    return { task: 'binary', n, valid, brierValid: false, cut: 0, order: new Int32Array(alloc(0)), losses: new Float64Array(alloc(0)) };
+    return preparedBinary({
+      n, valid, brierValid: false, calValid: false, constant: false, cut: 0, order: new Int32Array(alloc(0)), losses: none(), y: new Uint8Array(alloc(0)),
+      scores: none(), rowSlot: new Uint8Array(alloc(0)), groupScore: none(), binLast: Int32Array.of(-1), binSlot: new Uint8Array(1), bins, maxFpr, minRecall, constTerms: new Float64Array(5),
+    });
+  }
+  const calValid = brierValid && binsValid(bins);
+  const y = new Uint8Array(alloc(n));
+  for (let i = 0; i < n; i++) y[i] = yTrue[i] === 1 ? 255 : 0;
+  const log = Math.log; // global lookups in hot loops are slow in vm contexts (jest)
+  const logTerm = (label: number, s: number): number => {
+    const p = s < LOG_LOSS_EPS ? LOG_LOSS_EPS : s > 1 - LOG_LOSS_EPS ? 1 - LOG_LOSS_EPS : s;
+    const q = 1 - p;
+    return log((label === 1 ? p : q) / (q + p));
+  };
+  if (constant) {
+    const s = score[0];
+    const slot = calValid ? binOf(s, bins) : 0;
+    return preparedBinary({
+      n, valid, brierValid, calValid, constant, cut: s >= threshold ? n : 0, order: new Int32Array(alloc(0)), losses: none(), y,
+      scores: none(), rowSlot: new Uint8Array(alloc(0)), groupScore: none(),
+      binLast: calValid ? Int32Array.of(n - 1, -1) : Int32Array.of(-1), binSlot: Uint8Array.of(slot, 0), bins, maxFpr, minRecall,
+      constTerms: Float64Array.of(logTerm(1, s), logTerm(0, s), (1 - s) * (1 - s), s * s, s),
+    });
   }
   const losses = new Float64Array(alloc(16 * n));
-  const log = Math.log; // global lookups in hot loops are slow in vm contexts (jest)
   let cut = 0;
   for (let i = 0; i < n; i++) {
-    const y = yTrue[i];
+    const label = yTrue[i];
     const s = score[i];
     if (s >= threshold) cut++;
     const p = s < LOG_LOSS_EPS ? LOG_LOSS_EPS : s > 1 - LOG_LOSS_EPS ? 1 - LOG_LOSS_EPS : s;
     const q = 1 - p;
-    losses[2 * i] = log((y === 1 ? p : q) / (q + p));
-    const d = y - s;
+    losses[2 * i] = log((label === 1 ? p : q) / (q + p));
+    const d = label - s;
     losses[2 * i + 1] = d * d;
   }
   const order = new Int32Array(alloc(4 * n));
-  packOrder(score, (row) => yTrue[row] === 1, order);
-  return { task: 'binary', n, valid, brierValid, cut, order, losses };
+  packOrder(score, (row) => y[row] !== 0, order);
+  // The score of each group, and where each calibration bin's run of groups ends.
+  let groups = 0;
+  for (let q = 0; q < n; q++) if ((order[q] & 2) !== 0) groups++;
+  const groupScore = new Float64Array(alloc(8 * groups));
+  const ends: number[] = [];
+  const slots: number[] = [];
+  const rowSlot = new Uint8Array(alloc(calValid ? n : 0));
+  let g = 0;
+  let slot = -1;
+  let start = 0;
+  for (let q = 0; q < n; q++) {
+    const v = order[q];
+    if ((v & 2) === 0) continue;
+    const s = score[v >>> 2];
+    groupScore[g++] = s;
+    if (!calValid) continue;
+    const j = binOf(s, bins);
+    if (j !== slot && slot >= 0) {
+      ends.push(start - 1);
+      slots.push(slot);
+    }
+    slot = j;
+    for (let r = start; r <= q; r++) rowSlot[order[r] >>> 2] = j;
+    start = q + 1;
+  }
+  if (calValid && n > 0) {
+    ends.push(n - 1);
+    slots.push(slot);
+  }
+  const binLast = new Int32Array(alloc(4 * (ends.length + 1)));
+  const binSlot = new Uint8Array(alloc(ends.length + 1));
+  ends.forEach((q, e) => {
+    binLast[e] = q;
+    binSlot[e] = slots[e];
+  });
+  binLast[ends.length] = -1;
+  let scores = score;
+  if (shared) {
+    scores = new Float64Array(alloc(8 * n));
+    scores.set(score);
+  }
+  return preparedBinary({
+    n, valid, brierValid, calValid, constant, cut, order, losses, y, scores: calValid ? scores : none(), rowSlot, groupScore, binLast, binSlot, bins, maxFpr, minRecall,
+    constTerms: new Float64Array(5),
+  });
 }
 
-export function prepareMulticlass(yTrue: ArrayLike<number>, probs: Float64Array, k: number, shared = false): PreparedMulticlass {
+export function prepareMulticlass(yTrue: ArrayLike<number>, probs: Float64Array, k: number, shared = false, options: PrepareOptions = {}): PreparedMulticlass {
   const n = yTrue.length;
   checkRows(n);
   const alloc = allocator(shared);
+  const bins = options.bins ?? CALIBRATION_DEFAULT_BINS;
   let valid = Number.isInteger(k) && k >= 2 && probs.length === n * k;
   for (let i = 0; valid && i < n; i++) {
     const y = yTrue[i];
     if (!Number.isInteger(y) || y < 0 || y >= k) valid = false;
   }
-  for (let i = 0; valid && i < probs.length; i++) if (!Number.isFinite(probs[i])) valid = false;
+  let inUnit = true;
+  for (let i = 0; valid && i < probs.length; i++) {
+    const p = probs[i];
+    if (!Number.isFinite(p)) valid = false;
+    else if (p < 0 || p > 1) inUnit = false;
+  }
+  let constant = valid && options.constantShortcut === true && n > 0;
+  for (let i = k; constant && i < probs.length; i++) if (probs[i] !== probs[i % k]) constant = false;
+  const calValid = valid && inUnit && binsValid(bins);
   const kk = valid ? k : 0;
   const truth = new Int32Array(alloc(valid ? 4 * n : 0));
   const pred = new Int32Array(alloc(valid ? 4 * n : 0));
   const logP = new Float64Array(alloc(valid ? 8 * n : 0));
-  const orders = new Int32Array(alloc(valid ? 4 * n * k : 0));
+  const orders = new Int32Array(alloc(valid && !constant ? 4 * n * k : 0));
+  const conf = new Float64Array(alloc(valid ? 8 * n : 0));
+  const slot = new Uint8Array(alloc(valid ? n : 0));
   let rowsSumToOne = valid;
   const { log, abs } = Math;
   if (valid) {
@@ -243,14 +422,19 @@ export function prepareMulticlass(yTrue: ArrayLike<number>, probs: Float64Array,
       const clippedY = py < LOG_LOSS_EPS ? LOG_LOSS_EPS : py > 1 - LOG_LOSS_EPS ? 1 - LOG_LOSS_EPS : py;
       logP[i] = log(clippedY / clippedSum);
       if (!(abs(1 - rawSum) <= 1e-8 + 1e-5 * abs(rawSum))) rowsSumToOne = false;
+      const c = probs[base + pred[i]];
+      conf[i] = c;
+      if (calValid) slot[i] = i > 0 && c === conf[i - 1] ? slot[i - 1] : binOf(c, bins);
     }
-    const column = new Float64Array(n);
-    for (let j = 0; j < k; j++) {
-      for (let i = 0; i < n; i++) column[i] = probs[i * k + j];
-      packOrder(column, (row) => truth[row] === j, orders.subarray(j * n, (j + 1) * n));
+    if (!constant) {
+      const column = new Float64Array(n);
+      for (let j = 0; j < k; j++) {
+        for (let i = 0; i < n; i++) column[i] = probs[i * k + j];
+        packOrder(column, (row) => truth[row] === j, orders.subarray(j * n, (j + 1) * n));
+      }
     }
   }
-  return { task: 'multiclass', n, k: kk, valid, rowsSumToOne, truth, pred, logP, orders };
+  return { task: 'multiclass', n, k: kk, valid, rowsSumToOne, calValid, constant, truth, pred, logP, orders, conf, slot, bins };
 }
 
 export function prepareRegression(yTrue: Float64Array, yPred: Float64Array, shared = false): PreparedRegression {
@@ -307,12 +491,46 @@ export interface SweepKernels {
 }
 
 export function createSweepKernels(): SweepKernels {
-  const NB = 9;
-  const NM = 8;
+  const NB = 13;
+  const NM = 10;
   const NR = 6;
+  // Accumulator of one binary model's sweep: [0] total weight, [1] weighted positives, [2] TP at
+  // the cut, [3] FP at the cut, [4] 2·ROC area, [5] AP sum, [6] -Σ w·log p_y, [7] Σ w·(y - s)²,
+  // [8] TP at the last threshold within the FPR limit, [9] the best precision with recall at its
+  // limit (-0.5: none), [10, 11] unused, then calibration slot j at 12 + 3j: weight, weighted
+  // positives, Σ w·score. (The loops write the literal 12: closure constants are re-read there.)
+  const CAL = 12;
+  const floor = Math.floor;
+  const ceil = Math.ceil;
+  const abs = Math.abs;
 
   function fillNaN(out: Float64Array, o: number, m: number): void {
     for (let s = 0; s < m; s++) out[o + s] = NaN;
+  }
+
+  function accFor(p: PreparedBinary): Float64Array {
+    return new Float64Array(CAL + 3 * (p.bins + 1));
+  }
+
+  /** The largest integer f with f / nNeg <= maxFpr (the FPR test of src/metrics), or -1 when no point counts. */
+  function fprLimit(maxFpr: number, nNeg: number): number {
+    if (!(nNeg > 0) || !(maxFpr >= 0)) return -1;
+    if (maxFpr >= 1) return nNeg;
+    let f = floor(maxFpr * nNeg);
+    while (f < nNeg && (f + 1) / nNeg <= maxFpr) f++;
+    while (f > 0 && f / nNeg > maxFpr) f--;
+    return f;
+  }
+
+  /** The smallest integer t with t / nPos >= minRecall (the recall test of src/metrics), Infinity when none. */
+  function recallLimit(minRecall: number, nPos: number): number {
+    if (!(nPos > 0) || !(minRecall <= 1)) return Infinity;
+    if (minRecall <= 0) return 0;
+    let t = ceil(minRecall * nPos);
+    if (t > nPos) t = nPos;
+    while (t > 0 && (t - 1) / nPos >= minRecall) t--;
+    while (t <= nPos && t / nPos < minRecall) t++;
+    return t;
   }
 
   // V8 notes for the loops below (measured; they decide the speed of the bootstrap):
@@ -322,18 +540,86 @@ export function createSweepKernels(): SweepKernels {
   //   unchanged.
   // - Each loop keeps few values live. Fusing the ranking sweep and the loss sums (or the
   //   weight generation and the loss sums) into one loop runs out of registers and is slower
-  //   than the separate loops together.
+  //   than the separate loops together. The operating points and the calibration bins live in
+  //   the ranking sweep's per-threshold branch, which runs once per distinct score.
   // - warmUp() runs every loop on tiny data first, so the first large call is compiled with
   //   complete type feedback. Without it the code compiled on the fly in the middle of a 10^6
   //   row loop (on-stack replacement) lacks feedback for branches not yet taken, deoptimises
   //   when it reaches them, and the run-to-run speed varied between 1x and 4x.
 
-  /** Ranking sweep: acc = [total weight, weighted positives, TP at cut, FP at cut, 2·ROC area, AP sum]. */
-  function binaryRank(p: PreparedBinary, W: Uint8Array, acc: Float64Array): void {
+  // Weighted class totals, four rows per step: the weights and label masks read as 32-bit words,
+  // their bytes summed in two 16-bit lanes (weights <= 255, so 128 words fit a lane), the lanes
+  // folded into float totals after each block. About a third of the time of a byte-wise pass.
+  function labelCountsTwice(Y: Uint8Array, W: Uint8Array, V: Uint8Array, c: Float64Array): void {
+    const n = Y.length;
+    const aligned = ((Y.byteOffset | W.byteOffset | V.byteOffset) & 3) === 0;
+    const words = aligned ? n >> 2 : 0;
+    const y32 = aligned ? new Int32Array(Y.buffer, Y.byteOffset, words) : new Int32Array(0);
+    const w32 = aligned ? new Int32Array(W.buffer, W.byteOffset, words) : new Int32Array(0);
+    const v32 = aligned ? new Int32Array(V.buffer, V.byteOffset, words) : new Int32Array(0);
+    let t = -0;
+    let pos = -0;
+    let t2 = -0;
+    let pos2 = -0;
+    for (let start = 0; start < words; start += 128) {
+      const end = start + 128 < words ? start + 128 : words;
+      let a = 0;
+      let b = 0;
+      let a2 = 0;
+      let b2 = 0;
+      for (let j = start; j < end; j++) {
+        const m = y32[j];
+        const x = w32[j];
+        const z = v32[j];
+        const xm = x & m;
+        const zm = z & m;
+        a = (a + (x & 0x00ff00ff) + ((x >>> 8) & 0x00ff00ff)) | 0;
+        b = (b + (xm & 0x00ff00ff) + ((xm >>> 8) & 0x00ff00ff)) | 0;
+        a2 = (a2 + (z & 0x00ff00ff) + ((z >>> 8) & 0x00ff00ff)) | 0;
+        b2 = (b2 + (zm & 0x00ff00ff) + ((zm >>> 8) & 0x00ff00ff)) | 0;
+      }
+      t += (a & 0xffff) + (a >>> 16);
+      pos += (b & 0xffff) + (b >>> 16);
+      t2 += (a2 & 0xffff) + (a2 >>> 16);
+      pos2 += (b2 & 0xffff) + (b2 >>> 16);
+    }
+    for (let i = words << 2; i < n; i++) {
+      const m = Y[i];
+      t += W[i];
+      pos += W[i] & m;
+      t2 += V[i];
+      pos2 += V[i] & m;
+    }
+    c[0] = t;
+    c[1] = pos;
+    c[2] = t2;
+    c[3] = pos2;
+  }
+
+  /** Weighted class totals: c[o] = Σ w, c[o + 1] = Σ w over the positive rows. */
+  function labelCounts(Y: Uint8Array, W: Uint8Array, c: Float64Array, o: number): void {
+    const both = new Float64Array(4);
+    labelCountsTwice(Y, W, W, both);
+    c[o] = both[0];
+    c[o + 1] = both[1];
+  }
+
+  /**
+   * Ranking sweep down the sorted order, given the weighted class totals: acc[0..5], [8], [9] and
+   * the calibration slots (see accFor).
+   */
+  function binaryRank(p: PreparedBinary, W: Uint8Array, acc: Float64Array, total: number, nPos: number): void {
     const max = Math.max;
     const n = p.n;
     const ord = p.order;
     const cut = p.cut;
+    const G = p.groupScore;
+    const binLast = p.binLast;
+    const binSlot = p.binSlot;
+    // Half-integer limits for integer counts (fp <= f exactly when fp < f + 0.5): non-integer
+    // doubles, so V8 compares in float64 without converting them in the loop.
+    const fMax = fprLimit(p.maxFpr, total - nPos) + 0.5;
+    const tMin = recallLimit(p.minRecall, nPos) - 0.5;
     let cw = -0;
     let ctp = -0;
     let tp0 = -0;
@@ -342,25 +628,61 @@ export function createSweepKernels(): SweepKernels {
     let ap = -0;
     let tpCut = -0;
     let fpCut = -0;
-    for (let q = 0; q < n; q++) {
-      if (q === cut) {
+    let tpFpr = -0;
+    let best = -0.5;
+    let cs = -0;
+    let cwBin = -0;
+    let tpBin = -0;
+    let g = 0;
+    let e = 0;
+    let q = 0;
+    let cutPending = cut < n;
+    // The rows run in stretches between stops (the cut, the end of each calibration bin), so the
+    // per-row loop checks no positions and keeps fewer values live.
+    for (;;) {
+      const last = binLast[e];
+      let stop = last < 0 ? n : last + 1;
+      if (cutPending && cut < stop) stop = cut;
+      for (; q < stop; q++) {
+        const v = ord[q];
+        const w = W[v >>> 2];
+        cw += w;
+        ctp += (v & 1) * w;
+        if ((v & 2) !== 0) {
+          const fp = cw - ctp;
+          area2 += (fp - fp0) * (ctp + tp0);
+          // As src/metrics: (tp - tp0) * (tp / (tp + fp)). Adds 0 when the group has no weighted
+          // positive; the max only avoids 0 / 0 before any weight is seen (a ternary there makes
+          // V8 box the value: several times slower).
+          const precision = ctp / max(cw, 1);
+          ap += (ctp - tp0) * precision;
+          // FPR and TPR only grow down the order: the last threshold within the limit has the highest recall.
+          if (fp < fMax) tpFpr = ctp;
+          if (ctp > tMin && precision > best) best = precision;
+          // This group's weight (cw at the previous threshold is tp0 + fp0) times its score.
+          cs += (cw - (tp0 + fp0)) * G[g];
+          g++;
+          tp0 = ctp;
+          fp0 = fp;
+        }
+      }
+      if (cutPending && q === cut) {
         tpCut = ctp;
         fpCut = cw - ctp;
+        cutPending = false;
+        continue;
       }
-      const v = ord[q];
-      const w = W[v >>> 2];
-      cw += w;
-      ctp += (v & 1) * w;
-      if ((v & 2) !== 0) {
-        const fp = cw - ctp;
-        area2 += (fp - fp0) * (ctp + tp0);
-        // As src/metrics: (tp - tp0) * (tp / (tp + fp)). Adds 0 when the group has no weighted
-        // positive; the max only avoids 0 / 0 before any weight is seen (a ternary there makes
-        // V8 box the value: several times slower).
-        ap += (ctp - tp0) * (ctp / max(cw, 1));
-        tp0 = ctp;
-        fp0 = fp;
+      if (last >= 0) {
+        const at = 12 + 3 * binSlot[e];
+        acc[at] = cw - cwBin;
+        acc[at + 1] = ctp - tpBin;
+        acc[at + 2] = cs;
+        cwBin = cw;
+        tpBin = ctp;
+        cs = -0;
+        e++;
       }
+      if (q >= n) break;
     }
     if (cut === n) {
       tpCut = ctp;
@@ -372,6 +694,36 @@ export function createSweepKernels(): SweepKernels {
     acc[3] = fpCut;
     acc[4] = area2;
     acc[5] = ap;
+    acc[8] = tpFpr;
+    acc[9] = best;
+  }
+
+  /**
+   * A constant model: every row in one group, so the sweep's values follow from the class totals
+   * (the same operations on the same numbers as binaryRank would do); log loss and Brier as
+   * count × term.
+   */
+  function binaryConstant(p: PreparedBinary, total: number, nPos: number, acc: Float64Array): void {
+    const max = Math.max;
+    const T = p.constTerms;
+    const nNeg = total - nPos;
+    acc[0] = total;
+    acc[1] = nPos;
+    acc[2] = p.cut === p.n ? nPos : -0;
+    acc[3] = p.cut === p.n ? nNeg : 0;
+    acc[4] = nNeg * nPos;
+    const precision = nPos / max(total, 1);
+    acc[5] = nPos * precision;
+    acc[6] = -(nPos * T[0] + nNeg * T[1]);
+    acc[7] = nPos * T[2] + nNeg * T[3];
+    acc[8] = nNeg <= fprLimit(p.maxFpr, nNeg) ? nPos : -0;
+    acc[9] = nPos >= recallLimit(p.minRecall, nPos) ? precision : -0.5;
+    if (p.calValid) {
+      const at = CAL + 3 * p.binSlot[0];
+      acc[at] = total;
+      acc[at + 1] = nPos;
+      acc[at + 2] = total * T[4];
+    }
   }
 
   /** Loss sums in row order: acc[6] = -Σ w·log p_y, acc[7] = Σ w·(y - s)². */
@@ -454,6 +806,43 @@ export function createSweepKernels(): SweepKernels {
     accR2[7] = h;
   }
 
+  /**
+   * The calibration slots again, summed in row order as src/metrics/calibration.ts sums them
+   * (bit-identical with unit weights; the sweep's group-wise score sums may differ in the last bits).
+   */
+  function binaryCalibRows(p: PreparedBinary, W: Uint8Array, acc: Float64Array): void {
+    const n = p.n;
+    const S = p.scores;
+    const Y = p.y;
+    const slot = p.rowSlot;
+    for (let j = CAL; j < acc.length; j++) acc[j] = 0;
+    for (let i = 0; i < n; i++) {
+      const w = W[i];
+      const at = 12 + 3 * slot[i];
+      acc[at] += w;
+      acc[at + 1] += w & Y[i];
+      acc[at + 2] += w * S[i];
+    }
+  }
+
+  /** ECE and MCE from calibration slots cal[o + 3j] = [weight, hits or positives, Σ w·confidence], as src/metrics/calibration.ts. */
+  function calibrationErrors(cal: Float64Array, o: number, slots: number, total: number, out: Float64Array, at: number): void {
+    let ece = 0;
+    let mce = 0;
+    for (let j = 0; j < slots; j++) {
+      const cnt = cal[o + 3 * j];
+      if (cnt > 0) {
+        const accuracy = cal[o + 3 * j + 1] / cnt;
+        const confidence = cal[o + 3 * j + 2] / cnt;
+        const gap = abs(accuracy - confidence);
+        ece += gap * (cnt / total);
+        if (gap > mce) mce = gap;
+      }
+    }
+    out[at] = ece;
+    out[at + 1] = mce;
+  }
+
   function binaryFinish(p: PreparedBinary, acc: Float64Array, out: Float64Array, o: number): number {
     const total = acc[0];
     if (total === 0) {
@@ -462,8 +851,9 @@ export function createSweepKernels(): SweepKernels {
     }
     const nPos = acc[1];
     const nNeg = total - nPos;
-    const tp = acc[2];
-    const fp = acc[3];
+    // + 0: with the cut at 0 the counts there are the sweep's initial -0; src/metrics has 0.
+    const tp = acc[2] + 0;
+    const fp = acc[3] + 0;
     const tn = nNeg - fp;
     const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
     const recall = nPos > 0 ? tp / nPos : 0;
@@ -478,6 +868,19 @@ export function createSweepKernels(): SweepKernels {
     out[o + 6] = nPos > 0 ? acc[5] / nPos : 0;
     out[o + 7] = acc[6] / total;
     out[o + 8] = p.brierValid ? acc[7] / total : NaN;
+    if (p.calValid) calibrationErrors(acc, CAL, p.bins + 1, total, out, o + 9);
+    else {
+      out[o + 9] = NaN;
+      out[o + 10] = NaN;
+    }
+    // + 0 turns -0 (no threshold within the limit) into the 0 src/metrics gives.
+    out[o + 11] = nPos > 0 && nNeg > 0 && p.maxFpr >= 0 ? acc[8] / nPos + 0 : NaN;
+    const minRecall = p.minRecall;
+    // sklearn's closing point (precision 1, recall 0) counts when minRecall <= 0, and no precision
+    // exceeds it. No positives: every other point has recall 1 (sklearn) and precision 0.
+    if (minRecall <= 0) out[o + 12] = 1;
+    else if (nPos === 0) out[o + 12] = minRecall <= 1 ? 0 : NaN;
+    else out[o + 12] = acc[9] >= 0 ? acc[9] : NaN;
     return total;
   }
 
@@ -492,25 +895,41 @@ export function createSweepKernels(): SweepKernels {
       fillNaN(out, o, NB);
       return weightSum(W);
     }
-    const acc = new Float64Array(8);
-    binaryRank(p, W, acc);
-    binaryLoss(p, W, acc);
+    const acc = accFor(p);
+    const c = new Float64Array(2);
+    labelCounts(p.y, W, c, 0);
+    if (p.constant) binaryConstant(p, c[0], c[1], acc);
+    else {
+      binaryRank(p, W, acc, c[0], c[1]);
+      binaryLoss(p, W, acc);
+      if (p.rowSlot.length === p.n) binaryCalibRows(p, W, acc);
+    }
     return binaryFinish(p, acc, out, o);
   }
 
-  /** Every binary model on the same weights: metrics of model m at out[o + m·9]. */
+  /** Every binary model on the same weights: metrics of model m at out[o + m·NB]. */
   function binaryAll(ps: PreparedBinary[], W: Uint8Array, out: Float64Array, o: number): void {
     const accs: Float64Array[] = [];
     const live: number[] = [];
+    const ranked: number[] = [];
     for (let m = 0; m < ps.length; m++) {
-      accs.push(new Float64Array(8));
+      accs.push(accFor(ps[m]));
       if (ps[m].valid) live.push(m);
       else fillNaN(out, o + m * NB, NB);
     }
-    for (const m of live) binaryRank(ps[m], W, accs[m]);
+    if (live.length === 0) return;
+    const c = new Float64Array(2);
+    labelCounts(ps[live[0]].y, W, c, 0);
+    for (const m of live) {
+      if (ps[m].constant) binaryConstant(ps[m], c[0], c[1], accs[m]);
+      else {
+        binaryRank(ps[m], W, accs[m], c[0], c[1]);
+        ranked.push(m);
+      }
+    }
     let j = 0;
-    for (; j + 1 < live.length; j += 2) binaryLossPair(ps[live[j]], ps[live[j + 1]], W, accs[live[j]], accs[live[j + 1]]);
-    if (j < live.length) binaryLoss(ps[live[j]], W, accs[live[j]]);
+    for (; j + 1 < ranked.length; j += 2) binaryLossPair(ps[ranked[j]], ps[ranked[j + 1]], W, accs[ranked[j]], accs[ranked[j + 1]]);
+    if (j < ranked.length) binaryLoss(ps[ranked[j]], W, accs[ranked[j]]);
     for (const m of live) binaryFinish(ps[m], accs[m], out, o + m * NB);
   }
 
@@ -519,28 +938,38 @@ export function createSweepKernels(): SweepKernels {
     const accs: Float64Array[] = [];
     const accs2: Float64Array[] = [];
     const live: number[] = [];
+    const ranked: number[] = [];
     for (let m = 0; m < ps.length; m++) {
-      accs.push(new Float64Array(8));
-      accs2.push(new Float64Array(8));
+      accs.push(accFor(ps[m]));
+      accs2.push(accFor(ps[m]));
       if (ps[m].valid) live.push(m);
       else {
         fillNaN(out, o + m * NB, NB);
         fillNaN(out, o2 + m * NB, NB);
       }
     }
+    if (live.length === 0) return;
+    const c = new Float64Array(4);
+    labelCountsTwice(ps[live[0]].y, W, V, c);
     for (const m of live) {
-      binaryRank(ps[m], W, accs[m]);
-      binaryRank(ps[m], V, accs2[m]);
+      if (ps[m].constant) {
+        binaryConstant(ps[m], c[0], c[1], accs[m]);
+        binaryConstant(ps[m], c[2], c[3], accs2[m]);
+      } else {
+        binaryRank(ps[m], W, accs[m], c[0], c[1]);
+        binaryRank(ps[m], V, accs2[m], c[2], c[3]);
+        ranked.push(m);
+      }
     }
     let j = 0;
-    for (; j + 1 < live.length; j += 2) {
-      const a = live[j];
-      const b = live[j + 1];
+    for (; j + 1 < ranked.length; j += 2) {
+      const a = ranked[j];
+      const b = ranked[j + 1];
       binaryLossPairTwice(ps[a], ps[b], W, V, accs[a], accs[b], accs2[a], accs2[b]);
     }
-    if (j < live.length) {
-      binaryLoss(ps[live[j]], W, accs[live[j]]);
-      binaryLoss(ps[live[j]], V, accs2[live[j]]);
+    if (j < ranked.length) {
+      binaryLoss(ps[ranked[j]], W, accs[ranked[j]]);
+      binaryLoss(ps[ranked[j]], V, accs2[ranked[j]]);
     }
     for (const m of live) {
       binaryFinish(ps[m], accs[m], out, o + m * NB);
@@ -558,18 +987,28 @@ export function createSweepKernels(): SweepKernels {
     const truth = p.truth;
     const pred = p.pred;
     const logP = p.logP;
+    const conf = p.conf;
+    const slot = p.slot;
     const trueCount = new Float64Array(k);
     const predCount = new Float64Array(k);
     const hitCount = new Float64Array(k);
+    // Calibration slot j at 3j: weight, weighted hits, Σ w·confidence (row order, as src/metrics).
+    const cal = new Float64Array(3 * (p.bins + 1));
     let total = 0;
     let logLoss = 0;
     for (let i = 0; i < n; i++) {
       const w = W[i];
       const y = truth[i];
       const pr = pred[i];
+      const at = 3 * slot[i];
       trueCount[y] += w;
       predCount[pr] += w;
-      if (pr === y) hitCount[y] += w;
+      cal[at] += w;
+      cal[at + 2] += w * conf[i];
+      if (pr === y) {
+        hitCount[y] += w;
+        cal[at + 1] += w;
+      }
       logLoss -= w * logP[i];
       total += w;
     }
@@ -601,7 +1040,9 @@ export function createSweepKernels(): SweepKernels {
       if (trueCount[j] === 0 || trueCount[j] === total) everyClassSplit = false;
     }
     let rocAucOvr = NaN;
-    if (everyClassSplit && p.rowsSumToOne) {
+    // A constant model ties every row in each class column: each one-vs-rest AUC is exactly 0.5.
+    if (everyClassSplit && p.rowsSumToOne && p.constant) rocAucOvr = 0.5;
+    else if (everyClassSplit && p.rowsSumToOne) {
       const orders = p.orders;
       let sum = 0;
       for (let j = 0; j < k; j++) {
@@ -635,6 +1076,11 @@ export function createSweepKernels(): SweepKernels {
     out[o + 5] = f1WeightedSum / total;
     out[o + 6] = logLoss / total;
     out[o + 7] = rocAucOvr;
+    if (p.calValid) calibrationErrors(cal, 0, p.bins + 1, total, out, o + 8);
+    else {
+      out[o + 8] = NaN;
+      out[o + 9] = NaN;
+    }
     return total;
   }
 
@@ -727,47 +1173,78 @@ export function createSweepKernels(): SweepKernels {
     if (warm) return;
     warm = true;
     // Tiny inputs with the shapes prepare*() returns (same property order), covering every
-    // branch: ties and distinct scores, the cut inside and at the end, zero weights.
+    // branch: ties and distinct scores, the cut inside and at the end, zero weights, calibration
+    // bin ends, constant models.
     const n = 24;
     const order = new Int32Array(n);
     const losses = new Float64Array(2 * n);
+    const labels = new Uint8Array(n);
+    const scores = new Float64Array(n);
+    const rowSlot = new Uint8Array(n);
+    const groupScore = new Float64Array(16);
     const truth = new Int32Array(n);
     const pred = new Int32Array(n);
     const logP = new Float64Array(n);
     const orders = new Int32Array(3 * n);
+    const conf = new Float64Array(n);
+    const slot = new Uint8Array(n);
     const y = new Float64Array(n);
     const absErr = new Float64Array(n);
     const ape = new Float64Array(n);
     for (let q = 0; q < n; q++) {
+      // Group ends where q % 3 !== 1: 16 groups, the last row ends one.
       order[q] = (((q * 7) % n) << 2) | (q % 3 === 1 ? 0 : 2) | (q % 2);
       losses[2 * q] = -0.1 * (q + 1);
       losses[2 * q + 1] = 0.01 * q;
+      labels[(q * 7) % n] = q % 2 === 1 ? 255 : 0;
+      scores[q] = 1 - q / n;
+      rowSlot[q] = q % 16;
       truth[q] = q % 3;
       pred[q] = (q * 5) % 3;
       logP[q] = -0.2 * (q + 1);
       for (let j = 0; j < 3; j++) orders[j * n + q] = (((q * 5 + j) % n) << 2) | (q % 4 === 3 ? 0 : 2) | (((q * 5 + j) % n) % 3 === j ? 1 : 0);
+      conf[q] = 0.4 + 0.02 * q;
+      slot[q] = 6 + (q >> 1);
       y[q] = q % 5;
       absErr[q] = (q % 4) * 0.5;
       ape[q] = q % 4;
     }
-    const b1: PreparedBinary = { task: 'binary', n, valid: true, brierValid: true, cut: 10, order, losses };
-    const b2: PreparedBinary = { task: 'binary', n, valid: true, brierValid: false, cut: n, order, losses };
-    const mc: PreparedMulticlass = { task: 'multiclass', n, k: 3, valid: true, rowsSumToOne: true, truth, pred, logP, orders };
+    for (let g = 0; g < 16; g++) groupScore[g] = 1 - g / 16;
+    const binLast = Int32Array.of(3, 8, 15, 23, -1);
+    const binSlot = Uint8Array.of(15, 9, 4, 0, 0);
+    const none = new Float64Array(0);
+    const b1: PreparedBinary = {
+      task: 'binary', n, valid: true, brierValid: true, calValid: true, constant: false, cut: 10, order, losses, y: labels, scores, rowSlot, groupScore, binLast, binSlot,
+      bins: 15, maxFpr: 0.1, minRecall: 0.5, constTerms: new Float64Array(5),
+    };
+    const b2: PreparedBinary = {
+      task: 'binary', n, valid: true, brierValid: false, calValid: false, constant: false, cut: n, order, losses, y: labels, scores: none, rowSlot: new Uint8Array(0), groupScore,
+      binLast: Int32Array.of(-1), binSlot: new Uint8Array(1), bins: 15, maxFpr: 0.3, minRecall: 0, constTerms: new Float64Array(5),
+    };
+    const b3: PreparedBinary = {
+      task: 'binary', n, valid: true, brierValid: true, calValid: true, constant: true, cut: n, order: new Int32Array(0), losses: none, y: labels, scores: none, rowSlot: new Uint8Array(0),
+      groupScore: none, binLast: Int32Array.of(n - 1, -1), binSlot: Uint8Array.of(7, 0), bins: 15, maxFpr: 0.01, minRecall: 0.9, constTerms: Float64Array.of(-0.7, -0.6, 0.3, 0.2, 0.5),
+    };
+    const mc: PreparedMulticlass = { task: 'multiclass', n, k: 3, valid: true, rowsSumToOne: true, calValid: true, constant: false, truth, pred, logP, orders, conf, slot, bins: 15 };
+    const mc2: PreparedMulticlass = { task: 'multiclass', n, k: 3, valid: true, rowsSumToOne: true, calValid: true, constant: true, truth, pred, logP, orders: new Int32Array(0), conf, slot, bins: 15 };
     const rg: PreparedRegression = { task: 'regression', n, valid: true, y, absErr, ape };
     const W = new Uint8Array(n);
     const W2 = new Uint8Array(n);
-    const out = new Float64Array(36);
+    const out = new Float64Array(6 * NB);
     for (let r = 0; r < 3000; r++) {
       for (let i = 0; i < n; i++) {
         W[i] = (i * 7 + r) % 4;
         W2[i] = (i * 5 + r) % 3;
       }
       if (r % 97 === 0) W.fill(0);
-      sweepAll([b1, b2], W, out, 0);
-      sweepAllTwice([b1, b2], W, W2, out, 0, 18);
+      sweepAll([b1, b2, b3], W, out, 0);
+      sweepAllTwice([b1, b2, b3], W, W2, out, 0, 3 * NB);
       if (r % 3 === 0) {
+        sweepAllTwice([b1, b2], W, W2, out, 0, 2 * NB);
         sweep(b1, W, out, 0);
+        sweep(b3, W, out, 0);
         sweep(mc, W, out, 0);
+        sweep(mc2, W, out, 0);
         sweep(rg, W, out, 0);
       }
     }
@@ -802,16 +1279,19 @@ function record(task: StatsTask, p: Prepared, W: Uint8Array): Record<string, num
   return result;
 }
 
-/** binaryMetrics (src/metrics) on the data with row i repeated weights[i] times. */
-export function weightedBinaryMetrics(yTrue: ArrayLike<number>, score: Float64Array, weights: ArrayLike<number>, threshold = 0.5): Record<string, number> {
+/**
+ * binaryMetrics, calibration's ece and mce, and imbalanceMetrics (src/metrics) on the data with
+ * row i repeated weights[i] times.
+ */
+export function weightedBinaryMetrics(yTrue: ArrayLike<number>, score: Float64Array, weights: ArrayLike<number>, threshold = 0.5, options: PrepareOptions = {}): Record<string, number> {
   const W = toWeights(weights, yTrue.length);
-  return record('binary', prepareBinary(yTrue, score, threshold), W);
+  return record('binary', prepareBinary(yTrue, score, threshold, false, options), W);
 }
 
-/** multiclassMetrics (src/metrics) on the data with row i repeated weights[i] times. */
-export function weightedMulticlassMetrics(yTrue: ArrayLike<number>, probs: Float64Array, k: number, weights: ArrayLike<number>): Record<string, number> {
+/** multiclassMetrics and calibration's ece and mce (src/metrics) on the data with row i repeated weights[i] times. */
+export function weightedMulticlassMetrics(yTrue: ArrayLike<number>, probs: Float64Array, k: number, weights: ArrayLike<number>, options: PrepareOptions = {}): Record<string, number> {
   const W = toWeights(weights, yTrue.length);
-  return record('multiclass', prepareMulticlass(yTrue, probs, k), W);
+  return record('multiclass', prepareMulticlass(yTrue, probs, k, false, options), W);
 }
 
 /** regressionMetrics (src/metrics) on the data with row i repeated weights[i] times. */

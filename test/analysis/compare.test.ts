@@ -92,6 +92,10 @@ describe('gating on uncertainty', () => {
   test('a significant drop is regressed and warns', () => {
     expect(compareOne('accuracy', 0.85, 0.91, undefined, 'main', u([-0.09, -0.03], 0.001))).toMatchObject({ change: 'regressed', status: 'warn' });
   });
+  test('a small p-value beside an interval that holds 0 is not called a change (the two must agree)', () => {
+    expect(compareOne('accuracy', 0.9, 0.91, undefined, 'main', u([-0.02, 0.001], 0.03))).toMatchObject({ change: 'no significant change', status: 'pass' });
+    expect(compareOne('ece', 0.05, 0.04, undefined, 'main', u([0.002, 0.02], 0.03))).toMatchObject({ change: 'regressed', status: 'warn' });
+  });
   test('significant: true — a max-drop breach fails only when the drop is significant', () => {
     const rule = { maxDrop: 0.005, significant: true, severity: 'fail' as const };
     expect(compareOne('accuracy', 0.9, 0.91, rule, 'main', u([-0.03, 0.01], 0.4)).status).toBe('pass');

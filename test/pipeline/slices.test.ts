@@ -29,6 +29,17 @@ test('slices by a column and a crossed pair: metrics per slice, intervals, skipp
   expect(adelie.map((s) => s.value)).toEqual(['0', '1']);
   expect(adelie.reduce((a, s) => a + s.rows, 0)).toBe(94);
   expect(adelie[0].models.candidate.accuracy.ci).toHaveLength(2);
+  // Calibration and the operating points are resampled per slice too, for every model and delta, the dummy included.
+  for (const slice of adelie) {
+    for (const metric of ['ece', 'mce', 'recall_at_fpr', 'precision_at_recall']) {
+      for (const model of ['candidate', 'main', 'dummy']) expect([slice.value, model, metric, slice.models[model][metric].ci?.length]).toEqual([slice.value, model, metric, 2]);
+      for (const baseline of ['main', 'dummy']) {
+        const d = slice.deltas[baseline][metric];
+        expect([slice.value, baseline, metric, d.ci?.length]).toEqual([slice.value, baseline, metric, 2]);
+        expect(d.pValue).toBeGreaterThan(0);
+      }
+    }
+  }
   // Adelie × Gentoo = 1 × 1 cannot happen (one-hot): it has no rows and is skipped.
   expect(slices.skipped.some((s) => s.value === '1 × 1' && s.rows === 0)).toBe(true);
   expect(r.markdown).toContain('### Slices');

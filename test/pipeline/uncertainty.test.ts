@@ -111,3 +111,67 @@ test('multilabel and ranking get intervals too: rows, and whole queries, resampl
   expect(ndcg.ci![0]).toBeLessThanOrEqual(ndcg.value);
   expect(ndcg.ci![1]).toBeGreaterThanOrEqual(ndcg.value);
 });
+
+const RESAMPLED_BINARY = ['ece', 'mce', 'recall_at_fpr', 'precision_at_recall'];
+
+test('calibration and the operating points get intervals for every model and p-values for every delta, the dummy included', async () => {
+  const r = renderReport(await evaluate(settings({ 'recall-at-fpr': '0.05', 'precision-at-recall': '0.8' }), silentLog), { date: '2026-11-27' });
+  for (const model of r.json.models) {
+    for (const metric of RESAMPLED_BINARY) {
+      const m = model.metrics[metric];
+      expect([model.name, metric, m.ci?.length]).toEqual([model.name, metric, 2]);
+      expect(m.ci![0]).toBeLessThanOrEqual(m.ci![1]);
+    }
+  }
+  expect(r.json.models.map((m) => m.name)).toContain('dummy');
+  for (const baseline of ['main', 'production', 'dummy']) {
+    for (const metric of RESAMPLED_BINARY) {
+      const row = r.json.comparisons.find((c) => c.baseline === baseline && c.metric === metric)!;
+      expect([baseline, metric, row.ci?.length]).toEqual([baseline, metric, 2]);
+      expect(row.pValue).toBeGreaterThan(0);
+      expect(row.pValue).toBeLessThanOrEqual(1);
+    }
+  }
+  // The dummy predicts the prior for every row: its recall at 5 % FPR is 0 in every resample, so
+  // the interval of the candidate's gain over it is the candidate's own interval.
+  const cand = r.json.models.find((m) => m.role === 'candidate')!;
+  const vsDummy = r.json.comparisons.find((c) => c.baseline === 'dummy' && c.metric === 'recall_at_fpr')!;
+  expect(vsDummy.ci).toEqual(cand.metrics.recall_at_fpr.ci);
+});
+
+test('every delta against the dummy has an interval; the no-skill check still reads the point estimate', async () => {
+  const e = await evaluate(settings(), silentLog);
+  const rows = e.gate.comparisons.filter((c) => c.baseline === 'dummy' && c.candidate !== null && c.baselineValue !== null);
+  expect(rows.length).toBeGreaterThan(10);
+  for (const row of rows) {
+    expect([row.metric, row.ci?.length]).toEqual([row.metric, 2]);
+    expect(Number.isFinite(row.pValue)).toBe(true);
+  }
+  // The candidate clearly beats the prior on log loss: a significant improvement, no no_skill finding.
+  const logLoss = rows.find((c) => c.metric === 'log_loss')!;
+  expect(logLoss.ci![1]).toBeLessThan(0);
+  expect(logLoss.change).toBe('improved');
+  expect(e.gate.findings.filter((f) => f.kind === 'no_skill')).toEqual([]);
+});
+
+test('multiclass: ece and mce get intervals and p-values, against the baseline and the dummy', async () => {
+  const e = await evaluate(
+    resolveSettings(
+      { candidate: fx('penguins-species', 'candidate'), baselines: `prod=${fx('penguins-species', 'baseline-predictions.jsonl')}`, data: fx('penguins-species', 'eval.csv'), 'label-column': 'species', 'id-column': 'id', bootstrap: '200' },
+      undefined,
+      root,
+    ),
+    silentLog,
+  );
+  expect(e.task).toBe('multiclass');
+  for (const model of e.models) {
+    for (const metric of ['ece', 'mce']) expect([model.name, metric, model.metrics[metric].ci?.length]).toEqual([model.name, metric, 2]);
+  }
+  for (const baseline of ['prod', 'dummy']) {
+    for (const metric of ['ece', 'mce', 'log_loss']) {
+      const row = e.gate.comparisons.find((c) => c.baseline === baseline && c.metric === metric)!;
+      expect([baseline, metric, row.ci?.length]).toEqual([baseline, metric, 2]);
+      expect(row.pValue).toBeGreaterThan(0);
+    }
+  }
+});

@@ -3,6 +3,8 @@
 // for every thread count, row-order invariance, the p-value formula, undefined resamples, BCa on
 // small data, and the result's shape.
 import { binaryMetrics } from '../../src/metrics/binary.js';
+import { calibration } from '../../src/metrics/calibration.js';
+import { imbalanceMetrics, type ImbalanceOptions } from '../../src/metrics/imbalance.js';
 import { multiclassMetrics } from '../../src/metrics/multiclass.js';
 import { regressionMetrics } from '../../src/metrics/regression.js';
 import { bootstrap, bootstrapReplicates, workerSource, type BootstrapInput } from '../../src/stats/bootstrap.js';
@@ -31,9 +33,21 @@ function repeatRows<T extends { length: number; [i: number]: number }>(make: (n:
   return out;
 }
 
-// Counts, ROC AUC and average precision are formed by the same operations as src/metrics: exact.
-// Sums of floats (losses, errors) run in a different order: within 1e-12.
-const SUMS = new Set(['log_loss', 'brier', 'mae', 'mse', 'rmse', 'r2', 'mape']);
+// Counts, ROC AUC, average precision and the operating points are formed by the same operations
+// as src/metrics: exact. Sums of floats (losses, errors, the calibration bins' score sums) run in a
+// different order: within 1e-12.
+const SUMS = new Set(['log_loss', 'brier', 'mae', 'mse', 'rmse', 'r2', 'mape', 'ece', 'mce']);
+
+/** Every binary metric the bootstrap resamples, from the unweighted src/metrics kernels. */
+function binaryReference(y: Uint8Array, s: Float64Array, threshold = 0.5, limits: ImbalanceOptions = {}): Record<string, number> {
+  const cal = calibration(y, s, { task: 'binary' });
+  return { ...binaryMetrics(y, s, threshold), ece: cal.ece, mce: cal.mce, ...imbalanceMetrics(y, s, limits) };
+}
+
+function multiclassReference(y: Int32Array, probs: Float64Array, k: number): Record<string, number> {
+  const cal = calibration(y, probs, { task: 'multiclass', k });
+  return { ...multiclassMetrics(y, probs, k), ece: cal.ece, mce: cal.mce };
+}
 
 function expectReplicate(metric: string, got: number, want: number, context: string): void {
   if (Number.isNaN(want)) {
@@ -61,28 +75,38 @@ describe('per-resample values equal brute force (n = 30, B = 50)', () => {
   const B = 50;
   const seed = 314159;
 
-  test('binary, tied scores, two models', () => {
+  test('binary, tied scores, two models and the constant dummy, every metric', () => {
     const { truth, cand, base } = binaryData(n, 1);
+    // The dummy: the class prior on every row (a constant model: computed from the class totals).
+    const dummy = new Float64Array(n).fill(truth.reduce((a, v) => a + v, 0) / n);
     const keys = exampleKeys(undefined, n);
+    const limits = { maxFpr: 0.2, minRecall: 0.8 };
     const reps = bootstrapReplicates({
-      task: 'binary', truth, models: [{ name: 'c', predictions: cand }, { name: 'b', predictions: base }], candidate: 'c',
-      decisionThreshold: 0.5, keys, resamples: B, confidence: 0.95, seed, threads: 1,
+      task: 'binary', truth, models: [{ name: 'c', predictions: cand }, { name: 'b', predictions: base }, { name: 'dummy', predictions: dummy }], candidate: 'c',
+      decisionThreshold: 0.5, ...limits, keys, resamples: B, confidence: 0.95, seed, threads: 1,
     });
+    expect(reps.metrics).toEqual(expect.arrayContaining(['ece', 'mce', 'recall_at_fpr', 'precision_at_recall']));
     const S = reps.metrics.length;
     let undefinedAuc = 0;
     for (let b = 0; b < B; b++) {
       const w = resampleWeights(keys, seed, b);
       const y = repeatRows((m) => new Uint8Array(m), truth, w);
-      [cand, base].forEach((scores, m) => {
-        const expected = binaryMetrics(y, repeatRows((k) => new Float64Array(k), scores, w), 0.5);
-        reps.metrics.forEach((metric, s) => expectReplicate(metric, reps.values[(b * 2 + m) * S + s], expected[metric], `b=${b} m=${m}`));
+      [cand, base, dummy].forEach((scores, m) => {
+        const expected = binaryReference(y, repeatRows((k) => new Float64Array(k), scores, w), 0.5, limits);
+        reps.metrics.forEach((metric, s) => expectReplicate(metric, reps.values[(b * 3 + m) * S + s], expected[metric], `b=${b} m=${m}`));
         if (Number.isNaN(expected.roc_auc)) undefinedAuc++;
       });
     }
     // The full-data estimates equal src/metrics exactly.
-    const full = binaryMetrics(truth, cand, 0.5);
+    const full = binaryReference(truth, cand, 0.5, limits);
     reps.metrics.forEach((metric, s) => expect(reps.estimates[s]).toBe(full[metric]));
     expect(undefinedAuc).toBe(0);
+    // The operating points and calibration vary across resamples (they are resampled, not copied).
+    for (const metric of ['ece', 'recall_at_fpr', 'precision_at_recall']) {
+      const s = reps.metrics.indexOf(metric);
+      const values = new Set(Array.from({ length: B }, (_, b) => reps.values[b * 3 * S + s]));
+      expect(values.size).toBeGreaterThan(5);
+    }
   });
 
   test('multiclass, k = 3', () => {
@@ -97,15 +121,20 @@ describe('per-resample values equal brute force (n = 30, B = 50)', () => {
     };
     const a = model();
     const c = model();
+    const dummy = new Float64Array(n * k);
+    for (let i = 0; i < n; i++) dummy.set([0.3, 0.3, 0.4], i * k);
     const keys = exampleKeys(Array.from({ length: n }, (_, i) => `row${i}`), n);
-    const reps = bootstrapReplicates({ task: 'multiclass', truth, k, models: [{ name: 'a', predictions: a }, { name: 'c', predictions: c }], candidate: 'c', keys, resamples: B, confidence: 0.95, seed, threads: 1 });
+    const reps = bootstrapReplicates({
+      task: 'multiclass', truth, k, models: [{ name: 'a', predictions: a }, { name: 'c', predictions: c }, { name: 'dummy', predictions: dummy }], candidate: 'c', keys, resamples: B, confidence: 0.95, seed, threads: 1,
+    });
+    expect(reps.metrics).toEqual(expect.arrayContaining(['ece', 'mce']));
     const S = reps.metrics.length;
     for (let b = 0; b < B; b++) {
       const w = resampleWeights(keys, seed, b);
       const y = repeatRows((m) => new Int32Array(m), truth, w);
-      [a, c].forEach((probs, m) => {
-        const expected = multiclassMetrics(y, repeatRows((x) => new Float64Array(x), probs, w, k), k);
-        reps.metrics.forEach((metric, s) => expectReplicate(metric, reps.values[(b * 2 + m) * S + s], expected[metric], `b=${b} m=${m}`));
+      [a, c, dummy].forEach((probs, m) => {
+        const expected = multiclassReference(y, repeatRows((x) => new Float64Array(x), probs, w, k), k);
+        reps.metrics.forEach((metric, s) => expectReplicate(metric, reps.values[(b * 3 + m) * S + s], expected[metric], `b=${b} m=${m}`));
       });
     }
   });
@@ -134,7 +163,8 @@ describe('threads', () => {
   const n = 20000;
   const { truth, cand, base } = binaryData(n, 7, 4);
   const input: BootstrapInput = {
-    task: 'binary', truth, models: [{ name: 'cand', predictions: cand }, { name: 'base', predictions: base }, { name: 'other', predictions: Float64Array.from(base, (v) => 1 - v) }],
+    task: 'binary', truth,
+    models: [{ name: 'cand', predictions: cand }, { name: 'base', predictions: base }, { name: 'dummy', predictions: new Float64Array(n).fill(0.4) }, { name: 'other', predictions: Float64Array.from(base, (v) => 1 - v) }],
     candidate: 'cand', keys: exampleKeys(undefined, n), resamples: 60, confidence: 0.95, seed: 2024, bcaMaxRows: 0,
   };
 
@@ -196,11 +226,11 @@ test('permuting the rows (with their ids) leaves the result unchanged', () => {
     models: [{ name: 'c', predictions: pick((m) => new Float64Array(m), cand) }, { name: 'b', predictions: pick((m) => new Float64Array(m), base) }],
   });
   // Counts-based metrics are exactly invariant; sums may differ in the last bits (summation order).
-  for (const metric of ['accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'pr_auc', 'balanced_accuracy']) {
+  for (const metric of ['accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'pr_auc', 'balanced_accuracy', 'recall_at_fpr', 'precision_at_recall']) {
     expect(r2.metrics.c[metric]).toEqual(r1.metrics.c[metric]);
     expect(r2.deltas.b[metric]).toEqual(r1.deltas.b[metric]);
   }
-  for (const metric of ['log_loss', 'brier']) {
+  for (const metric of ['log_loss', 'brier', 'ece', 'mce']) {
     expect(r2.deltas.b[metric].ci[0]).toBeCloseTo(r1.deltas.b[metric].ci[0], 12);
     expect(r2.deltas.b[metric].ci[1]).toBeCloseTo(r1.deltas.b[metric].ci[1], 12);
   }
@@ -217,6 +247,7 @@ describe('result', () => {
   test('intervals and p-values follow from the replicates', () => {
     const result = bootstrap(input);
     const reps = bootstrapReplicates(input);
+    expect(reps.metrics).toEqual(expect.arrayContaining(['ece', 'mce', 'recall_at_fpr', 'precision_at_recall']));
     expect(result.method).toBe('percentile');
     expect(result.resamples).toBe(200);
     expect(result.confidence).toBe(0.9);
@@ -238,6 +269,22 @@ describe('result', () => {
       expect(result.deltas.base[metric].pValue).toBe(Math.min(1, (2 * Math.min(1 + le, 1 + ge)) / 201));
       expect(result.metrics.cand[metric].ci[0]).toBeLessThanOrEqual(result.metrics.cand[metric].ci[1]);
     });
+  });
+
+  test('a delta against the constant dummy gets an interval and a p-value for every metric', () => {
+    const prior = truth.reduce((a, v) => a + v, 0) / n;
+    const r = bootstrap({ ...input, models: [...input.models, { name: 'dummy', predictions: new Float64Array(n).fill(prior) }] });
+    for (const [metric, e] of Object.entries(r.deltas.dummy)) {
+      // ROC AUC, ECE etc. of the dummy are defined; its precision is 0 below the threshold, so every metric has a finite interval.
+      expect([metric, Number.isFinite(e.ci[0]) && Number.isFinite(e.ci[1])]).toEqual([metric, true]);
+      expect(e.pValue).toBeGreaterThan(0);
+    }
+    expect(r.metrics.dummy.roc_auc.ci).toEqual([0.5, 0.5]);
+    expect(r.deltas.dummy.roc_auc.ci[0]).toBeGreaterThan(0);
+    expect(r.deltas.dummy.log_loss.ci[1]).toBeLessThan(0);
+    expect(r.deltas.dummy.log_loss.pValue).toBe(2 / 201);
+    // The other model's numbers do not change when the dummy joins.
+    expect(r.deltas.base).toEqual(bootstrap(input).deltas.base);
   });
 
   test('identical models: every delta is 0 with p = 1', () => {
@@ -341,6 +388,27 @@ test('binary with an invalid first model: no relabelling, threads still agree', 
   const r = bootstrap({ ...input, threads: 1 });
   expect(r.metrics.broken.accuracy.undefinedResamples).toBe(40);
   expect(r.deltas.base.accuracy.pValue).toBeGreaterThan(0);
+});
+
+test('binary with a constant first model: no relabelling, threads still agree, the others as without it', () => {
+  const n = 20000;
+  const { truth, cand, base } = binaryData(n, 19, 3);
+  const input: BootstrapInput = {
+    task: 'binary', truth, models: [{ name: 'dummy', predictions: new Float64Array(n).fill(0.4) }, { name: 'cand', predictions: cand }, { name: 'base', predictions: base }],
+    candidate: 'cand', keys: exampleKeys(undefined, n), resamples: 40, confidence: 0.95, seed: 4,
+  };
+  const one = bootstrapReplicates({ ...input, threads: 1 });
+  const two = bootstrapReplicates({ ...input, threads: 2 });
+  expect(Buffer.from(two.values.buffer)).toEqual(Buffer.from(one.values.buffer));
+  const S = one.metrics.length;
+  const relabelled = bootstrapReplicates({ ...input, models: [input.models[1], input.models[2], input.models[0]], threads: 1 });
+  for (let b = 0; b < 40; b++) {
+    one.metrics.forEach((metric, s) => {
+      // cand, then dummy: counts exact, sums (relabelled row order) to 1e-12.
+      expectReplicate(metric, relabelled.values[(b * 3) * S + s], one.values[(b * 3 + 1) * S + s], `b=${b} cand`);
+      expectReplicate(metric, relabelled.values[(b * 3 + 2) * S + s], one.values[(b * 3) * S + s], `b=${b} dummy`);
+    });
+  }
 });
 
 test('multiclass and regression run on two threads with identical results', () => {
