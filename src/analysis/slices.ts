@@ -48,12 +48,14 @@
 // in a slice is 'regressed' (with the bootstrap: significant) on a metric whose overall change is
 // neither 'regressed' nor 'missing'. Without the bootstrap, only where the overall change is
 // 'improved', marked "(point estimate, no interval)". With the bootstrap, a metric whose delta has
-// no finite interval in the slice (ROC AUC where the slice holds one class) is not flagged. No
-// correction for the number of slices × metrics tested is applied.
+// no finite interval in the slice (ROC AUC where the slice holds one class) is not flagged, and a
+// flagged one must keep its significance after Benjamini–Hochberg over every slice delta against
+// the first baseline (the slice tables still show each delta's own, uncorrected change).
 
 import { metricInfo } from '../metrics/index.js';
 import type { Truth } from '../pipeline/labels.js';
 import { bootstrap as runBootstrap, type BootstrapResult } from '../stats/bootstrap.js';
+import { benjaminiHochberg } from '../stats/corrections.js';
 import { mcnemarExact } from '../stats/mcnemar.js';
 import type { Column, Dataset, Predictions } from '../types.js';
 import { compareOne, type DeltaUncertainty } from './compare.js';
@@ -371,6 +373,9 @@ export function analyseSlices(input: SliceInput): SliceResult {
 
   const slices: Slice[] = [];
   const findings: SliceFinding[] = [];
+  // p-values of every slice delta against the first baseline, and the regressions among them.
+  const family: number[] = [];
+  const flagged: { slice: string; rows: number; metric: string; delta: number; ci: [number, number]; pValue: number; whole: string; familyIndex: number }[] = [];
   for (const p of planned) {
     const subTruth = subsetTruth(truth, p.rows);
     const subPreds = outputs.map((o) => subsetPredictions(o.predictions, p.rows));
@@ -442,21 +447,13 @@ export function analyseSlices(input: SliceInput): SliceResult {
 
     if (firstBaseline !== undefined && candidate !== undefined) {
       for (const [metric, d] of Object.entries(deltas[firstBaseline.name] ?? {})) {
+        if (boot !== undefined && d.pValue !== undefined && Number.isFinite(d.pValue)) family.push(d.pValue);
         if (d.change !== 'regressed' || d.delta === null) continue;
         const whole = overall.get(metric);
         const name = `${p.column} = ${p.value}`;
-        const confidence = bs?.confidence ?? 0.95;
         if (boot !== undefined) {
           if (d.ci === undefined || d.pValue === undefined || whole === undefined || whole === 'regressed' || whole === 'missing') continue;
-          findings.push({
-            kind: 'slice_regression',
-            severity: 'warning',
-            slice: name,
-            metric,
-            message:
-              `${metric} regresses in the slice ${name} (${p.rows.length} rows): ${signed(d.delta)} against ${firstBaseline.name} ` +
-              `(${fmt(100 * confidence)} % CI [${fmt(d.ci[0])}, ${fmt(d.ci[1])}], p = ${fmt(d.pValue)}), although overall it ${overallWords(whole)}.`,
-          });
+          flagged.push({ slice: name, rows: p.rows.length, metric, delta: d.delta, ci: d.ci, pValue: d.pValue, whole, familyIndex: family.length - 1 });
         } else if (whole === 'improved') {
           findings.push({
             kind: 'slice_regression',
@@ -470,6 +467,24 @@ export function analyseSlices(input: SliceInput): SliceResult {
     }
   }
 
+  // Many slices × metrics are tested: a finding needs its p-value to survive Benjamini–Hochberg over
+  // all of them (every slice delta against the first baseline that has a p-value), or a dozen
+  // slices would raise false alarms at the nominal 5 % each.
+  const adjusted = benjaminiHochberg(family);
+  const confidence = bs?.confidence ?? 0.95;
+  for (const f of flagged) {
+    const q = adjusted[f.familyIndex];
+    if (!(q < alpha)) continue;
+    findings.push({
+      kind: 'slice_regression',
+      severity: 'warning',
+      slice: f.slice,
+      metric: f.metric,
+      message:
+        `${f.metric} regresses in the slice ${f.slice} (${f.rows} rows): ${signed(f.delta)} against ${firstBaseline!.name} ` +
+        `(${fmt(100 * confidence)} % CI [${fmt(f.ci[0])}, ${fmt(f.ci[1])}], p = ${fmt(f.pValue)}, ${fmt(q)} after Benjamini–Hochberg over ${family.length} slice tests), although overall it ${overallWords(f.whole)}.`,
+    });
+  }
   return { slices, skipped, worstSliceGap: worstGaps(slices, outputs.map((o) => o.name)), findings, resamples, notes };
 }
 

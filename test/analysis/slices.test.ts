@@ -19,6 +19,7 @@ import { openModel } from '../../src/engines/open.js';
 import { metricInfo } from '../../src/metrics/index.js';
 import { encodeTruth, type Truth } from '../../src/pipeline/labels.js';
 import { bootstrap } from '../../src/stats/bootstrap.js';
+import { benjaminiHochberg } from '../../src/stats/corrections.js';
 import { exampleKeys } from '../../src/stats/resample-weights.js';
 import type { CategoricalColumn, Column, Dataset, NumericColumn, Predictions } from '../../src/types.js';
 
@@ -378,6 +379,61 @@ describe('slice regressions', () => {
     };
     return { input, overall };
   }
+
+  test('a finding needs its p-value to survive Benjamini–Hochberg over every slice delta', () => {
+    const { input, overall } = planted();
+    const result = analyseSlices(input);
+    // Independent of the selection code: the family is every slice delta against main with a p-value,
+    // in slice order, adjusted by the statsmodels-checked benjaminiHochberg.
+    const tests = result.slices.flatMap((sl) =>
+      Object.entries(sl.deltas.main)
+        .filter(([, d]) => d.pValue !== undefined && Number.isFinite(d.pValue))
+        .map(([metric, d]) => ({ slice: `${sl.column} = ${sl.value}`, metric, d })),
+    );
+    const q = benjaminiHochberg(tests.map((t) => t.d.pValue!));
+    const whole = new Map(overall.map((c) => [c.metric, c.change]));
+    const expected = tests
+      .filter((t, i) => t.d.change === 'regressed' && q[i] < 0.05 && !['regressed', 'missing', undefined].includes(whole.get(t.metric)))
+      .map((t) => `${t.slice} ${t.metric}`);
+    expect(result.findings.map((f) => `${f.slice} ${f.metric}`)).toEqual(expected);
+    for (const f of result.findings) expect(f.message).toContain(`after Benjamini–Hochberg over ${tests.length} slice tests`);
+  });
+
+  test('with no planted effect, chance regressions in single slices are not findings', () => {
+    // Candidate and baseline of equal quality, independent noise; 8 random slices × 13 metrics.
+    let chance = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const r = rng(100 + seed);
+      const n = 1600;
+      const bucket = Array.from({ length: n }, () => `b${Math.floor(r() * 8)}`);
+      const y = Uint8Array.from({ length: n }, () => (r() < 0.5 ? 1 : 0));
+      const scores = () => Float64Array.from(y, (v) => sigmoid(1.2 * (2 * v - 1) + normal(r)));
+      const outputs: SliceInput['outputs'] = [
+        { name: 'candidate', role: 'candidate', predictions: { kind: 'binary', scores: scores() } },
+        { name: 'main', role: 'baseline', predictions: { kind: 'binary', scores: scores() } },
+      ];
+      const truth: Truth = { task: 'binary', classes: ['0', '1'], y };
+      const mc = measure(truth, outputs[0].predictions).metrics;
+      const mb = measure(truth, outputs[1].predictions).metrics;
+      // Overall "no significant change" everywhere, so every slice regression could be reported.
+      const overall = Object.keys(mc)
+        .filter((m) => m !== 'example_count')
+        .map((metric) => compareOne(metric, mc[metric].value, mb[metric].value, undefined, 'main', { ci: [-1, 1], pValue: 0.5, alpha: 0.05 }));
+      const result = analyseSlices({
+        dataset: dataset([catCol('bucket', bucket)]),
+        truth,
+        outputs,
+        measureOptions: DEFAULT_MEASURE,
+        spec: spec(['bucket']),
+        bootstrap: { resamples: 300, confidence: 0.95, seed, keys: exampleKeys(undefined, n) },
+        overall,
+      });
+      chance += result.slices.flatMap((sl) => Object.values(sl.deltas.main)).filter((d) => d.change === 'regressed').length;
+      expect(result.findings).toEqual([]);
+    }
+    // Uncorrected, these would have been warnings.
+    expect(chance).toBeGreaterThan(0);
+  });
 
   test('a planted regression in one slice of 200 rows is flagged; other slices are not', () => {
     const { input, overall } = planted();
