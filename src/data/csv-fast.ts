@@ -76,20 +76,25 @@ export async function readCsvFast(bytes: Uint8Array, path: string, options: Fast
   for (const c of chunks) rows += c.result.rows;
   if (rows === 0) return undefined; // the general path words "no data rows"
 
-  // Concatenate the chunks; line numbers restart at 0 in each chunk.
-  const values = header.map((_, c) => (skip[c] ? new Float64Array(0) : new Float64Array(rows)));
-  const recordStarts = new Float64Array(rows);
-  const recordLines = new Int32Array(rows);
-  const matrix = slots !== null ? new Float32Array(rows * width) : undefined;
+  // Concatenate the chunks behind the first, in the room it was given for them (see scanChunks);
+  // line numbers restart at 0 in each chunk.
+  const first = chunks[0].result;
+  const values = header.map((_, c) => (skip[c] ? new Float64Array(0) : extend(first.values[c], rows)));
+  const recordStarts = extend(first.recordStarts, rows);
+  const recordLines = extend(first.recordLines, rows);
+  const matrix = slots !== null ? extend(first.matrix!, rows * width) : undefined;
   const oddRows: number[] = [];
   const oddColumns: number[] = [];
   let rowOffset = 0;
   let lineOffset = head.line + 1;
-  for (const { result } of chunks) {
-    for (let c = 0; c < ncols; c++) if (!skip[c]) values[c].set(result.values[c], rowOffset);
-    recordStarts.set(result.recordStarts, rowOffset);
-    if (matrix !== undefined) matrix.set(result.matrix!, rowOffset * width);
-    for (let r = 0; r < result.rows; r++) recordLines[rowOffset + r] = result.recordLines[r] + lineOffset;
+  for (const [k, { result }] of chunks.entries()) {
+    if (k > 0) {
+      for (let c = 0; c < ncols; c++) if (!skip[c]) values[c].set(result.values[c], rowOffset);
+      recordStarts.set(result.recordStarts, rowOffset);
+      recordLines.set(result.recordLines, rowOffset);
+      if (matrix !== undefined) matrix.set(result.matrix!, rowOffset * width);
+    }
+    for (let r = rowOffset; r < rowOffset + result.rows; r++) recordLines[r] += lineOffset;
     for (let k = 0; k < result.oddRows.length; k++) {
       oddRows.push(result.oddRows[k] + rowOffset);
       oddColumns.push(result.oddColumns[k]);
@@ -146,6 +151,19 @@ export async function readCsvFast(bytes: Uint8Array, path: string, options: Fast
   const dataset: Dataset = { path, rowCount: rows, columns, recordLines };
   if (matrix !== undefined) dataset.rowMajor = { data: matrix, columns: columns.filter((_, c) => slots![c] >= 0) };
   return dataset;
+}
+
+/**
+ * `head` (a view at the start of its buffer) lengthened to `length` in place when its buffer has the
+ * room, else copied into a new array; copied to size, too, when the buffer is far larger than needed.
+ */
+function extend<T extends Float64Array | Float32Array | Int32Array>(head: T, length: number): T {
+  const room = head.buffer.byteLength / head.BYTES_PER_ELEMENT;
+  const Class = head.constructor as new (...args: unknown[]) => T;
+  if (head.byteOffset === 0 && room >= length && room <= length * 1.5 + 1024) return new Class(head.buffer, 0, length);
+  const out = new Class(length);
+  out.set(head.subarray(0, Math.min(head.length, length)));
+  return out;
 }
 
 /** A numeric column whose text as written (`raw`) is decoded from the file only when first asked for. */
@@ -258,7 +276,9 @@ async function scanChunks(
   const sortColumns = options.sortColumns === true;
   const pending = bounds.slice(1, -1).map((s, k) => runWorker({ bytes, start: s, end: bounds[k + 2], ncols, delimiter: D, skip, sortColumns, slots }));
   // The first chunk on this thread while the workers scan theirs.
-  const first = scanCsvNumbers(bytes, bounds[0], bounds[1], ncols, D, skip, 0, slots);
+  // The first chunk's arrays get room for every row, so the other chunks are appended, not all copied.
+  const rowsHint = bounds.length > 2 ? estimateRows(bytes, start) : 0;
+  const first = scanCsvNumbers(bytes, bounds[0], bounds[1], ncols, D, skip, 0, slots, rowsHint);
   if (first.giveUp !== '') return undefined;
   const firstSorted = sortColumns ? first.values.map((v, c) => (skip[c] ? null : sortNumbers(v))) : null;
   const chunks: Chunk[] = [{ result: first, sorted: firstSorted }];
@@ -270,6 +290,13 @@ async function scanChunks(
     chunks.push(chunk);
   }
   return chunks;
+}
+
+/** Rows in bytes[start, end of file), guessed from the first record's length, with 5 % to spare. */
+function estimateRows(bytes: Uint8Array, start: number): number {
+  let i = start;
+  while (i < bytes.length && bytes[i] !== 10 && bytes[i] !== 13) i++;
+  return Math.ceil(((bytes.length - start) / (i - start + 1)) * 1.05);
 }
 
 interface WorkerTask {

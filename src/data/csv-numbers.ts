@@ -41,7 +41,8 @@ export function scanCsvNumbers(
   delimiter: number,
   skip: Uint8Array,
   firstLine: number,
-  slots: Int32Array | null = null
+  slots: Int32Array | null = null,
+  rowsHint = 0
 ): ScanResult {
   // slots[c]: where column c goes in a row of the row-major matrix, -1 for columns left out of it.
   const rowMajor = slots !== null;
@@ -56,9 +57,10 @@ export function scanCsvNumbers(
   // Capacity guess from the first line's length (arrays grow by doubling when it is short).
   let firstLength = 0;
   while (start + firstLength < end && bytes[start + firstLength] !== LF && bytes[start + firstLength] !== CR) firstLength++;
-  let capacity = Math.max(1024, Math.ceil(((end - start) / (firstLength + 1)) * 1.05));
+  // A caller that will append more rows after these (csv-fast.ts) asks for room for them up front.
+  let capacity = Math.max(1024, rowsHint, Math.ceil(((end - start) / (firstLength + 1)) * 1.05));
   let values: Float64Array[] = [];
-  for (let c = 0; c < ncols; c++) values.push(new Float64Array(capacity));
+  for (let c = 0; c < ncols; c++) values.push(new Float64Array(skip[c] === 0 ? capacity : 0));
   let recordStarts = new Float64Array(capacity);
   let recordLines = new Int32Array(capacity);
   // The layout a network's input takes, written in file order as the cells go by: no transposition later.
@@ -101,7 +103,7 @@ export function scanCsvNumbers(
         g.set(a);
         return g;
       };
-      values = values.map(grow);
+      values = values.map((v, c) => (skip[c] === 0 ? grow(v) : v));
       recordStarts = grow(recordStarts);
       const l = new Int32Array(capacity);
       l.set(recordLines);
