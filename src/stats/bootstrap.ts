@@ -69,7 +69,7 @@
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { bcaInterval, bootstrapPValue, finiteSorted, percentileInterval } from './intervals.js';
+import { bcaInterval, bcaPValue, bootstrapPValue, finiteSorted, percentileInterval } from './intervals.js';
 import { createWeightKernels, type WeightKernels } from './resample-weights.js';
 import {
   createSweepKernels,
@@ -509,17 +509,22 @@ export function bootstrap(input: BootstrapInput): BootstrapResult {
     for (let g = 0; g < G; g++) out[g] = get(g);
     return out;
   };
-  const interval = (replicates: Float64Array, estimate: number, jackValues: (() => Float64Array) | undefined): IntervalEntry => {
+  // With the interval, the p-value of "no difference" that agrees with it (for deltas).
+  const interval = (replicates: Float64Array, estimate: number, jackValues: (() => Float64Array) | undefined): IntervalEntry & { p: number } => {
     const { sorted, skipped } = finiteSorted(replicates);
     let entry: IntervalEntry;
+    let p = sorted.length > 0 ? bootstrapPValue(sorted) : NaN;
     const bca = useBca && jackValues ? bcaInterval(sorted, estimate, jackValues(), confidence) : undefined;
-    if (bca) entry = { ci: bca.ci };
-    else {
+    if (bca) {
+      entry = { ci: bca.ci };
+      const q = bcaPValue(sorted, bca.z0, bca.acceleration);
+      if (!Number.isNaN(q)) p = q;
+    } else {
       entry = { ci: percentileInterval(sorted, confidence) };
       if (useBca) entry.method = 'percentile';
     }
     if (skipped > 0) entry.undefinedResamples = skipped;
-    return entry;
+    return { ...entry, p };
   };
 
   const result: BootstrapResult = { resamples: B, confidence, seed, method: useBca ? 'bca' : 'percentile', metrics: {}, deltas: {} };
@@ -527,7 +532,8 @@ export function bootstrap(input: BootstrapInput): BootstrapResult {
     const perMetric: Record<string, IntervalEntry> = {};
     for (let s = 0; s < S; s++) {
       const reps1 = column((b) => values[(b * M + m) * S + s]);
-      perMetric[metrics[s]] = interval(reps1, estimates[m * S + s], jack && (() => jackColumn((g) => jack.values[(g * M + m) * S + s])));
+      const { p: _unused, ...entry } = interval(reps1, estimates[m * S + s], jack && (() => jackColumn((g) => jack.values[(g * M + m) * S + s])));
+      perMetric[metrics[s]] = entry;
     }
     result.metrics[models[m]] = perMetric;
   }
@@ -538,9 +544,8 @@ export function bootstrap(input: BootstrapInput): BootstrapResult {
     for (let s = 0; s < S; s++) {
       const deltas = column((b) => values[(b * M + c) * S + s] - values[(b * M + m) * S + s]);
       const estimate = estimates[c * S + s] - estimates[m * S + s];
-      const entry = interval(deltas, estimate, jack && (() => jackColumn((g) => jack.values[(g * M + c) * S + s] - jack.values[(g * M + m) * S + s])));
-      const finite = finiteSorted(deltas).sorted;
-      perMetric[metrics[s]] = { ...entry, pValue: finite.length > 0 ? bootstrapPValue(finite) : NaN };
+      const { p, ...entry } = interval(deltas, estimate, jack && (() => jackColumn((g) => jack.values[(g * M + c) * S + s] - jack.values[(g * M + m) * S + s])));
+      perMetric[metrics[s]] = { ...entry, pValue: p };
     }
     result.deltas[models[m]] = perMetric;
   }

@@ -12,6 +12,8 @@
 //   Undefined (returns undefined, the caller falls back to the percentile interval) when z0 is
 //   infinite (every replicate on one side of θ̂), the jackknife values are constant or not
 //   finite, or α₁, α₂ come out NaN.
+// - p-values of "no difference": the percentile one (bootstrapPValue) and the one that agrees with
+//   a BCa interval (bcaPValue), so that a delta's p-value and the interval shown beside it agree.
 //
 // Φ is computed from erf by its everywhere-convergent series (|z| < 2.5) and erfc by its
 // continued fraction (|z| >= 2.5), relative error about 1e-15; Φ⁻¹ refines Acklam's rational
@@ -200,6 +202,37 @@ export function bcaInterval(sorted: ArrayLike<number>, estimate: number, jackkni
     acceleration: a,
     levels: [alpha1, alpha2],
   };
+}
+
+/**
+ * The two-sided p-value that goes with a BCa interval: 2 × the smallest one-sided level at which a
+ * BCa endpoint reaches 0, so that p < 1 − confidence exactly when the BCa interval at that
+ * confidence excludes 0 (up to the interpolation between replicates). Each tail's share of
+ * replicates is +1-corrected as in bootstrapPValue and mapped back through the BCa level formula:
+ *   q = Φ(z0 + t / (1 − a t)),  t = z0 + z_level   ⇒   t = w / (1 + a w),  w = Φ⁻¹(q) − z0.
+ * With z0 = a = 0 this is bootstrapPValue. Not below 2 / (B + 1), the least that one can be.
+ */
+export function bcaPValue(sorted: ArrayLike<number>, z0: number, a: number): number {
+  let atMost = 0;
+  let atLeast = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    if (sorted[i] <= 0) atMost++;
+    if (sorted[i] >= 0) atLeast++;
+  }
+  const B = sorted.length;
+  const level = (q: number): number => {
+    if (q <= 0) return 0;
+    if (q >= 1) return 1;
+    const w = normQuantile(q) - z0;
+    // Past the map's pole no level reaches q: every level's endpoint lies above it (w < 0) or below.
+    if (!(1 + a * w > 0)) return w < 0 ? 0 : 1;
+    return normCdf(w / (1 + a * w) - z0);
+  };
+  const lower = level((1 + atMost) / (B + 1)); // the lower endpoint's level where it reaches 0
+  const upper = 1 - level(1 - (1 + atLeast) / (B + 1)); // likewise for the upper endpoint
+  const p = 2 * Math.min(lower, upper);
+  // Never below the smallest p-value the replicates can show (bootstrapPValue's).
+  return Number.isNaN(p) ? NaN : Math.min(1, Math.max(p, 2 / (B + 1)));
 }
 
 /**

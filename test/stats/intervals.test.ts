@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import {
   bcaInterval,
+  bcaPValue,
+  bootstrapPValue,
   finiteSorted,
   jackknifeAcceleration,
   normCdf,
@@ -99,5 +101,49 @@ describe('BCa', () => {
     expect(bcaInterval(sorted, 2.5, [1, 1, 1], 0.95)).toBeUndefined();
     expect(jackknifeAcceleration([1, 1, 1])).toBeNaN();
     expect(percentileOfScore(sorted, 2)).toBe((1 + 2) / 8);
+  });
+});
+
+describe('bcaPValue: the p-value that agrees with the BCa interval', () => {
+  function lcg(seed: number): () => number {
+    let s = seed >>> 0;
+    return () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return (s + 0.5) / 4294967296;
+    };
+  }
+
+  test('with no bias and no acceleration it is the percentile p-value', () => {
+    const r = lcg(4);
+    for (const shift of [-0.3, 0, 0.05, 0.2]) {
+      const reps = Float64Array.from({ length: 999 }, () => shift + normQuantile(r())).sort();
+      expect(bcaPValue(reps, 0, 0)).toBeCloseTo(bootstrapPValue(reps), 12);
+    }
+  });
+
+  test('p < 1 − confidence exactly when the BCa interval excludes 0, on skewed replicates', () => {
+    const r = lcg(9);
+    let significant = 0;
+    let checked = 0;
+    for (let k = 0; k < 400; k++) {
+      // Skewed replicates (a shifted exponential), a jackknife with skew, an estimate near the middle.
+      const shift = -0.6 + (1.2 * k) / 400;
+      const reps = Float64Array.from({ length: 1999 }, () => shift - Math.log(r()) * 0.3 - 0.3).sort();
+      const jack = Float64Array.from({ length: 50 }, () => -Math.log(r()) * 0.01);
+      const estimate = percentileSorted(reps, 48);
+      const bca = bcaInterval(reps, estimate, jack, 0.95);
+      if (bca === undefined) continue;
+      const p = bcaPValue(reps, bca.z0, bca.acceleration);
+      const excludes = bca.ci[0] > 0 || bca.ci[1] < 0;
+      // Skip the knife-edge cases where 0 lies between the replicates the endpoint interpolates.
+      const edge = Math.min(Math.abs(bca.ci[0]), Math.abs(bca.ci[1]));
+      if (edge < 2e-3) continue;
+      checked++;
+      if (excludes) significant++;
+      expect([k, p < 0.05]).toEqual([k, excludes]);
+    }
+    expect(checked).toBeGreaterThan(300);
+    expect(significant).toBeGreaterThan(50);
+    expect(checked - significant).toBeGreaterThan(50);
   });
 });
