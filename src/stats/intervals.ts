@@ -207,19 +207,16 @@ export function bcaInterval(sorted: ArrayLike<number>, estimate: number, jackkni
 /**
  * The two-sided p-value that goes with a BCa interval: 2 × the smallest one-sided level at which a
  * BCa endpoint reaches 0, so that p < 1 − confidence exactly when the BCa interval at that
- * confidence excludes 0 (up to the interpolation between replicates). Each tail's share of
- * replicates is +1-corrected as in bootstrapPValue and mapped back through the BCa level formula:
- *   q = Φ(z0 + t / (1 − a t)),  t = z0 + z_level   ⇒   t = w / (1 + a w),  w = Φ⁻¹(q) − z0.
- * With z0 = a = 0 this is bootstrapPValue. Not below 2 / (B + 1), the least that one can be.
+ * confidence excludes 0. Where an endpoint reaches 0 is read off the replicates as
+ * percentileSorted reads them (linear between neighbours), and mapped back to a level through the
+ * BCa formula:  q = Φ(z0 + t / (1 − a t)), t = z0 + z_level  ⇒  t = w / (1 + a w), w = Φ⁻¹(q) − z0.
+ * With z0 = a = 0 it is within 2 / B of bootstrapPValue. Never below 2 / (B + 1), the least that
+ * one can be.
  */
 export function bcaPValue(sorted: ArrayLike<number>, z0: number, a: number): number {
-  let atMost = 0;
-  let atLeast = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    if (sorted[i] <= 0) atMost++;
-    if (sorted[i] >= 0) atLeast++;
-  }
   const B = sorted.length;
+  if (B < 2) return NaN;
+  // The level whose endpoint sits at quantile q of the replicates.
   const level = (q: number): number => {
     if (q <= 0) return 0;
     if (q >= 1) return 1;
@@ -228,10 +225,17 @@ export function bcaPValue(sorted: ArrayLike<number>, z0: number, a: number): num
     if (!(1 + a * w > 0)) return w < 0 ? 0 : 1;
     return normCdf(w / (1 + a * w) - z0);
   };
-  const lower = level((1 + atMost) / (B + 1)); // the lower endpoint's level where it reaches 0
-  const upper = 1 - level(1 - (1 + atLeast) / (B + 1)); // likewise for the upper endpoint
+  // The lower endpoint is > 0 exactly at quantiles above qHigh; the upper one < 0 below qLow.
+  let last = -1; // last index with a replicate ≤ 0
+  while (last + 1 < B && sorted[last + 1] <= 0) last++;
+  let first = 0; // first index with a replicate ≥ 0
+  while (first < B && sorted[first] < 0) first++;
+  const crossing = (i: number): number => (i + (0 - sorted[i]) / (sorted[i + 1] - sorted[i])) / (B - 1);
+  const qHigh = last < 0 ? 0 : last === B - 1 ? 1 : sorted[last] === 0 ? last / (B - 1) : crossing(last);
+  const qLow = first === B ? 1 : first === 0 ? 0 : sorted[first] === 0 ? first / (B - 1) : crossing(first - 1);
+  const lower = last < 0 ? 0 : level(qHigh);
+  const upper = first === B ? 0 : 1 - level(qLow);
   const p = 2 * Math.min(lower, upper);
-  // Never below the smallest p-value the replicates can show (bootstrapPValue's).
   return Number.isNaN(p) ? NaN : Math.min(1, Math.max(p, 2 / (B + 1)));
 }
 

@@ -113,12 +113,24 @@ describe('bcaPValue: the p-value that agrees with the BCa interval', () => {
     };
   }
 
-  test('with no bias and no acceleration it is the percentile p-value', () => {
+  test('with no bias and no acceleration it is the percentile p-value, to within 2 / B', () => {
     const r = lcg(4);
     for (const shift of [-0.3, 0, 0.05, 0.2]) {
       const reps = Float64Array.from({ length: 999 }, () => shift + normQuantile(r())).sort();
-      expect(bcaPValue(reps, 0, 0)).toBeCloseTo(bootstrapPValue(reps), 12);
+      expect(Math.abs(bcaPValue(reps, 0, 0) - bootstrapPValue(reps))).toBeLessThanOrEqual(2 / 999);
     }
+  });
+
+  test('every replicate above 0 with a strong acceleration: significant, as the interval says', () => {
+    const r = lcg(21);
+    const reps = Float64Array.from({ length: 999 }, () => 0.3 + 0.2 * r()).sort();
+    for (const a of [-0.4, -0.1, 0.1, 0.4]) {
+      const p = bcaPValue(reps, 0.1, a);
+      expect([a, p]).toEqual([a, 2 / 1000]);
+    }
+    // All below 0, likewise; none on one side, a p-value that is not small.
+    expect(bcaPValue(reps.map((v) => -v).sort(), 0, -0.3)).toBe(2 / 1000);
+    expect(bcaPValue(Float64Array.from(reps, (v) => v - 0.4).sort(), 0, -0.3)).toBeGreaterThan(0.05);
   });
 
   test('p < 1 − confidence exactly when the BCa interval excludes 0, on skewed replicates', () => {
@@ -135,14 +147,11 @@ describe('bcaPValue: the p-value that agrees with the BCa interval', () => {
       if (bca === undefined) continue;
       const p = bcaPValue(reps, bca.z0, bca.acceleration);
       const excludes = bca.ci[0] > 0 || bca.ci[1] < 0;
-      // Skip the knife-edge cases where 0 lies between the replicates the endpoint interpolates.
-      const edge = Math.min(Math.abs(bca.ci[0]), Math.abs(bca.ci[1]));
-      if (edge < 2e-3) continue;
       checked++;
       if (excludes) significant++;
       expect([k, p < 0.05]).toEqual([k, excludes]);
     }
-    expect(checked).toBeGreaterThan(300);
+    expect(checked).toBeGreaterThan(390);
     expect(significant).toBeGreaterThan(50);
     expect(checked - significant).toBeGreaterThan(50);
   });
