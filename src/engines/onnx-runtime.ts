@@ -43,7 +43,7 @@ export interface WebRuntime {
 }
 
 export interface OpenOptions {
-  /** auto (default): native when it loads, else wasm. MODEL_GATE_ONNX_RUNTIME=wasm|native sets it for the process. */
+  /** auto (default): native when it loads, else wasm. MODEL_GATE_ONNX_RUNTIME=wasm|native turns auto into that runtime for the process. */
   runtime?: RuntimeSetting;
   device?: DeviceSetting;
   /** CPU threads: intra-op threads (native) or WebAssembly workers (wasm; only the first model of a process sets it). */
@@ -81,7 +81,8 @@ const coreCount = () => (typeof os.availableParallelism === 'function' ? os.avai
 
 /** Opens an inference session on the runtime and device the options (and what is installed) allow. */
 export async function openOnnxSession(model: ModelBytes, name: string, options: OpenOptions = {}): Promise<OpenedSession> {
-  const runtime = options.runtime ?? runtimeFromEnv();
+  // auto (the settings' default) gives way to the environment variable, so it can steer a whole process.
+  const runtime = options.runtime === undefined || options.runtime === 'auto' ? runtimeFromEnv() : options.runtime;
   const device = options.device ?? 'auto';
   const threads = options.threads ?? coreCount();
   if (runtime === 'wasm') {

@@ -2,10 +2,10 @@
 // CUDA provider check, and onnxruntime-web's run-time files.
 
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { cudaSupport, nativeSearchPlaces, onnxWasmDirectory, ORT_WASM_FILES, toolCacheDirs } from '../../src/engines/onnx-runtime.js';
+import { cudaSupport, nativeSearchPlaces, onnxWasmDirectory, openOnnxSession, ORT_WASM_FILES, toolCacheDirs } from '../../src/engines/onnx-runtime.js';
 
 let tmp: string;
 beforeAll(async () => {
@@ -53,4 +53,21 @@ test("onnxruntime-web's run-time files are found (in node_modules when running f
   const dir = onnxWasmDirectory();
   expect(dir).toBeDefined();
   for (const f of ORT_WASM_FILES) expect(existsSync(path.join(dir!, f))).toBe(true);
+});
+
+test('MODEL_GATE_ONNX_RUNTIME turns runtime auto (the settings\' default) into that runtime; an explicit runtime wins', async () => {
+  const file = path.join(process.cwd(), 'fixtures', 'onnx', 'species.onnx');
+  const model = { path: file, bytes: new Uint8Array(await readFile(file)), externalData: async () => [] };
+  const saved = process.env.MODEL_GATE_ONNX_RUNTIME;
+  process.env.MODEL_GATE_ONNX_RUNTIME = 'wasm';
+  try {
+    const opened = await openOnnxSession(model, 'species', { runtime: 'auto', device: 'cpu', threads: 1 });
+    expect(opened.runtime).toBe('onnxruntime-web');
+    await opened.session.release?.();
+    process.env.MODEL_GATE_ONNX_RUNTIME = 'native';
+    await expect(openOnnxSession(model, 'species', { runtime: 'wasm', device: 'gpu' })).rejects.toThrow('the WebAssembly runtime was asked for (runtime: wasm)');
+  } finally {
+    if (saved === undefined) delete process.env.MODEL_GATE_ONNX_RUNTIME;
+    else process.env.MODEL_GATE_ONNX_RUNTIME = saved;
+  }
 });
