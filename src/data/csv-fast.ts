@@ -2,16 +2,16 @@
 // chunks are scanned in parallel (worker threads for all but the first) straight into typed
 // columns, and, when asked, each chunk's columns are sorted where they were scanned so that the
 // drift tests get every column sorted for the price of a merge. The result is the same Dataset
-// the general path (csv.ts + typing.ts) gives; when the file is not the plain kind (a quote, a
-// record with the wrong number of fields), readCsvFast returns undefined and the caller uses the
-// general path, which also words the errors.
+// the general path (csv.ts + typing.ts) gives; when the file is not the plain kind (a line break
+// inside quotes, a quoted header, a stray quote, a record with the wrong number of fields),
+// readCsvFast returns undefined and the caller uses the general path, which also words the errors.
 
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { CategoricalColumn, Column, Dataset, NumericColumn } from '../types.js';
 import { mergeSorted, rememberSorted, sortNumbers } from '../stats/sorted.js';
 import { checkHeader } from './csv.js';
-import { cellRange, scanCsvNumbers, type ScanResult } from './csv-numbers.js';
+import { cellRange, cellText, fieldEnd, scanCsvNumbers, type ScanResult } from './csv-numbers.js';
 import { MISSING_TOKENS, parseDecimal } from './typing.js';
 
 export interface FastCsvOptions {
@@ -229,7 +229,7 @@ function cellReader(bytes: Uint8Array, recordStarts: Float64Array, D: number): (
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   return (row, column) => {
     const [s, e] = cellRange(bytes, recordStarts[row], column, D);
-    return buffer.toString('utf8', s, e);
+    return cellText(buffer, s, e);
   };
 }
 
@@ -242,10 +242,9 @@ function readTextColumns(bytes: Uint8Array, recordStarts: Float64Array, columns:
   for (let r = 0; r < recordStarts.length; r++) {
     let i = recordStarts[r];
     for (let c = 0; c <= last; c++) {
-      let e = i;
-      while (e < bytes.length && bytes[e] !== D && bytes[e] !== 10 && bytes[e] !== 13) e++;
+      const e = fieldEnd(bytes, i, D);
       const cells = out.get(c);
-      if (cells !== undefined) cells[r] = buffer.toString('utf8', i, e);
+      if (cells !== undefined) cells[r] = cellText(buffer, i, e);
       i = e + 1;
     }
   }

@@ -1,8 +1,9 @@
-// The fast path for the common CSV: no quotes, cells that are plain decimal numbers. It reads the
-// bytes once, straight into one Float64Array per column, and makes no string per cell; the text
-// of a cell is decoded only when asked for (cellText). Anything out of the ordinary (a quote, a
-// record with the wrong number of fields) makes it give up, and the caller falls back to the
-// general parser (csv.ts), which also writes the error messages.
+// The fast path for the common CSV: cells that are plain decimal numbers, and text cells, quoted
+// or not, without line breaks inside. It reads the bytes once, straight into one Float64Array per
+// column, and makes no string per cell; the text of a cell is decoded only when asked for
+// (cellText). Anything out of the ordinary (a line break inside quotes, a stray quote, a record
+// with the wrong number of fields) makes it give up, and the caller falls back to the general
+// parser (csv.ts), which also writes the error messages.
 //
 // The scanner is a self-contained function (no imports, no outer names) so that a worker thread
 // can run it from its source text; see csv-read.ts.
@@ -196,11 +197,33 @@ export function scanCsvNumbers(
       }
       if (!plain) {
         // Skip to the end of the field; an odd cell of a number column is resolved by the caller.
-        while (i < end) {
-          b = bytes[i];
-          if (b === delimiter || b === LF || b === CR) break;
-          if (b === QUOTE) return result(`a quote at byte ${i}`);
+        if (i < end && bytes[i] === QUOTE) {
+          // Quoted: to the closing quote, "" inside read as one quote. A line break inside would
+          // make the line-feed chunk boundaries unsafe: give up on such files.
           i++;
+          for (;;) {
+            if (i >= end) return result(`an unclosed quote at line ${line}`);
+            b = bytes[i];
+            if (b === QUOTE) {
+              if (i + 1 < end && bytes[i + 1] === QUOTE) {
+                i += 2;
+                continue;
+              }
+              i++;
+              break;
+            }
+            if (b === LF || b === CR) return result(`a line break inside quotes at line ${line}`);
+            i++;
+          }
+          b = i < end ? bytes[i] : -1;
+          if (b !== delimiter && b !== LF && b !== CR && b !== -1) return result(`text after a closing quote at line ${line}`);
+        } else {
+          while (i < end) {
+            b = bytes[i];
+            if (b === delimiter || b === LF || b === CR) break;
+            if (b === QUOTE) return result(`a quote inside an unquoted field at line ${line}`);
+            i++;
+          }
         }
         if (rowMajor && c < ncols && slots[c] >= 0) matrix[rows * width + slots[c]] = NaN;
         if (c < ncols && skip[c] === 0) {
@@ -240,18 +263,38 @@ export function scanCsvNumbers(
   return result('');
 }
 
-/** Byte range [start, end) of field `column` of the record starting at `recordStart` (no quotes in the file). */
-export function cellRange(bytes: Uint8Array, recordStart: number, column: number, delimiter: number): [number, number] {
-  let i = recordStart;
-  for (let c = 0; c < column; c++) {
-    while (i < bytes.length && bytes[i] !== delimiter) i++;
+/**
+ * Where the field starting at byte i ends (at its delimiter or line break), in a file the scanner
+ * accepted: a quoted field has no line break inside and ends at its closing quote.
+ */
+export function fieldEnd(bytes: Uint8Array, i: number, delimiter: number): number {
+  if (i < bytes.length && bytes[i] === 34) {
+    i++;
+    while (i < bytes.length) {
+      if (bytes[i] === 34) {
+        if (bytes[i + 1] === 34) i += 2;
+        else return i + 1;
+      } else i++;
+    }
+    return i;
+  }
+  while (i < bytes.length) {
+    const b = bytes[i];
+    if (b === delimiter || b === 10 || b === 13) break;
     i++;
   }
-  let e = i;
-  while (e < bytes.length) {
-    const b = bytes[e];
-    if (b === delimiter || b === 10 || b === 13) break;
-    e++;
-  }
-  return [i, e];
+  return i;
+}
+
+/** Byte range [start, end) of field `column` of the record starting at `recordStart`, quotes included. */
+export function cellRange(bytes: Uint8Array, recordStart: number, column: number, delimiter: number): [number, number] {
+  let i = recordStart;
+  for (let c = 0; c < column; c++) i = fieldEnd(bytes, i, delimiter) + 1;
+  return [i, fieldEnd(bytes, i, delimiter)];
+}
+
+/** A cell's text as the general parser gives it: a quoted field without its quotes, "" read as ". */
+export function cellText(buffer: Buffer, start: number, end: number): string {
+  if (end - start >= 2 && buffer[start] === 34) return buffer.toString('utf8', start + 1, end - 1).replaceAll('""', '"');
+  return buffer.toString('utf8', start, end);
 }

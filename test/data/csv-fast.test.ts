@@ -67,7 +67,10 @@ const CASES: Record<string, string> = {
   'one column': 'y\n1\n0\n1\n',
   'empty cells everywhere': 'a,b\n,\n,\n',
   'infinity words are text': 'a\n1\ninf\n',
-  'a lone minus or dot is text': 'a,b\n-,1\n.,2\n'
+  'a lone minus or dot is text': 'a,b\n-,1\n.,2\n',
+  'quoted text with delimiters and doubled quotes': 'id,name,x\n1,"Smith, J.",2.5\n2,"say ""hi""",3\n3,plain,4\n',
+  'quoted numbers and a quoted empty cell': 'a,b\n"1e3",""\n"2",5\n',
+  'a quoted number column turning to text': 'a,b\n"1",x\n"two",y\n'
 };
 
 describe('the fast CSV path agrees with the general parser', () => {
@@ -95,13 +98,17 @@ describe('the fast CSV path agrees with the general parser', () => {
     same((await readCsvFast(Buffer.from(text), path, { delimiter: '\t' }))!, parseDataset(text, path));
   });
 
-  test('a quote anywhere hands the file to the general parser', async () => {
-    const text = 'a,b\n1,2\n3,"4,5"\n';
+  test('a line break inside quotes, a quoted header or a stray quote hands the file to the general parser', async () => {
+    const text = 'a,b\n1,2\n3,"4\n5"\n';
     const path = await file('quoted.csv', text);
     expect(await readCsvFast(Buffer.from(text), path, { delimiter: ',' })).toBeUndefined();
     expect(await readCsvFast(Buffer.from('"a",b\n1,2\n'), path, { delimiter: ',' })).toBeUndefined();
+    expect(await readCsvFast(Buffer.from('a,b\n1,x"y\n'), path, { delimiter: ',' })).toBeUndefined();
+    expect(await readCsvFast(Buffer.from('a,b\n1,"x"y\n'), path, { delimiter: ',' })).toBeUndefined();
+    expect(await readCsvFast(Buffer.from('a,b\n1,"x\n'), path, { delimiter: ',' })).toBeUndefined();
     const dataset = await readDataset(path);
-    expect(dataset.columns[1]).toMatchObject({ kind: 'categorical', values: ['2', '4,5'] });
+    expect(dataset.columns[1]).toMatchObject({ kind: 'categorical', values: ['2', '4\n5'] });
+    await expect(readDataset(await file('after-quote.csv', 'a,b\n1,"x"y\n'))).rejects.toThrow(/unexpected "y" after the closing quote/);
   });
 
   test('a short record gives the general parser its error, with file and line', async () => {
@@ -138,7 +145,7 @@ describe('scanning in chunks on worker threads', () => {
     };
     for (let i = 0; i < 3000; i++) {
       const x = i % 97 === 0 ? 'NA' : i % 89 === 0 ? ' 1.5 ' : i % 83 === 0 ? '0.12345678901234567' : i % 79 === 0 ? '-0' : (rand() * 10 - 5).toFixed(3);
-      lines.push(`${i},${x},${(rand() * 1e6).toFixed(1)},n${i % 7}`);
+      lines.push(`${i},${x},${(rand() * 1e6).toFixed(1)},${i % 11 === 0 ? `"n, ""${i % 7}"""` : `n${i % 7}`}`);
       if (i % 500 === 0) lines.push('');
     }
     return lines.join('\r\n') + '\r\n';
@@ -172,8 +179,8 @@ describe('scanning in chunks on worker threads', () => {
     }
   });
 
-  test('a quote in a later chunk still hands the file to the general parser', async () => {
-    const text = bigText() + '1,2,3,"x"\r\n';
+  test('a line break inside quotes in a later chunk still hands the file to the general parser', async () => {
+    const text = bigText() + '1,2,3,"x\r\ny"\r\n';
     expect(await readCsvFast(shared(text), 'q.csv', { delimiter: ',', threads: 3 })).toBeUndefined();
   });
 
