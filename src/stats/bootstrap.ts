@@ -510,7 +510,7 @@ export function bootstrap(input: BootstrapInput): BootstrapResult {
     return out;
   };
   // With the interval, the p-value of "no difference" that agrees with it (for deltas).
-  const interval = (replicates: Float64Array, estimate: number, jackValues: (() => Float64Array) | undefined): IntervalEntry & { p: number } => {
+  const interval = (replicates: Float64Array, estimate: number, jackValues: (() => Float64Array) | undefined): { entry: IntervalEntry; p: number } => {
     const { sorted, skipped } = finiteSorted(replicates);
     let entry: IntervalEntry;
     let p = sorted.length > 0 ? bootstrapPValue(sorted) : NaN;
@@ -524,7 +524,7 @@ export function bootstrap(input: BootstrapInput): BootstrapResult {
       if (useBca) entry.method = 'percentile';
     }
     if (skipped > 0) entry.undefinedResamples = skipped;
-    return { ...entry, p };
+    return { entry, p };
   };
 
   const result: BootstrapResult = { resamples: B, confidence, seed, method: useBca ? 'bca' : 'percentile', metrics: {}, deltas: {} };
@@ -532,8 +532,7 @@ export function bootstrap(input: BootstrapInput): BootstrapResult {
     const perMetric: Record<string, IntervalEntry> = {};
     for (let s = 0; s < S; s++) {
       const reps1 = column((b) => values[(b * M + m) * S + s]);
-      const { p: _unused, ...entry } = interval(reps1, estimates[m * S + s], jack && (() => jackColumn((g) => jack.values[(g * M + m) * S + s])));
-      perMetric[metrics[s]] = entry;
+      perMetric[metrics[s]] = interval(reps1, estimates[m * S + s], jack && (() => jackColumn((g) => jack.values[(g * M + m) * S + s]))).entry;
     }
     result.metrics[models[m]] = perMetric;
   }
@@ -544,7 +543,7 @@ export function bootstrap(input: BootstrapInput): BootstrapResult {
     for (let s = 0; s < S; s++) {
       const deltas = column((b) => values[(b * M + c) * S + s] - values[(b * M + m) * S + s]);
       const estimate = estimates[c * S + s] - estimates[m * S + s];
-      const { p, ...entry } = interval(deltas, estimate, jack && (() => jackColumn((g) => jack.values[(g * M + c) * S + s] - jack.values[(g * M + m) * S + s])));
+      const { entry, p } = interval(deltas, estimate, jack && (() => jackColumn((g) => jack.values[(g * M + c) * S + s] - jack.values[(g * M + m) * S + s])));
       perMetric[metrics[s]] = { ...entry, pValue: p };
     }
     result.deltas[models[m]] = perMetric;
