@@ -55,7 +55,9 @@ export function scanWorkerSource(): string {
  * the general parser. Pass bytes backed by a SharedArrayBuffer to let workers share them.
  */
 export async function readCsvFast(bytes: Uint8Array, path: string, options: FastCsvOptions): Promise<Dataset | undefined> {
-  const D = options.delimiter.charCodeAt(0);
+  // One ASCII byte, not a quote or line break; anything else is left to the general parser.
+  const D = options.delimiter.length === 1 ? options.delimiter.charCodeAt(0) : -1;
+  if (D < 1 || D > 127 || D === 34 || D === 10 || D === 13) return undefined;
   const head = findHeader(bytes);
   if (head === undefined) return undefined;
   const header = checkHeader(decodeFields(bytes, head.start, head.end, D), path, head.line);
@@ -278,10 +280,14 @@ async function scanChunks(
   // The first chunk's arrays get room for every row, so the other chunks are appended, not all copied.
   const rowsHint = bounds.length > 2 ? estimateRows(bytes, start) : 0;
   const first = scanCsvNumbers(bytes, bounds[0], bounds[1], ncols, D, skip, 0, slots, rowsHint);
-  if (first.giveUp !== '') return undefined;
+  if (first.giveUp !== '') {
+    // The general parser takes the file: the workers' chunks are not wanted.
+    for (const w of pending) w.stop();
+    return undefined;
+  }
   const firstSorted = sortColumns ? first.values.map((v, c) => (skip[c] ? null : sortNumbers(v))) : null;
   const chunks: Chunk[] = [{ result: first, sorted: firstSorted }];
-  const rest = await Promise.all(pending);
+  const rest = await Promise.all(pending.map((w) => w.result));
   for (let k = 0; k < rest.length; k++) {
     // A worker that failed to start or died: scan its chunk here.
     const chunk = rest[k] ?? { result: scanCsvNumbers(bytes, bounds[k + 1], bounds[k + 2], ncols, D, skip, 0, slots), sorted: null };
@@ -309,9 +315,10 @@ interface WorkerTask {
   slots: Int32Array | null;
 }
 
-function runWorker(task: WorkerTask): Promise<Chunk | undefined> {
-  return new Promise((resolve) => {
-    let worker: Worker;
+/** A chunk scanned on a worker thread; `stop` ends the worker when its result is no longer wanted. */
+function runWorker(task: WorkerTask): { result: Promise<Chunk | undefined>; stop: () => void } {
+  let worker: Worker | undefined;
+  const result = new Promise<Chunk | undefined>((resolve) => {
     try {
       worker = new Worker(WORKER_SOURCE, { eval: true, workerData: task });
     } catch {
@@ -322,4 +329,5 @@ function runWorker(task: WorkerTask): Promise<Chunk | undefined> {
     worker.once('error', () => resolve(undefined));
     worker.once('exit', () => resolve(undefined));
   });
+  return { result, stop: () => void worker?.terminate() };
 }

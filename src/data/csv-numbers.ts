@@ -59,7 +59,9 @@ export function scanCsvNumbers(
   let firstLength = 0;
   while (start + firstLength < end && bytes[start + firstLength] !== LF && bytes[start + firstLength] !== CR) firstLength++;
   // A caller that will append more rows after these (csv-fast.ts) asks for room for them up front.
-  let capacity = Math.max(1024, rowsHint, Math.ceil(((end - start) / (firstLength + 1)) * 1.05));
+  // Never more rows than the rest of the file can hold (each record takes at least ncols bytes).
+  const most = Math.ceil((bytes.length - start) / Math.max(1, ncols)) + 1;
+  let capacity = Math.min(most, Math.max(1024, rowsHint, Math.ceil(((end - start) / (firstLength + 1)) * 1.05)));
   let values: Float64Array[] = [];
   for (let c = 0; c < ncols; c++) values.push(new Float64Array(skip[c] === 0 ? capacity : 0));
   let recordStarts = new Float64Array(capacity);

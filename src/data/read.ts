@@ -82,7 +82,13 @@ export async function readDataset(path: string, options: ReadOptions = {}): Prom
   const bytes = await readBytes(path);
   checkEncoding(bytes, path);
   if (format === 'csv') {
-    const fast = await readCsvFast(bytes, path, { delimiter: options.delimiter ?? delimiter ?? ',', categorical: options.categorical, sortColumns: options.sortColumns, rowMajor: options.rowMajor });
+    let fast: Dataset | undefined;
+    try {
+      fast = await readCsvFast(bytes, path, { delimiter: options.delimiter ?? delimiter ?? ',', categorical: options.categorical, sortColumns: options.sortColumns, rowMajor: options.rowMajor });
+    } catch (error) {
+      // Out of memory for the typed arrays (a first record far shorter than the rest): the general parser may still manage.
+      if (!(error instanceof RangeError)) throw error;
+    }
     if (fast !== undefined) {
       checkCategorical(fast.columns.map((c) => c.name), options.categorical, path);
       return fast;

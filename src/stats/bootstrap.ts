@@ -510,14 +510,14 @@ export function bootstrap(input: BootstrapInput): BootstrapResult {
     return out;
   };
   // With the interval, the p-value of "no difference" that agrees with it (for deltas).
-  const interval = (replicates: Float64Array, estimate: number, jackValues: (() => Float64Array) | undefined): { entry: IntervalEntry; p: number } => {
+  const interval = (replicates: Float64Array, estimate: number, jackValues: (() => Float64Array) | undefined, withP = false): { entry: IntervalEntry; p: number } => {
     const { sorted, skipped } = finiteSorted(replicates);
     let entry: IntervalEntry;
-    let p = sorted.length > 0 ? bootstrapPValue(sorted) : NaN;
+    let p = withP && sorted.length > 0 ? bootstrapPValue(sorted) : NaN;
     const bca = useBca && jackValues ? bcaInterval(sorted, estimate, jackValues(), confidence) : undefined;
     if (bca) {
       entry = { ci: bca.ci };
-      const q = bcaPValue(sorted, bca.z0, bca.acceleration);
+      const q = withP ? bcaPValue(sorted, bca.z0, bca.acceleration) : NaN;
       if (!Number.isNaN(q)) p = q;
     } else {
       entry = { ci: percentileInterval(sorted, confidence) };
@@ -543,7 +543,7 @@ export function bootstrap(input: BootstrapInput): BootstrapResult {
     for (let s = 0; s < S; s++) {
       const deltas = column((b) => values[(b * M + c) * S + s] - values[(b * M + m) * S + s]);
       const estimate = estimates[c * S + s] - estimates[m * S + s];
-      const { entry, p } = interval(deltas, estimate, jack && (() => jackColumn((g) => jack.values[(g * M + c) * S + s] - jack.values[(g * M + m) * S + s])));
+      const { entry, p } = interval(deltas, estimate, jack && (() => jackColumn((g) => jack.values[(g * M + c) * S + s] - jack.values[(g * M + m) * S + s])), true);
       perMetric[metrics[s]] = { ...entry, pValue: p };
     }
     result.deltas[models[m]] = perMetric;

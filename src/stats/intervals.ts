@@ -11,7 +11,8 @@
 //     interval = numpy.percentile(θ*, [100 α₁, 100 α₂])
 //   Undefined (returns undefined, the caller falls back to the percentile interval) when z0 is
 //   infinite (every replicate on one side of θ̂), the jackknife values are constant or not
-//   finite, or α₁, α₂ come out NaN.
+//   finite, a level lies past the formula's pole (1 − a (z0 ± z) ≤ 0: the interval would come
+//   out inverted), or α₁, α₂ come out NaN.
 // - p-values of "no difference": the percentile one (bootstrapPValue) and the one that agrees with
 //   a BCa interval (bcaPValue), so that a delta's p-value and the interval shown beside it agree.
 //
@@ -192,8 +193,10 @@ export function bcaInterval(sorted: ArrayLike<number>, estimate: number, jackkni
   const alpha = (1 - confidence) / 2;
   const zAlpha = normQuantile(alpha);
   const num1 = z0 + zAlpha;
-  const alpha1 = normCdf(z0 + num1 / (1 - a * num1));
   const num2 = z0 - zAlpha;
+  // Past the formula's pole the levels swap sides and the "interval" comes out inverted: no BCa.
+  if (!(1 - a * num1 > 0 && 1 - a * num2 > 0)) return undefined;
+  const alpha1 = normCdf(z0 + num1 / (1 - a * num1));
   const alpha2 = normCdf(z0 + num2 / (1 - a * num2));
   if (Number.isNaN(alpha1) || Number.isNaN(alpha2)) return undefined;
   return {

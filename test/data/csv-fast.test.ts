@@ -92,6 +92,16 @@ describe('the fast CSV path agrees with the general parser', () => {
     expect(fast!.columns[0]).toMatchObject({ kind: 'categorical', values: ['1', '0', '1.0'] });
   });
 
+  test('a delimiter that is not one ASCII byte is left to the general parser', async () => {
+    for (const delimiter of ['§', '；', 'ab', '"']) {
+      expect([delimiter, await readCsvFast(Buffer.from(`a${delimiter}b\n1${delimiter}2\n`), 'd.csv', { delimiter })]).toEqual([delimiter, undefined]);
+    }
+    const text = 'a§b\n1§2\n3§4\n';
+    const path = await file('section.csv', text);
+    const dataset = await readDataset(path, { delimiter: '§' });
+    expect(dataset.columns.map((c) => [c.name, c.kind])).toEqual([['a', 'numeric'], ['b', 'numeric']]);
+  });
+
   test('tab-separated', async () => {
     const text = 'a\tb\n1,5\t2\n3\t4\n';
     const path = await file('t.tsv', text);

@@ -121,6 +121,23 @@ describe('bcaPValue: the p-value that agrees with the BCa interval', () => {
     }
   });
 
+  test('past the formula\'s pole BCa is undefined (the caller falls back to the percentile interval)', () => {
+    // One outlier among 200 jackknife values gives a ≈ −1/6; with z0 ≈ −1.3 and a confidence of
+    // 1 − 1e-6, 1 − a (z0 + z) ≤ 0 for the lower level, which would invert the interval.
+    const r = lcg(3);
+    const reps = Float64Array.from({ length: 999 }, () => normQuantile(r())).sort();
+    const estimate = percentileSorted(reps, 100 * normCdf(-1.3));
+    const jack = Float64Array.from({ length: 200 }, (_, i) => (i < 199 ? 0 : 1));
+    const a = jackknifeAcceleration(jack);
+    const z0 = normQuantile(percentileOfScore(reps, estimate));
+    const confidence = 1 - 1e-6;
+    expect(1 - a * (z0 + normQuantile((1 - confidence) / 2))).toBeLessThanOrEqual(0);
+    expect(bcaInterval(reps, estimate, jack, confidence)).toBeUndefined();
+    // The same inputs at 95 % are well clear of the pole, and give an ordered interval.
+    const at95 = bcaInterval(reps, estimate, jack, 0.95)!;
+    expect(at95.ci[0]).toBeLessThan(at95.ci[1]);
+  });
+
   test('every replicate above 0 with a strong acceleration: significant, as the interval says', () => {
     const r = lcg(21);
     const reps = Float64Array.from({ length: 999 }, () => 0.3 + 0.2 * r()).sort();
