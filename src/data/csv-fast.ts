@@ -8,11 +8,11 @@
 
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import type { CategoricalColumn, Column, Dataset, NumericColumn } from '../types.js';
+import type { Column, Dataset, NumericColumn } from '../types.js';
 import { mergeSorted, rememberSorted, sortNumbers } from '../stats/sorted.js';
 import { checkHeader } from './csv.js';
 import { cellRange, cellText, fieldEnd, scanCsvNumbers, type ScanResult } from './csv-numbers.js';
-import { MISSING_TOKENS, parseDecimal } from './typing.js';
+import { MISSING_TOKENS, parseDecimal, typeColumn } from './typing.js';
 
 export interface FastCsvOptions {
   delimiter: string;
@@ -60,7 +60,9 @@ export async function readCsvFast(bytes: Uint8Array, path: string, options: Fast
   if (D < 1 || D > 127 || D === 34 || D === 10 || D === 13) return undefined;
   const head = findHeader(bytes);
   if (head === undefined) return undefined;
-  const header = checkHeader(decodeFields(bytes, head.start, head.end, D), path, head.line);
+  // One Buffer view for every decode of text (header, odd cells, text columns, raw).
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const header = checkHeader(decodeFields(buffer, head.start, head.end, D), path, head.line);
   const ncols = header.length;
   const forced = new Set(options.categorical ?? []);
   const skip = Uint8Array.from(header, (name) => (forced.has(name) ? 1 : 0));
@@ -110,7 +112,7 @@ export async function readCsvFast(bytes: Uint8Array, path: string, options: Fast
   const text = new Uint8Array(ncols);
   const resorted = new Uint8Array(ncols);
   const missing = new Int32Array(ncols);
-  const cell = cellReader(bytes, recordStarts, D);
+  const cell = cellReader(buffer, recordStarts, D);
   for (let k = 0; k < oddRows.length; k++) {
     const c = oddColumns[k];
     if (text[c]) continue;
@@ -128,21 +130,9 @@ export async function readCsvFast(bytes: Uint8Array, path: string, options: Fast
   }
 
   const textColumns = header.map((_, c) => c).filter((c) => skip[c] || text[c]);
-  const texts = readTextColumns(bytes, recordStarts, textColumns, D);
+  const texts = readTextColumns(buffer, recordStarts, textColumns, D);
   const columns: Column[] = header.map((name, c): Column => {
-    if (skip[c] || text[c]) {
-      const cells = texts.get(c)!;
-      let nMissing = 0;
-      const v = cells.map((s) => {
-        if (MISSING_TOKENS.has(s)) {
-          nMissing++;
-          return null;
-        }
-        return s;
-      });
-      const column: CategoricalColumn = { name, kind: 'categorical', values: v, missing: nMissing };
-      return column;
-    }
+    if (skip[c] || text[c]) return typeColumn(name, texts.get(c)!, true);
     if (options.sortColumns) {
       const runs = chunks.map((ch) => ch.sorted?.[c] ?? null);
       const sorted = resorted[c] || runs.some((r) => r === null) ? sortNumbers(values[c]) : mergeSorted(runs as Float64Array[]);
@@ -213,12 +203,11 @@ function findHeader(bytes: Uint8Array): Header | undefined {
   return { start, end, next: i, line };
 }
 
-function decodeFields(bytes: Uint8Array, start: number, end: number, D: number): string[] {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+function decodeFields(buffer: Buffer, start: number, end: number, D: number): string[] {
   const fields: string[] = [];
   let s = start;
   for (let i = start; i <= end; i++) {
-    if (i === end || bytes[i] === D) {
+    if (i === end || buffer[i] === D) {
       fields.push(buffer.toString('utf8', s, i));
       s = i + 1;
     }
@@ -227,24 +216,22 @@ function decodeFields(bytes: Uint8Array, start: number, end: number, D: number):
 }
 
 /** The text of one cell, decoded from the bytes. */
-function cellReader(bytes: Uint8Array, recordStarts: Float64Array, D: number): (row: number, column: number) => string {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+function cellReader(buffer: Buffer, recordStarts: Float64Array, D: number): (row: number, column: number) => string {
   return (row, column) => {
-    const [s, e] = cellRange(bytes, recordStarts[row], column, D);
+    const [s, e] = cellRange(buffer, recordStarts[row], column, D);
     return cellText(buffer, s, e);
   };
 }
 
 /** The cells of the given columns as text, walking each record once. */
-function readTextColumns(bytes: Uint8Array, recordStarts: Float64Array, columns: number[], D: number): Map<number, string[]> {
+function readTextColumns(buffer: Buffer, recordStarts: Float64Array, columns: number[], D: number): Map<number, string[]> {
   const out = new Map<number, string[]>(columns.map((c) => [c, new Array<string>(recordStarts.length)]));
   if (columns.length === 0) return out;
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   const last = columns[columns.length - 1];
   for (let r = 0; r < recordStarts.length; r++) {
     let i = recordStarts[r];
     for (let c = 0; c <= last; c++) {
-      const e = fieldEnd(bytes, i, D);
+      const e = fieldEnd(buffer, i, D);
       const cells = out.get(c);
       if (cells !== undefined) cells[r] = cellText(buffer, i, e);
       i = e + 1;

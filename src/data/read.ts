@@ -95,9 +95,9 @@ export async function readDataset(path: string, options: ReadOptions = {}): Prom
     }
   }
   if (bytes.length > constants.MAX_STRING_LENGTH) {
-    const why = format === 'csv' ? 'quoted fields or records of uneven length, which the fast reader leaves to the general parser, ' : '';
+    const why = format === 'csv' ? 'line breaks inside quotes or records of uneven length, which the fast reader leaves to the general parser, ' : '';
     throw new DataError(
-      `data file ${path} is ${(bytes.length / 2 ** 20).toFixed(0)} MiB and holds ${why}more text than one JavaScript string can (${(constants.MAX_STRING_LENGTH / 2 ** 20).toFixed(0)} MiB) — write it without quotes, or split it`
+      `data file ${path} is ${(bytes.length / 2 ** 20).toFixed(0)} MiB and holds ${why}more text than one JavaScript string can (${(constants.MAX_STRING_LENGTH / 2 ** 20).toFixed(0)} MiB) — write it without line breaks inside quotes, or split it`
     );
   }
   return parseDataset(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'), path, options);

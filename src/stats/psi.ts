@@ -46,18 +46,7 @@ function present(values: ArrayLike<CategoryValue | null>): number {
   return n;
 }
 
-/** numpy.histogram_bin_edges(pooled, bins='sturges') for a non-empty pooled sample. */
-export function sturgesEdges(pooled: readonly number[]): number[] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of pooled) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return sturgesEdgesOf(lo, hi, pooled.length);
-}
-
-/** sturgesEdges for a pooled sample of n values whose smallest is lo and largest hi. */
+/** numpy.histogram_bin_edges(pooled, bins='sturges') for a pooled sample of n values whose smallest is lo and largest hi. */
 export function sturgesEdgesOf(lo: number, hi: number, n: number): number[] {
   const ptp = hi - lo;
   let first = lo;
@@ -88,32 +77,16 @@ function countBelow(sorted: Float64Array, x: number, orEqual: boolean): number {
   return lo;
 }
 
-/** histogramCounts for values already in ascending order: two binary searches per bin instead of one per value. */
+/**
+ * numpy.histogram(values, edges)[0] for values in ascending order: [left, right) bins, the last one
+ * closed, values outside ignored; two binary searches per bin instead of one per value.
+ */
 export function sortedHistogramCounts(sorted: Float64Array, edges: readonly number[]): number[] {
   const bins = edges.length - 1;
   const counts = new Array<number>(bins).fill(0);
   for (let i = 0; i < bins; i++) {
     const upper = i === bins - 1 ? countBelow(sorted, edges[bins], true) : countBelow(sorted, edges[i + 1], false);
     counts[i] = Math.max(0, upper - countBelow(sorted, edges[i], false));
-  }
-  return counts;
-}
-
-/** numpy.histogram(values, edges)[0]: [left, right) bins, last bin closed; values outside ignored. */
-export function histogramCounts(values: readonly number[], edges: readonly number[]): number[] {
-  const bins = edges.length - 1;
-  const counts = new Array<number>(bins).fill(0);
-  for (const v of values) {
-    if (!(v >= edges[0] && v <= edges[bins])) continue;
-    // Largest i with edges[i] ≤ v.
-    let lo = 0;
-    let hi = bins;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (edges[mid] <= v) lo = mid;
-      else hi = mid - 1;
-    }
-    counts[lo === bins ? bins - 1 : lo]++;
   }
   return counts;
 }

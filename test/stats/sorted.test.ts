@@ -1,7 +1,7 @@
 // The radix sort and the merge of sorted runs, against Float64Array.prototype.sort (the engine's
 // own sort, which orders -0 before +0 and is the reference here).
 
-import { histogramCounts, sortedHistogramCounts, sturgesEdges } from '../../src/stats/psi.js';
+import { sortedHistogramCounts, sturgesEdgesOf } from '../../src/stats/psi.js';
 import { distinctSortedAtMost, mergeSorted, sortNumbers, sortedFinite } from '../../src/stats/sorted.js';
 
 function lcg(seed: number): () => number {
@@ -60,14 +60,27 @@ describe('sortedFinite', () => {
   });
 });
 
+/** Brute force, one value at a time as numpy.histogram bins it: largest i with edges[i] ≤ v, last bin closed. */
+function histogramCounts(values: readonly number[], edges: readonly number[]): number[] {
+  const bins = edges.length - 1;
+  const counts = new Array<number>(bins).fill(0);
+  for (const v of values) {
+    if (!(v >= edges[0] && v <= edges[bins])) continue;
+    let i = bins;
+    while (edges[i] > v) i--;
+    counts[i === bins ? bins - 1 : i]++;
+  }
+  return counts;
+}
+
 describe('sortedHistogramCounts', () => {
   test('equals numpy-style per-value binning (histogramCounts) for values on and between edges', () => {
     const rand = lcg(13);
     const values = Array.from({ length: 4000 }, () => Math.round(rand() * 200) / 20 - 2);
-    const edges = sturgesEdges(values);
+    const edges = sturgesEdgesOf(Math.min(...values), Math.max(...values), values.length);
     edges.push(edges[edges.length - 1]); // a repeated last edge: an empty, closed last bin
     const inner = [...edges.slice(0, 3), edges[2], ...edges.slice(3)]; // a repeated inner edge
-    for (const e of [sturgesEdges(values), inner, [0, 1, 2, 3], edges]) {
+    for (const e of [sturgesEdgesOf(Math.min(...values), Math.max(...values), values.length), inner, [0, 1, 2, 3], edges]) {
       expect(sortedHistogramCounts(Float64Array.from(values).sort(), e)).toEqual(histogramCounts(values, e));
     }
   });
