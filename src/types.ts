@@ -29,7 +29,7 @@ export interface Dataset {
   path: string;
   rowCount: number;
   columns: Column[];
-  /** 1-based line in the file where each record starts, so later errors can point at it. */
+  /** 1-based line in the file where each record starts, so later errors can point at it (data/row-place.ts); empty for an array file (.npz), whose rows are counted instead. */
   recordLines: Int32Array;
   /**
    * When the reader was asked for it: these columns as float32, row after row (row r, column k of

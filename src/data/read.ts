@@ -1,16 +1,18 @@
 // Reading a dataset file and picking the columns a model needs.
 
 import { constants, isUtf8 } from 'node:buffer';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DataError } from '../errors.js';
 import type { Column, Dataset } from '../types.js';
 import { parseCsv } from './csv.js';
 import { readCsvFast } from './csv-fast.js';
 import { parseJsonl } from './jsonl.js';
+import { datasetFromArrays } from './npz.js';
+import { NpzFormatError, readNpzArrays } from './npz-file.js';
 import { typeColumns } from './typing.js';
 
-export type DataFormat = 'csv' | 'jsonl';
+export type DataFormat = 'csv' | 'jsonl' | 'npz';
 
 export interface ReadOptions {
   /** Columns to keep categorical even when every cell is a number (e.g. a 0/1 label). */
@@ -30,7 +32,8 @@ export const SUPPORTED_EXTENSIONS: Readonly<Record<string, { format: DataFormat;
   '.tsv': { format: 'csv', delimiter: '\t' },
   '.jsonl': { format: 'jsonl' },
   '.ndjson': { format: 'jsonl' },
-  '.json-lines': { format: 'jsonl' }
+  '.json-lines': { format: 'jsonl' },
+  '.npz': { format: 'npz' }
 };
 
 /** How a file is parsed, chosen by its extension; DataError for an unsupported one. */
@@ -48,6 +51,7 @@ export function formatOf(path: string): { format: DataFormat; delimiter?: string
 /** Parses and types dataset text already in memory (readDataset without the I/O). */
 export function parseDataset(text: string, path: string, options: ReadOptions = {}): Dataset {
   const { format, delimiter } = formatOf(path);
+  if (format === 'npz') throw new DataError(`data file ${path} is a NumPy archive, not text — read it with readDataset`);
   let names: string[];
   let columns: Column[];
   let rowCount: number;
@@ -74,11 +78,16 @@ export function parseDataset(text: string, path: string, options: ReadOptions = 
 }
 
 /**
- * Reads and types a dataset file: .csv/.txt (comma), .tsv (tab), .jsonl/.ndjson/.json-lines.
- * The file must be UTF-8. Every failure is a DataError whose message names the file.
+ * Reads and types a dataset file: .csv/.txt (comma), .tsv (tab), .jsonl/.ndjson/.json-lines
+ * (UTF-8 text), or .npz (NumPy arrays, see npz.ts). Every failure is a DataError whose message names the file.
  */
 export async function readDataset(path: string, options: ReadOptions = {}): Promise<Dataset> {
   const { format, delimiter } = formatOf(path); // unsupported extension: fail before touching the disk
+  if (format === 'npz') {
+    const dataset = datasetFromArrays(path, await readNpz(path), options);
+    checkCategorical(dataset.columns.map((c) => c.name), options.categorical, path);
+    return dataset;
+  }
   const bytes = await readBytes(path);
   checkEncoding(bytes, path);
   if (format === 'csv') {
@@ -107,22 +116,41 @@ export async function readDataset(path: string, options: ReadOptions = {}): Prom
 const SHARED_FROM_BYTES = 16 * 1024 * 1024;
 
 async function readBytes(path: string): Promise<Uint8Array> {
+  return withFile(path, async (file) => {
+    const size = (await file.stat()).size;
+    const bytes = new Uint8Array(size >= SHARED_FROM_BYTES ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
+    let done = 0;
+    while (done < size) {
+      const { bytesRead } = await file.read(bytes, done, size - done, done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return done === size ? bytes : bytes.subarray(0, done);
+  });
+}
+
+async function readNpz(path: string) {
+  return withFile(path, async (file) => {
+    try {
+      return await readNpzArrays(file, (await file.stat()).size);
+    } catch (error) {
+      if (!(error instanceof NpzFormatError)) throw error;
+      throw new DataError(`data file ${path}${error.key !== undefined ? `, array "${error.key}",` : ''} ${error.message}`);
+    }
+  });
+}
+
+/** Opens a data file for `work`; a DataError naming the file when it cannot be read. */
+async function withFile<T>(path: string, work: (file: FileHandle) => Promise<T>): Promise<T> {
   try {
     const file = await open(path, 'r');
     try {
-      const size = (await file.stat()).size;
-      const bytes = new Uint8Array(size >= SHARED_FROM_BYTES ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
-      let done = 0;
-      while (done < size) {
-        const { bytesRead } = await file.read(bytes, done, size - done, done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      return done === size ? bytes : bytes.subarray(0, done);
+      return await work(file);
     } finally {
       await file.close();
     }
   } catch (error) {
+    if (error instanceof DataError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new DataError(`data file not found: ${path} — check the \`data\` input / --data path`);
     if (code === 'EISDIR') throw new DataError(`data file ${path} is a directory — point the \`data\` input / --data at a file`);

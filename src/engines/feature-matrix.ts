@@ -3,6 +3,7 @@
 import { firstNonNumeric } from '../data/typing.js';
 import { DataError } from '../errors.js';
 import type { Column, Dataset } from '../types.js';
+import { rowPlace } from '../data/row-place.js';
 
 /** Row-major n×d Float32Array for rows [start, end). Every column must be numeric and complete. */
 export function featureMatrix(columns: Column[], start: number, end: number): Float32Array {
@@ -22,7 +23,7 @@ export function checkFeatureColumns(dataset: Dataset, columns: Column[], model: 
   for (const col of columns) {
     if (col.kind !== 'numeric') {
       const bad = firstNonNumeric(col);
-      const where = bad ? `${dataset.path}:${dataset.recordLines[bad.row]}` : dataset.path;
+      const where = bad ? rowPlace(dataset, bad.row) : dataset.path;
       throw new DataError(
         `${where}: feature column "${col.name}" holds text ("${bad?.value ?? ''}"), but model ` +
           `${model} takes numbers. Encode it (one-hot columns) in the evaluation data, or leave it out with the \`features\` setting.`,
@@ -31,7 +32,7 @@ export function checkFeatureColumns(dataset: Dataset, columns: Column[], model: 
     if (col.missing > 0) {
       const row = col.values.findIndex((v) => Number.isNaN(v));
       throw new DataError(
-        `${dataset.path}:${dataset.recordLines[row]}: feature column "${col.name}" is empty or missing here ` +
+        `${rowPlace(dataset, row)}: feature column "${col.name}" is empty or missing here ` +
           `(${col.missing} missing in all); model ${model} cannot take missing inputs. Impute or drop those rows.`,
       );
     }

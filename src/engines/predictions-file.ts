@@ -7,6 +7,7 @@ import { DataError, ModelError } from '../errors.js';
 import type { Column, Dataset, NumericColumn, Predictions } from '../types.js';
 import type { LoadedModel, PredictInput } from './engine.js';
 import { describeFiles } from './files.js';
+import { rowPlace } from '../data/row-place.js';
 
 export async function loadPredictionsFile(filePath: string, name: string): Promise<LoadedModel> {
   let table: Dataset;
@@ -61,7 +62,7 @@ function numeric(table: Dataset, names: string[], input: PredictInput): NumericC
   if (col.kind !== 'numeric') {
     const row = col.values.findIndex((v) => v !== null && !Number.isFinite(Number(v)));
     throw new ModelError(
-      `${table.path}:${table.recordLines[Math.max(row, 0)]}: column "${col.name}" must hold numbers, found "${col.values[Math.max(row, 0)]}".`,
+      `${rowPlace(table, Math.max(row, 0))}: column "${col.name}" must hold numbers, found "${col.values[Math.max(row, 0)]}".`,
     );
   }
   return col;
@@ -124,7 +125,7 @@ function orderById(table: Dataset, tableId: Column, input: PredictInput): Int32A
 
 function missingId(table: Dataset, input: PredictInput, id: string, i: number): ModelError {
   return new ModelError(
-    `${table.path}: no prediction for id "${id}" (${input.dataset.path}:${input.dataset.recordLines[i]}) from model ${input.name}. ` +
+    `${table.path}: no prediction for id "${id}" (${rowPlace(input.dataset, i)}) from model ${input.name}. ` +
       'A predictions file needs one row for every evaluation row.',
   );
 }

@@ -151,7 +151,7 @@ export function sliceInput(input: PredictInput, rows: number): PredictInput {
     return s;
   };
   const columns = dataset.columns.map(sliceOf);
-  const sliced: Dataset = { path: dataset.path, rowCount: rows, columns, recordLines: take(dataset.recordLines, dataset.rowCount, rows) };
+  const sliced: Dataset = { path: dataset.path, rowCount: rows, columns, recordLines: dataset.recordLines.length === 0 ? dataset.recordLines : take(dataset.recordLines, dataset.rowCount, rows) };
   return {
     ...input,
     dataset: sliced,

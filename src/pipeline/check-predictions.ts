@@ -2,9 +2,10 @@
 
 import { ModelError } from '../errors.js';
 import type { Dataset, Predictions } from '../types.js';
+import { rowPlace } from '../data/row-place.js';
 
 export function checkPredictions(p: Predictions, model: string, dataset: Dataset): void {
-  const where = (i: number) => `${dataset.path}:${dataset.recordLines[i]}`;
+  const where = (i: number) => rowPlace(dataset, i);
   const values = p.kind === 'multiclass' ? p.probs : p.kind === 'regression' ? p.values : p.scores;
   const width = p.kind === 'multiclass' ? p.classes.length : p.kind === 'multilabel' ? p.labels.length : 1;
   for (let j = 0; j < values.length; j++) {

@@ -2,6 +2,7 @@
 
 import { DataError } from '../errors.js';
 import type { Column, Dataset, Task, TaskSetting } from '../types.js';
+import { rowPlace } from '../data/row-place.js';
 
 export type Truth =
   | { task: 'binary'; classes: string[]; y: Uint8Array }
@@ -86,7 +87,7 @@ export function encodeTruth(dataset: Dataset, label: Column, task: Task, classes
   if (label.missing > 0) {
     const i = missingAt();
     throw new DataError(
-      `${dataset.path}:${dataset.recordLines[i]}: the label "${label.name}" is missing here (${label.missing} rows in all). ` +
+      `${rowPlace(dataset, i)}: the label "${label.name}" is missing here (${label.missing} rows in all). ` +
         'Every evaluation row needs a label: drop unlabelled rows.',
     );
   }
@@ -94,7 +95,7 @@ export function encodeTruth(dataset: Dataset, label: Column, task: Task, classes
     if (label.kind !== 'numeric') {
       const i = label.values.findIndex((v) => v !== null && !Number.isFinite(Number(v)));
       throw new DataError(
-        `${dataset.path}:${dataset.recordLines[Math.max(i, 0)]}: regression needs a numeric label, but "${label.name}" holds "${label.values[Math.max(i, 0)]}".`,
+        `${rowPlace(dataset, Math.max(i, 0))}: regression needs a numeric label, but "${label.name}" holds "${label.values[Math.max(i, 0)]}".`,
       );
     }
     return { task, y: label.values };
@@ -106,7 +107,7 @@ export function encodeTruth(dataset: Dataset, label: Column, task: Task, classes
     const k = index.get(t);
     if (k === undefined) {
       throw new DataError(
-        `${dataset.path}:${dataset.recordLines[i]}: label "${t}" is not a class the model can output (${classes.join(', ')}). ` +
+        `${rowPlace(dataset, i)}: label "${t}" is not a class the model can output (${classes.join(', ')}). ` +
           'Set `classes` to every label in the model\'s output order, or fix the data.',
       );
     }
@@ -126,7 +127,7 @@ export function encodeMultilabel(dataset: Dataset, labels: Column[]): Truth {
       const v = t === null ? undefined : INDICATOR[t.toLowerCase()];
       if (v === undefined) {
         throw new DataError(
-          `${dataset.path}:${dataset.recordLines[i]}: multilabel column "${col.name}" holds "${t ?? ''}"; each label column must hold 0 or 1 (or true/false).`,
+          `${rowPlace(dataset, i)}: multilabel column "${col.name}" holds "${t ?? ''}"; each label column must hold 0 or 1 (or true/false).`,
         );
       }
       y[i * L + j] = v;
@@ -143,13 +144,13 @@ export function encodeRanking(dataset: Dataset, relevance: Column, query: Column
   if (relevance.kind !== 'numeric' || relevance.missing > 0) {
     const i = relevance.kind === 'numeric' ? relevance.values.findIndex(Number.isNaN) : relevance.values.findIndex((v) => v === null || !Number.isFinite(Number(v)));
     throw new DataError(
-      `${dataset.path}:${dataset.recordLines[Math.max(i, 0)]}: ranking needs a numeric relevance in "${relevance.name}" on every row.`,
+      `${rowPlace(dataset, Math.max(i, 0))}: ranking needs a numeric relevance in "${relevance.name}" on every row.`,
     );
   }
   const queries: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const q = labelText(query, i);
-    if (q === null) throw new DataError(`${dataset.path}:${dataset.recordLines[i]}: the query column "${query.name}" is empty here; every item needs a query.`);
+    if (q === null) throw new DataError(`${rowPlace(dataset, i)}: the query column "${query.name}" is empty here; every item needs a query.`);
     queries[i] = q;
   }
   return { task: 'ranking', queries, y: relevance.values };

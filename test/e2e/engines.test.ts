@@ -33,6 +33,25 @@ test('ONNX candidate (WebAssembly runtime in dist/) against a TF.js baseline', (
   expect(report.models[1].engine).toBe('tfjs layers model');
 }, 120000);
 
+test('the same evaluation from NumPy arrays (.npz) as from the CSV they were saved from', () => {
+  const run = (data: string, out: string) => {
+    execFileSync(process.execPath, ['dist/cli.js', 'evaluate', '--candidate', 'fixtures/onnx/species.onnx', ...species, '--data', data, '--json', path.join(bare, out)], {
+      cwd: bare,
+      env: { PATH: process.env.PATH ?? '', HOME: bare },
+    });
+    return JSON.parse(readFileSync(path.join(bare, out), 'utf8'));
+  };
+  const fromCsv = run('fixtures/penguins-species/eval.csv', 'csv.json');
+  const fromNpz = run('fixtures/npz/penguins-species.npz', 'npz.json');
+  expect(fromNpz.data.rows).toBe(fromCsv.data.rows);
+  // fixtures/onnx/README.md: PyTorch's eval accuracy for this network.
+  expect(fromNpz.models[0].metrics.accuracy.value).toBeCloseTo(0.9898, 4);
+  for (const [name, m] of Object.entries(fromCsv.models[0].metrics as Record<string, { value: number }>)) {
+    if (name.startsWith('latency') || name.startsWith('throughput')) continue;
+    expect([name, fromNpz.models[0].metrics[name].value]).toEqual([name, m.value]);
+  }
+}, 120000);
+
 test('the command engine runs a framework script per model and reads its predictions', () => {
   const out = path.join(bare, 'command.json');
   const command = `node fixtures/onnx/stand-in.mjs --model {model} --data {data} --out {predictions} --device {device} --classes Adelie,Chinstrap,Gentoo`;

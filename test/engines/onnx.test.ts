@@ -124,6 +124,23 @@ describe('loadOnnxModel on onnxruntime-web (WebAssembly)', () => {
     }
   });
 
+  test('from NumPy arrays (.npz): one array per column, or the float32 matrix fed as it is', async () => {
+    const exp = (await expected('species.expected.json')).outputs.probabilities.flat();
+    const model = await loadOnnxModel(fixture('species.onnx'), 'species', wasm);
+    try {
+      const npz = (f: string) => path.join(root, 'fixtures', 'npz', f);
+      const columns = await predictInput(npz('penguins-species.npz'), 'species', 'multiclass', SPECIES, 32, undefined);
+      expect(maxDiff(flat(await model.predict(columns)), exp)).toBeLessThan(1e-5);
+      const features = ['x[0]', 'x[1]', 'x[2]', 'x[3]'];
+      const dataset = await readDataset(npz('penguins-species-rows.npz'), { categorical: ['species'], rowMajor: { exclude: ['id', 'species'] } });
+      const selected = selectFeatures(dataset, { label: 'species', id: 'id', features });
+      const matrix = { name: 'm', dataset, features: selected.features, task: 'multiclass' as Task, classes: SPECIES, idColumn: selected.id, batchSize: 32 };
+      expect(maxDiff(flat(await model.predict(matrix)), exp)).toBeLessThan(1e-5);
+    } finally {
+      model.dispose();
+    }
+  });
+
   test('the batch size does not change the outputs', async () => {
     const model = await loadOnnxModel(fixture('species.onnx'), 'species', wasm);
     const a = flat(await model.predict(await predictInput(speciesData, 'species', 'multiclass', SPECIES, 1)));

@@ -1,0 +1,87 @@
+// Reads the arrays of an .npz file. Each stored array is read straight into a buffer of its own,
+// so its typed array is a view of what was read (aligned, no copy); deflated ones are inflated.
+
+import type { FileHandle } from 'node:fs/promises';
+import { inflateRawSync } from 'node:zlib';
+import { NPY_PREAMBLE_BYTES, itemSize, npyData, npyHeaderLength, parseNpyHeader } from './npy.js';
+import type { NpzArray } from './npz.js';
+import { ZIP_TAIL_BYTES, centralDirectory, dataOffset, endOfDirectory, zip64EndOfDirectory, type ZipEntry } from './zip.js';
+
+/** Thrown with what is wrong in words that follow the file's name (and the array's, when one is at fault). */
+export class NpzFormatError extends Error {
+  constructor(
+    message: string,
+    readonly key?: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function readNpzArrays(file: FileHandle, fileSize: number): Promise<NpzArray[]> {
+  const tailOffset = Math.max(0, fileSize - ZIP_TAIL_BYTES);
+  let dir = await named(undefined, async () => endOfDirectory(await readAt(file, tailOffset, fileSize - tailOffset), tailOffset));
+  const zip64At = dir.zip64At;
+  if (zip64At !== undefined) dir = await named(undefined, async () => zip64EndOfDirectory(await readAt(file, zip64At, 56)));
+  if (dir.offset + dir.size > fileSize) throw new NpzFormatError('is cut short: its central directory lies past the end of the file');
+  const { offset, size, entries: count } = dir;
+  const entries = await named(undefined, async () => centralDirectory(await readAt(file, offset, size), count));
+  const arrays: NpzArray[] = [];
+  for (const entry of entries) {
+    if (entry.name.endsWith('/')) continue; // a folder entry
+    if (!entry.name.endsWith('.npy')) throw new NpzFormatError(`holds "${entry.name}", which is not an .npy array — an evaluation archive holds only arrays (np.savez)`);
+    arrays.push(await named(entry.name.slice(0, -4), () => readMember(file, entry, fileSize)));
+  }
+  return arrays;
+}
+
+async function readMember(file: FileHandle, entry: ZipEntry, fileSize: number): Promise<NpzArray> {
+  if (entry.encrypted) throw new Error('is encrypted — save the archive without a password');
+  if (entry.method !== 0 && entry.method !== 8) throw new Error(`is compressed with ZIP method ${entry.method} — save it with np.savez or np.savez_compressed (stored or deflated)`);
+  const start = dataOffset(await readAt(file, entry.localOffset, 30), entry);
+  if (start + entry.compressedSize > fileSize) throw new Error('is cut short: the file ends inside this array');
+  const key = entry.name.slice(0, -4);
+  if (entry.method === 8) {
+    const bytes = inflate(await readAt(file, start, entry.compressedSize));
+    const header = parseNpyHeader(bytes);
+    const count = header.shape.reduce((a, b) => a * b, 1);
+    return { key, header, data: npyData(header.descr, bytes.subarray(header.headerBytes), count) };
+  }
+  const preamble = await readAt(file, start, Math.min(NPY_PREAMBLE_BYTES, entry.size));
+  const headerLength = npyHeaderLength(preamble);
+  if (headerLength > entry.size) throw new Error('is cut short inside its .npy header');
+  const header = parseNpyHeader(await readAt(file, start, headerLength));
+  const count = header.shape.reduce((a, b) => a * b, 1);
+  const bytes = count * itemSize(header.descr);
+  if (header.headerBytes + bytes > entry.size) throw new Error(`is cut short: its shape (${header.shape.join(', ')}) needs ${bytes} bytes of data, the archive holds ${entry.size - header.headerBytes}`);
+  return { key, header, data: npyData(header.descr, await readAt(file, start + header.headerBytes, bytes), count) };
+}
+
+function inflate(compressed: Uint8Array): Buffer {
+  try {
+    return inflateRawSync(compressed);
+  } catch (error) {
+    throw new Error(`is damaged: its deflated data does not inflate (${(error as Error).message})`);
+  }
+}
+
+/** `length` bytes at `position`, into a fresh buffer (so typed arrays over it are aligned). */
+async function readAt(file: FileHandle, position: number, length: number): Promise<Uint8Array> {
+  const bytes = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await file.read(bytes, done, length - done, position + done);
+    if (bytesRead === 0) throw new Error('is cut short: the file ends sooner than its own directory says');
+    done += bytesRead;
+  }
+  return bytes;
+}
+
+/** Runs `work`, turning a parse Error into an NpzFormatError that names the array (I/O errors pass as they are). */
+async function named<T>(key: string | undefined, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof NpzFormatError || !(error instanceof Error) || (error as NodeJS.ErrnoException).code !== undefined) throw error;
+    throw new NpzFormatError(error.message, key);
+  }
+}
