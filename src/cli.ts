@@ -35,7 +35,13 @@ function stderrLog(quiet: boolean): Log {
     },
     group: async (name, fn) => {
       say(`▸ ${name}`);
-      return fn();
+      const started = performance.now();
+      try {
+        return await fn();
+      } finally {
+        // Where the time went, for `MODEL_GATE_DEBUG=1` (the benchmark reads it).
+        if (process.env.MODEL_GATE_DEBUG) process.stderr.write(`debug: ${name}: ${Math.round(performance.now() - started)} ms\n`);
+      }
     },
   };
 }

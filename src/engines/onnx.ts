@@ -356,16 +356,16 @@ function sharedMatrix(opened: OpenedSession, f: Feed, n: number, model: string):
   const dtype = f.sig.dtype;
   if ((dtype !== 'float32' && dtype !== 'float64') || f.columns.length === 0) return undefined;
   const d = f.columns.length;
-  if (n * d * (dtype === 'float32' ? 4 : 8) > SHARED_MATRIX_BYTES) return undefined;
   for (const col of f.columns) {
     if (col.kind !== 'numeric') throw new ModelError(`model ${model}: column "${col.name}" feeding input ${f.sig.name} is not numeric.`);
   }
   const arrayClass = arrayClassFor(opened.ort, dtype);
+  // The reader's row-major rows are this very matrix when the feed takes every column of it: no copy, at any size.
+  const whole = f.rows !== undefined && f.rows.width === d && f.rows.data.constructor === arrayClass;
+  if (!whole && n * d * (dtype === 'float32' ? 4 : 8) > SHARED_MATRIX_BYTES) return undefined;
   const list = sharedMatrices.get(f.columns[0]) ?? [];
   const hit = list.find((e) => e.arrayClass === arrayClass && e.columns.length === d && e.columns.every((c, i) => c === f.columns[i]));
   if (hit !== undefined && hit.data.length === n * d) return hit;
-  // The reader's row-major rows are this very matrix when the feed takes every column of it: no copy.
-  const whole = f.rows !== undefined && f.rows.width === d && f.rows.data.constructor === arrayClass;
   const data = whole ? f.rows!.data : (new arrayClass(n * d) as Float32Array | Float64Array);
   const entry: SharedMatrix = { columns: [...f.columns], arrayClass, data, filled: whole ? n : 0 };
   list.push(entry);

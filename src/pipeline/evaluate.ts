@@ -72,6 +72,12 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
   // Datasets: the evaluation data decides task and classes; the training data follows them.
   let candidate: LoadedModel;
   let prep: Prepared;
+  // Started now, finished later: nvidia-smi and the candidate's runtime (compiling WebAssembly, building
+  // the session) work on other threads while the data is read; a failure is reported where it was before.
+  void detectGpusOnce();
+  const openStarted = performance.now();
+  const opening = openModel(settings.candidate.path, settings.candidate.name, openOptions(settings));
+  opening.catch(() => undefined);
   try {
     const dataset = await log.group(`Reading ${settings.data}`, async () => {
       // An ONNX model takes rows of float32: the reader lays them out while it parses (no transposition later).
@@ -80,8 +86,12 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
       const d = await readDataset(settings.data, onnx ? { rowMajor: { exclude: notFeatures } } : {});
       log.info(`${d.rowCount} rows, ${d.columns.length} columns`);
       return d;
+    }).catch(async (e: unknown) => {
+      await opening.then((m) => m.dispose(), () => undefined);
+      throw e;
     });
-    candidate = await openModel(settings.candidate.path, settings.candidate.name, openOptions(settings));
+    candidate = await opening;
+    log.debug(`opened ${settings.candidate.path} in ${Math.round(performance.now() - openStarted)} ms (alongside the reading)`);
     prep = prepareEvaluation(settings, dataset, candidate);
     checkThresholdNames(settings, prep.task);
   } catch (e) {
