@@ -82,10 +82,14 @@ async function evaluateCommand(argv: string[], cwd: string): Promise<number> {
     return 0;
   }
   const { settings, outputs } = parsed;
-  const evaluation = await evaluate(settings, stderrLog(outputs.quiet));
+  const log = stderrLog(outputs.quiet);
+  const started = performance.now();
+  const evaluation = await evaluate(settings, log);
   const rendered = renderReport(evaluation, { date: reportDate() });
   if (outputs.json) await writeOut(path.resolve(cwd, outputs.json), JSON.stringify(rendered.json, null, 2) + '\n');
   if (outputs.markdown) await writeOut(path.resolve(cwd, outputs.markdown), rendered.markdown);
+  // Milliseconds since the process started: what lies before is start-up, what follows is exit.
+  log.debug(`pipeline ran from ${Math.round(started)} ms to ${Math.round(performance.now())} ms`);
   if (!outputs.json && !outputs.markdown && !outputs.quiet) process.stdout.write(rendered.markdown);
   printFindings(evaluation);
   if (!outputs.quiet) process.stderr.write(`verdict: ${evaluation.gate.verdict}\n`);

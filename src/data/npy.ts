@@ -27,7 +27,8 @@ export const NPY_PREAMBLE_BYTES = 12;
  * whole file if shorter); an Error whose message says what is wrong, for the caller to place.
  */
 export function npyHeaderLength(start: Uint8Array): number {
-  if (start.length < 10 || MAGIC.some((b, i) => start[i] !== b)) throw new Error('is not a NumPy .npy array (no \\x93NUMPY magic)');
+  if (MAGIC.some((b, i) => i < start.length && start[i] !== b)) throw new Error('is not a NumPy .npy array (no \\x93NUMPY magic)');
+  if (start.length < 10) throw new Error('is cut short inside its .npy header');
   const major = start[6]!;
   if (major === 1) return 10 + (start[8]! | (start[9]! << 8));
   if (major === 2 || major === 3) {
@@ -123,13 +124,16 @@ function textItems(payload: Uint8Array, count: number, size: number, utf32: bool
       out[i] = utf8.decode(payload.subarray(at, end));
       continue;
     }
-    const points: number[] = [];
-    for (let k = at; k < at + size; k += 4) {
+    // NumPy strips trailing NULs only: a NUL inside the text stays.
+    let end = at + size;
+    while (end > at && view.getUint32(end - 4, !bigEndian) === 0) end -= 4;
+    let text = '';
+    for (let k = at; k < end; k += 4) {
       const p = view.getUint32(k, !bigEndian);
-      if (p === 0) break;
-      points.push(p);
+      if (p > 0x10ffff) throw new Error(`holds text that is not Unicode (code point ${p} in item ${i})`);
+      text += String.fromCodePoint(p);
     }
-    out[i] = String.fromCodePoint(...points);
+    out[i] = text;
   }
   return out;
 }

@@ -41,7 +41,7 @@ async function readMember(file: FileHandle, entry: ZipEntry, fileSize: number): 
   if (start + entry.compressedSize > fileSize) throw new Error('is cut short: the file ends inside this array');
   const key = entry.name.slice(0, -4);
   if (entry.method === 8) {
-    const bytes = inflate(await readAt(file, start, entry.compressedSize));
+    const bytes = inflate(await readAt(file, start, entry.compressedSize), entry.size);
     const header = parseNpyHeader(bytes);
     const count = header.shape.reduce((a, b) => a * b, 1);
     return { key, header, data: npyData(header.descr, bytes.subarray(header.headerBytes), count) };
@@ -56,12 +56,16 @@ async function readMember(file: FileHandle, entry: ZipEntry, fileSize: number): 
   return { key, header, data: npyData(header.descr, await readAt(file, start + header.headerBytes, bytes), count) };
 }
 
-function inflate(compressed: Uint8Array): Buffer {
+/** Inflates to exactly the size the directory gives, and never past it (a damaged or hostile archive could ask for far more). */
+function inflate(compressed: Uint8Array, size: number): Buffer {
+  let out: Buffer;
   try {
-    return inflateRawSync(compressed);
+    out = inflateRawSync(compressed, { maxOutputLength: Math.max(1, size) });
   } catch (error) {
-    throw new Error(`is damaged: its deflated data does not inflate (${(error as Error).message})`);
+    throw new Error(`is damaged: its deflated data does not inflate to the ${size} bytes its directory gives (${(error as Error).message})`);
   }
+  if (out.length !== size) throw new Error(`is damaged: its deflated data inflates to ${out.length} bytes, its directory gives ${size}`);
+  return out;
 }
 
 /** `length` bytes at `position`, into a fresh buffer (so typed arrays over it are aligned). */

@@ -170,19 +170,22 @@ function nanCounter(array: NpzArray, rows: number, width: number): (index: numbe
   if (d.kind !== 'number' && d.kind !== 'float16') return () => 0;
   if (d.kind === 'number' && !(d.data instanceof Float32Array || d.data instanceof Float64Array)) return () => 0;
   let counts: Int32Array | undefined;
+  const fortran = array.header.fortranOrder;
   return (index) => {
     if (counts === undefined) {
+      // Counted by position in the file: e % width in C order, floor(e / rows) in Fortran order.
       counts = new Int32Array(width);
       const a = d.data;
       if (d.kind === 'float16' || !Number.isFinite(sum(a as Float32Array | Float64Array))) {
-        const fortran = array.header.fortranOrder;
         for (let e = 0; e < a.length; e++) {
           const v = d.kind === 'float16' ? halfToNumber(a[e]!) : a[e]!;
           if (v !== v) counts[fortran ? Math.floor(e / rows) : e % width]++;
         }
       }
     }
-    return counts[index]!;
+    // A Fortran-order file lays its columns out in another order than their (C-order) index.
+    const at = fortran ? sourceOf(array, index, rows, width, array.header.shape.slice(1)).offset / rows : index;
+    return counts[at]!;
   };
 }
 

@@ -66,15 +66,23 @@ export function centralDirectory(bytes: Uint8Array, expected: number): ZipEntry[
     let compressedSize = v.getUint32(at + 20, true);
     let size = v.getUint32(at + 24, true);
     let localOffset = v.getUint32(at + 42, true);
+    const extraEnd = at + 46 + nameLength + extraLength;
+    if (extraEnd + commentLength > bytes.length) throw new Error(`has a damaged central directory (entry "${name}" runs past its end)`);
     // Zip64 extra field: the 64-bit values, in this order, of those whose 32-bit field is all ones.
-    for (let e = at + 46 + nameLength; e + 4 <= at + 46 + nameLength + extraLength; ) {
+    for (let e = at + 46 + nameLength; e + 4 <= extraEnd; ) {
       const id = v.getUint16(e, true);
       const length = v.getUint16(e + 2, true);
+      if (e + 4 + length > extraEnd) throw new Error(`has a damaged central directory (an extra field of "${name}" runs past its entry)`);
       if (id === 0x0001) {
         let p = e + 4;
-        if (size === NO_32) (size = u64(v, p), (p += 8));
-        if (compressedSize === NO_32) (compressedSize = u64(v, p), (p += 8));
-        if (localOffset === NO_32) localOffset = u64(v, p);
+        const next = (): number => {
+          if (p + 8 > e + 4 + length) throw new Error(`has a damaged Zip64 field for "${name}"`);
+          p += 8;
+          return u64(v, p - 8);
+        };
+        if (size === NO_32) size = next();
+        if (compressedSize === NO_32) compressedSize = next();
+        if (localOffset === NO_32) localOffset = next();
       }
       e += 4 + length;
     }

@@ -61,7 +61,9 @@ describe('every dtype, as NumPy reads it back', () => {
   });
 
   test('floats (half, single, double, big-endian) equal NumPy\'s values exactly; NaN is missing', () => {
-    for (const key of ['f2', 'f4', 'f8', 'f8_big', 'cube[0,0]', 'cube[1,2]']) {
+    const fortran = Object.keys(expected).filter((k) => k.startsWith('cube_nan_f['));
+    expect(fortran).toHaveLength(6);
+    for (const key of ['f2', 'f4', 'f8', 'f8_big', 'cube[0,0]', 'cube[1,2]', ...fortran]) {
       const c = numeric(d, key);
       // make_npz.py: repr(float(v)) of each element, null for NaN.
       const want = expected[key].map((v) => (v === null ? NaN : Number(v)));
@@ -89,6 +91,8 @@ describe('every dtype, as NumPy reads it back', () => {
     expect(column(d, 'text_big')).toMatchObject({ kind: 'categorical', values: expected.text_big });
     expect(column(d, 'raw_bytes')).toMatchObject({ kind: 'categorical', values: ['alpha', 'b', null, 'gamma', 'd'] });
     expect(numeric(d, 'digits').raw).toEqual(expected.digits);
+    // NumPy strips trailing NULs only ('d\x00' reads back as 'd'; 'a\x00b' keeps its NUL).
+    expect(column(d, 'nul_inside')).toMatchObject({ kind: 'categorical', values: expected.nul_inside.map((v) => (v === '' ? null : v)) });
   });
 
   test('a categorical override keeps numbers as class names', async () => {
@@ -200,6 +204,13 @@ describe('archives it refuses say which file, which array and what to do', () =>
     const bad = path.join(tmp, 'inflate.npz');
     await writeFile(bad, broken);
     expect(await failure(bad)).toMatch(/inflate\.npz, array "id", is damaged: its deflated data does not inflate/);
+    // The directory says the first array inflates to 8 bytes fewer than it does: stopped at that size, not trusted.
+    const lying = Buffer.from(bytes);
+    const central = lying.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    lying.writeUInt32LE(lying.readUInt32LE(central + 24) - 8, central + 24);
+    const lie = path.join(tmp, 'lying.npz');
+    await writeFile(lie, lying);
+    expect(await failure(lie)).toMatch(new RegExp(`lying\\.npz, array "id", is damaged: its deflated data does not inflate to the ${lying.readUInt32LE(central + 24)} bytes its directory gives`));
     const text = path.join(tmp, 'text.npz');
     await writeFile(text, 'id,x\n1,2\n');
     expect(await failure(text)).toMatch(/text\.npz is not a ZIP archive/);
