@@ -76,8 +76,9 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
   // the session) work on other threads while the data is read; a failure is reported where it was before.
   void detectGpusOnce();
   const openStarted = performance.now();
+  let openMs = NaN;
   const opening = openModel(settings.candidate.path, settings.candidate.name, openOptions(settings));
-  opening.catch(() => undefined);
+  opening.then(() => (openMs = performance.now() - openStarted), () => undefined);
   try {
     const dataset = await log.group(`Reading ${settings.data}`, async () => {
       // An ONNX model takes rows of float32: the reader lays them out while it parses (no transposition later).
@@ -91,7 +92,7 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
       throw e;
     });
     candidate = await opening;
-    log.debug(`opened ${settings.candidate.path} in ${Math.round(performance.now() - openStarted)} ms (alongside the reading)`);
+    log.debug(`opened ${settings.candidate.path} in ${Math.round(openMs)} ms (alongside the reading)`);
     prep = prepareEvaluation(settings, dataset, candidate);
     checkThresholdNames(settings, prep.task);
   } catch (e) {
