@@ -2,7 +2,7 @@
 // so its typed array is a view of what was read (aligned, no copy); deflated ones are inflated.
 
 import type { FileHandle } from 'node:fs/promises';
-import { inflateRawSync } from 'node:zlib';
+import { crc32, inflateRawSync } from 'node:zlib';
 import { NPY_PREAMBLE_BYTES, itemSize, npyData, npyHeaderLength, parseNpyHeader } from './npy.js';
 import type { NpzArray } from './npz.js';
 import { ZIP_TAIL_BYTES, centralDirectory, dataOffset, endOfDirectory, zip64EndOfDirectory, type ZipEntry } from './zip.js';
@@ -42,6 +42,7 @@ async function readMember(file: FileHandle, entry: ZipEntry, fileSize: number): 
   const key = entry.name.slice(0, -4);
   if (entry.method === 8) {
     const bytes = inflate(await readAt(file, start, entry.compressedSize), entry.size);
+    checkCrc(crc32(bytes), entry);
     const header = parseNpyHeader(bytes);
     const count = header.shape.reduce((a, b) => a * b, 1);
     return { key, header, data: npyData(header.descr, bytes.subarray(header.headerBytes), count) };
@@ -49,11 +50,25 @@ async function readMember(file: FileHandle, entry: ZipEntry, fileSize: number): 
   const preamble = await readAt(file, start, Math.min(NPY_PREAMBLE_BYTES, entry.size));
   const headerLength = npyHeaderLength(preamble);
   if (headerLength > entry.size) throw new Error('is cut short inside its .npy header');
-  const header = parseNpyHeader(await readAt(file, start, headerLength));
+  const headerBytes = await readAt(file, start, headerLength);
+  const header = parseNpyHeader(headerBytes);
   const count = header.shape.reduce((a, b) => a * b, 1);
   const bytes = count * itemSize(header.descr);
   if (header.headerBytes + bytes > entry.size) throw new Error(`is cut short: its shape (${header.shape.join(', ')}) needs ${bytes} bytes of data, the archive holds ${entry.size - header.headerBytes}`);
-  return { key, header, data: npyData(header.descr, await readAt(file, start + header.headerBytes, bytes), count) };
+  const payload = await readAt(file, start + header.headerBytes, entry.size - header.headerBytes);
+  // As np.load does (through zipfile): about 45 ms on 314 MB here.
+  checkCrc(crc32(payload, crc32(headerBytes)), entry);
+  return { key, header, data: npyData(header.descr, payload.subarray(0, bytes), count) };
+}
+
+function checkCrc(crc: number, entry: ZipEntry): void {
+  if (crc !== entry.crc32) {
+    throw new Error(`is damaged: its bytes have CRC-32 ${hex(crc)} where the archive's directory says ${hex(entry.crc32)} (changed or cut after it was written) — save it again`);
+  }
+}
+
+function hex(n: number): string {
+  return n.toString(16).padStart(8, '0');
 }
 
 /** Inflates to exactly the size the directory gives, and never past it (a damaged or hostile archive could ask for far more). */

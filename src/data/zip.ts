@@ -17,6 +17,8 @@ export interface ZipEntry {
   /** File offset of the entry's local header. */
   localOffset: number;
   encrypted: boolean;
+  /** CRC-32 of the uncompressed bytes. */
+  crc32: number;
 }
 
 const EOCD = 0x06054b50;
@@ -86,7 +88,7 @@ export function centralDirectory(bytes: Uint8Array, expected: number): ZipEntry[
       }
       e += 4 + length;
     }
-    entries.push({ name, method: v.getUint16(at + 10, true), compressedSize, size, localOffset, encrypted: (flags & 1) !== 0 });
+    entries.push({ name, method: v.getUint16(at + 10, true), compressedSize, size, localOffset, encrypted: (flags & 1) !== 0, crc32: v.getUint32(at + 16, true) });
     at += 46 + nameLength + extraLength + commentLength;
   }
   if (entries.length !== expected) throw new Error(`has a damaged central directory (${entries.length} entries read, ${expected} announced)`);

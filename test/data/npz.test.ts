@@ -211,6 +211,14 @@ describe('archives it refuses say which file, which array and what to do', () =>
     const lie = path.join(tmp, 'lying.npz');
     await writeFile(lie, lying);
     expect(await failure(lie)).toMatch(new RegExp(`lying\\.npz, array "id", is damaged: its deflated data does not inflate to the ${lying.readUInt32LE(central + 24)} bytes its directory gives`));
+    // One bit of the stored matrix flipped: the CRC-32 that np.savez wrote no longer matches.
+    const rows = await readFile(npz('penguins-species-rows.npz'));
+    const flipped = Buffer.from(rows);
+    const at = flipped.indexOf(Buffer.from('x.npy')) + 600;
+    flipped[at] ^= 1;
+    const flip = path.join(tmp, 'flipped.npz');
+    await writeFile(flip, flipped);
+    expect(await failure(flip)).toMatch(/flipped\.npz, array "x", is damaged: its bytes have CRC-32 [0-9a-f]{8} where the archive's directory says [0-9a-f]{8}/);
     const text = path.join(tmp, 'text.npz');
     await writeFile(text, 'id,x\n1,2\n');
     expect(await failure(text)).toMatch(/text\.npz is not a ZIP archive/);
