@@ -27,12 +27,13 @@ function stderrLog(quiet: boolean): Log {
   const say = (m: string) => {
     if (!quiet) process.stderr.write(m + '\n');
   };
+  const debug = (m: string) => {
+    if (process.env.MODEL_GATE_DEBUG) process.stderr.write(`debug: ${m}\n`);
+  };
   return {
     info: say,
     warning: (m) => process.stderr.write(`warning: ${m}\n`),
-    debug: (m) => {
-      if (process.env.MODEL_GATE_DEBUG) process.stderr.write(`debug: ${m}\n`);
-    },
+    debug,
     group: async (name, fn) => {
       say(`▸ ${name}`);
       const started = performance.now();
@@ -40,7 +41,7 @@ function stderrLog(quiet: boolean): Log {
         return await fn();
       } finally {
         // Where the time went, for `MODEL_GATE_DEBUG=1` (the benchmark reads it).
-        if (process.env.MODEL_GATE_DEBUG) process.stderr.write(`debug: ${name}: ${Math.round(performance.now() - started)} ms\n`);
+        debug(`${name}: ${Math.round(performance.now() - started)} ms`);
       }
     },
   };

@@ -5,6 +5,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { NPY_PREAMBLE_BYTES, itemSize, npyData, npyHeaderLength, parseNpyHeader } from './npy.js';
 import type { NpzArray } from './npz.js';
+import { readFully } from './read-fully.js';
 import { ZIP_TAIL_BYTES, centralDirectory, dataOffset, endOfDirectory, zip64EndOfDirectory, type ZipEntry } from './zip.js';
 
 /** Thrown with what is wrong in words that follow the file's name (and the array's, when one is at fault). */
@@ -86,12 +87,7 @@ function inflate(compressed: Uint8Array, size: number): Buffer {
 /** `length` bytes at `position`, into a fresh buffer (so typed arrays over it are aligned). */
 async function readAt(file: FileHandle, position: number, length: number): Promise<Uint8Array> {
   const bytes = new Uint8Array(length);
-  let done = 0;
-  while (done < length) {
-    const { bytesRead } = await file.read(bytes, done, length - done, position + done);
-    if (bytesRead === 0) throw new Error('is cut short: the file ends sooner than its own directory says');
-    done += bytesRead;
-  }
+  if ((await readFully(file, bytes, position)) < length) throw new Error('is cut short: the file ends sooner than its own directory says');
   return bytes;
 }
 

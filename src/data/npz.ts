@@ -69,7 +69,7 @@ export function datasetFromArrays(path: string, arrays: readonly NpzArray[], opt
         const cells = Array.from({ length: rows }, (_, i) => textAt(array.data, source.offset + i * source.stride));
         column = typeColumn(name, cells, true);
       } else {
-        column = lazyNumeric(name, rows, source, () => nan(index));
+        column = lazyNumeric(name, rows, source, () => nan(source));
       }
       sources.set(column, source);
       columns.push(column);
@@ -165,15 +165,15 @@ function lazyNumeric(name: string, rows: number, source: Source, missingCount: (
  * Missing (NaN) cells per column of a float array, counted on first use in one pass over the
  * whole array: a sum first (NaN anywhere makes it NaN), then, only if it is not finite, the counts.
  */
-function nanCounter(array: NpzArray, rows: number, width: number): (index: number) => number {
+function nanCounter(array: NpzArray, rows: number, width: number): (source: Source) => number {
   const d = array.data;
   if (d.kind !== 'number' && d.kind !== 'float16') return () => 0;
   if (d.kind === 'number' && !(d.data instanceof Float32Array || d.data instanceof Float64Array)) return () => 0;
   let counts: Int32Array | undefined;
   const fortran = array.header.fortranOrder;
-  return (index) => {
+  return (source) => {
     if (counts === undefined) {
-      // Counted by position in the file: e % width in C order, floor(e / rows) in Fortran order.
+      // Counted by a column's place in the file: e % width in C order, floor(e / rows) in Fortran order.
       counts = new Int32Array(width);
       const a = d.data;
       if (d.kind === 'float16' || !Number.isFinite(sum(a as Float32Array | Float64Array))) {
@@ -183,9 +183,8 @@ function nanCounter(array: NpzArray, rows: number, width: number): (index: numbe
         }
       }
     }
-    // A Fortran-order file lays its columns out in another order than their (C-order) index.
-    const at = fortran ? sourceOf(array, index, rows, width, array.header.shape.slice(1)).offset / rows : index;
-    return counts[at]!;
+    // That place is where the column's first element lies (see sourceOf), in rows for Fortran order.
+    return counts[fortran ? source.offset / rows : source.offset]!;
   };
 }
 

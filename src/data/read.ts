@@ -10,6 +10,7 @@ import { readCsvFast } from './csv-fast.js';
 import { parseJsonl } from './jsonl.js';
 import { datasetFromArrays } from './npz.js';
 import { NpzFormatError, readNpzArrays } from './npz-file.js';
+import { readFully } from './read-fully.js';
 import { typeColumns } from './typing.js';
 
 export type DataFormat = 'csv' | 'jsonl' | 'npz';
@@ -119,12 +120,7 @@ async function readBytes(path: string): Promise<Uint8Array> {
   return withFile(path, async (file) => {
     const size = (await file.stat()).size;
     const bytes = new Uint8Array(size >= SHARED_FROM_BYTES ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
-    let done = 0;
-    while (done < size) {
-      const { bytesRead } = await file.read(bytes, done, size - done, done);
-      if (bytesRead === 0) break;
-      done += bytesRead;
-    }
+    const done = await readFully(file, bytes, 0);
     return done === size ? bytes : bytes.subarray(0, done);
   });
 }

@@ -3,9 +3,9 @@
 // distinct thresholds).
 //
 // Speed: rather than sorting an index array with a comparator, the scores are split by class
-// into two Float64Arrays and each is sorted by a radix sort on the IEEE bits (stats/sorted.ts; the
-// order of the native numeric TypedArray sort, no per-row objects). A descending merge of the two then visits each distinct threshold
-// once, which is exactly sklearn's _binary_clf_curve.
+// into two Float64Arrays and each is sorted by a radix sort on the IEEE bits (stats/sorted.ts: the
+// order of the native numeric TypedArray sort, no per-row objects). A descending merge of the two
+// then visits each distinct threshold once, which is exactly sklearn's _binary_clf_curve.
 //
 // Degenerate cases:
 // - Any non-finite score (sklearn's check_array rejects NaN and +-Infinity): both NaN. Checked
