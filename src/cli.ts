@@ -4,14 +4,19 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GateError, InputError, messageOf } from './errors.js';
+import { BAD_INPUT_KINDS, GateError, InputError, messageOf } from './errors.js';
 import { evaluate, stepFails, type Evaluation } from './pipeline/evaluate.js';
 import type { Log } from './pipeline/log.js';
 import { renderReport, reportDate } from './report/render.js';
 import { DRIFT_USAGE, EVALUATE_USAGE, readCliSettings, readDriftArgs } from './settings/cli-args.js';
 import { measureDataDrift } from './pipeline/drift.js';
 import { renderDriftReport } from './report/comment.js';
+import type { FailOn } from './settings/settings.js';
+import { mapStrings, quote, safeLogText, scrubber, shorten } from './untrusted.js';
 import { VERSION } from './version.js';
+
+/** The longest error message printed; the values inside are already shortened to 200. */
+const MAX_MESSAGE_CHARS = 2000;
 
 const USAGE = `model-gate ${VERSION}: gate neural network changes on metrics, like code review for models.
 
@@ -23,16 +28,27 @@ Usage:
   model-gate help        this text; "model-gate evaluate --help" lists every flag
   model-gate version`;
 
-function stderrLog(quiet: boolean): Log {
+/**
+ * Writes to stderr as the action writes to its log: secrets scrubbed, and no line of an untrusted value
+ * can start a workflow command (the CLI runs in CI too).
+ */
+function stderr(text: string, scrub: (t: string) => string = SCRUB_TOKENS): void {
+  process.stderr.write(safeLogText(shorten(scrub(text), MAX_MESSAGE_CHARS)) + '\n');
+}
+
+/** Without settings there are no known secrets, but token-shaped strings are still removed. */
+const SCRUB_TOKENS = scrubber([]);
+
+function stderrLog(quiet: boolean, scrub = SCRUB_TOKENS): Log {
   const say = (m: string) => {
-    if (!quiet) process.stderr.write(m + '\n');
+    if (!quiet) stderr(m, scrub);
   };
   const debug = (m: string) => {
-    if (process.env.MODEL_GATE_DEBUG) process.stderr.write(`debug: ${m}\n`);
+    if (process.env.MODEL_GATE_DEBUG) stderr(`debug: ${m}`, scrub);
   };
   return {
     info: say,
-    warning: (m) => process.stderr.write(`warning: ${m}\n`),
+    warning: (m) => stderr(`warning: ${m}`, scrub),
     debug,
     group: async (name, fn) => {
       say(`▸ ${name}`);
@@ -71,7 +87,7 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
         throw new InputError(`unknown command "${command}". Commands: evaluate, demo, help, version.`);
     }
   } catch (e) {
-    process.stderr.write(`model-gate: ${e instanceof GateError ? '' : 'unexpected error: '}${messageOf(e)}\n`);
+    stderr(`model-gate: ${e instanceof GateError ? '' : 'unexpected error: '}${messageOf(e)}`);
     return 2;
   }
 }
@@ -83,18 +99,46 @@ async function evaluateCommand(argv: string[], cwd: string): Promise<number> {
     return 0;
   }
   const { settings, outputs } = parsed;
-  const log = stderrLog(outputs.quiet);
+  checkOutputPaths(cwd, outputs.json, outputs.markdown);
+  // Variables handed to the command may be secrets the command could print into its log.
+  const scrub = scrubber(settings.commandEnv.map((name) => process.env[name]));
+  const log = stderrLog(outputs.quiet, scrub);
   const started = performance.now();
-  const evaluation = await evaluate(settings, log);
+  // Scrubbed before rendering: markdown escapes would hide a secret from a scrubber run on the result.
+  const evaluation = mapStrings(await evaluate(settings, log), scrub);
   const rendered = renderReport(evaluation, { date: reportDate() });
-  if (outputs.json) await writeOut(path.resolve(cwd, outputs.json), JSON.stringify(rendered.json, null, 2) + '\n');
-  if (outputs.markdown) await writeOut(path.resolve(cwd, outputs.markdown), rendered.markdown);
+  const markdown = scrub(rendered.markdown);
+  // A file that cannot be written is an error, but the verdict is still printed and the exit code still says it.
+  let written = true;
+  const write = async (file: string, text: string) => {
+    try {
+      await writeOut(path.resolve(cwd, file), text);
+    } catch (e) {
+      written = false;
+      stderr(`error: cannot write ${file}: ${messageOf(e)}`, scrub);
+    }
+  };
+  if (outputs.json) await write(outputs.json, scrub(JSON.stringify(rendered.json, null, 2)) + '\n');
+  if (outputs.markdown) await write(outputs.markdown, markdown);
   // Milliseconds since the process started: what lies before is start-up, what follows is exit.
   log.debug(`pipeline ran from ${Math.round(started)} ms to ${Math.round(performance.now())} ms`);
-  if (!outputs.json && !outputs.markdown && !outputs.quiet) process.stdout.write(rendered.markdown);
-  printFindings(evaluation);
-  if (!outputs.quiet) process.stderr.write(`verdict: ${evaluation.gate.verdict}\n`);
-  return stepFails(evaluation, settings.failOn) ? 1 : 0;
+  if (!outputs.json && !outputs.markdown && !outputs.quiet) process.stdout.write(markdown);
+  printFindings(evaluation, scrub);
+  if (!outputs.quiet) stderr(`verdict: ${evaluation.gate.verdict}`);
+  return exitCode(evaluation, settings.failOn, written);
+}
+
+/** 0 pass or warn, 1 the gate failed, 2 bad input (settings, data or a model at fault) or a report not written. */
+function exitCode(e: Evaluation, failOn: FailOn[], written: boolean): number {
+  if (!written || e.gate.findings.some((f) => f.severity === 'error' && BAD_INPUT_KINDS.has(f.kind))) return 2;
+  return stepFails(e, failOn) ? 1 : 0;
+}
+
+/** --json and --markdown naming one file would silently overwrite each other. */
+function checkOutputPaths(cwd: string, json: string | undefined, markdown: string | undefined): void {
+  if (json !== undefined && markdown !== undefined && path.resolve(cwd, json) === path.resolve(cwd, markdown)) {
+    throw new InputError(`--json and --markdown both name ${quote(json)}; give each report its own file.`);
+  }
 }
 
 async function demoCommand(argv: string[]): Promise<number> {
@@ -102,7 +146,7 @@ async function demoCommand(argv: string[]): Promise<number> {
   if (config === undefined) {
     throw new InputError('the demo fixtures (fixtures/penguins-sex/model-gate.yml) are not next to this copy of model-gate; run it from a clone of the repository.');
   }
-  const parsed = await readCliSettings(['--config', config, ...argv], process.cwd());
+  const parsed = await readCliSettings(['--config', config, ...argv], process.cwd(), [path.dirname(config)]);
   if (parsed === 'help') {
     process.stdout.write('Usage: model-gate demo [evaluate flags to override the demo config]\n');
     return 0;
@@ -112,7 +156,7 @@ async function demoCommand(argv: string[]): Promise<number> {
   if (parsed.outputs.json) await writeOut(path.resolve(parsed.outputs.json), JSON.stringify(rendered.json, null, 2) + '\n');
   process.stdout.write(rendered.markdown);
   printFindings(evaluation);
-  process.stderr.write(`verdict: ${evaluation.gate.verdict}\n`);
+  stderr(`verdict: ${evaluation.gate.verdict}`);
   // The demo shows a report; only a broken demo (an error finding from bad fixtures) exits non-zero.
   return evaluation.models.some((m) => m.role === 'candidate') ? 0 : 1;
 }
@@ -134,19 +178,20 @@ async function driftCommand(argv: string[], cwd: string): Promise<number> {
     process.stdout.write(DRIFT_USAGE + '\n');
     return 0;
   }
+  checkOutputPaths(cwd, parsed.outputs.json, parsed.outputs.markdown);
   const stage = await measureDataDrift(parsed.settings, stderrLog(parsed.outputs.quiet));
   const drift = { ...stage.drift!, reference: stage.reference!, current: stage.current! };
-  const markdown = renderDriftReport(drift, stage.findings, VERSION);
+  const markdown = safeLogText(renderDriftReport(drift, stage.findings, VERSION));
   const json = { schemaVersion: 1, tool: { name: 'model-gate', version: VERSION }, kind: 'drift', drift, findings: stage.findings };
   if (parsed.outputs.json) await writeOut(path.resolve(cwd, parsed.outputs.json), JSON.stringify(json, null, 2) + '\n');
   if (parsed.outputs.markdown) await writeOut(path.resolve(cwd, parsed.outputs.markdown), markdown);
   if (!parsed.outputs.json && !parsed.outputs.markdown && !parsed.outputs.quiet) process.stdout.write(markdown);
-  if (!parsed.outputs.quiet) process.stderr.write(`dataset drift: ${drift.datasetDrift ? 'yes' : 'no'}\n`);
+  if (!parsed.outputs.quiet) stderr(`dataset drift: ${drift.datasetDrift ? 'yes' : 'no'}`);
   return drift.datasetDrift ? 1 : 0;
 }
 
-function printFindings(e: Evaluation): void {
-  for (const f of e.gate.findings) if (f.severity === 'error') process.stderr.write(`error: ${f.message}\n`);
+function printFindings(e: Evaluation, scrub = SCRUB_TOKENS): void {
+  for (const f of e.gate.findings) if (f.severity === 'error') stderr(`error: ${f.message}`, scrub);
 }
 
 async function writeOut(file: string, text: string): Promise<void> {

@@ -20,6 +20,9 @@ export class ModelError extends GateError {}
 /** A GitHub API call failed. */
 export class GitHubError extends GateError {}
 
+/** Finding kinds of the errors above that mean bad input (exit code 2): what errorFinding makes of them. */
+export const BAD_INPUT_KINDS: ReadonlySet<string> = new Set(['input_error', 'data_error', 'model_error']);
+
 /** "file:line:column" style location for messages. */
 export function at(path: string, line?: number, column?: number): string {
   if (line === undefined) return path;

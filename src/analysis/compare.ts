@@ -128,6 +128,11 @@ export function compareOne(
       row.reason = `worse by ${fmt(rel * 100)} %, more than max-relative-drop ${fmt(rule.maxRelativeDrop * 100)} %`;
     }
   }
+  if (rule?.ciMaxDrop !== undefined && uncertainty === undefined && row.reason === undefined) {
+    // Fail closed: the rule asked for an interval that was not computed (bootstrap off, or a metric it does not cover).
+    row.status = rule.ifMissing ?? 'fail';
+    row.reason = 'no confidence interval for the delta (is `bootstrap` 0?), so ci-max-drop could not be checked';
+  }
   return row;
 }
 
@@ -174,12 +179,30 @@ export function gate(
     }
   }
   for (const [metric, rule] of Object.entries(thresholds)) {
-    const check = checkBounds(metric, candidate.metrics[metric]?.value, rule);
+    const value = candidate.metrics[metric]?.value;
+    const check = checkBounds(metric, value, rule);
     if (check) checks.push(check);
+    if (finite(value) === null) findings.push(unmeasuredThreshold(metric, value, rule));
   }
 
   const dummyRows = comparisons.filter((c) => models.find((m) => m.name === c.baseline)?.role === 'dummy');
   const primary = primaryMetric(task, metricNames);
+  const dummy = models.find((m) => m.role === 'dummy');
+  const primaryRow = dummyRows.find((row) => row.metric === primary);
+  if (dummy !== undefined && (primaryRow === undefined || primaryRow.change === 'missing')) {
+    // Fail closed: a check that cannot run is not a pass.
+    if (primaryRow !== undefined) {
+      primaryRow.status = 'fail';
+      primaryRow.reason = `cannot be compared with the dummy baseline on ${primary}`;
+    }
+    findings.push({
+      kind: 'no_skill',
+      severity: 'error',
+      message:
+        `The candidate cannot be compared with the dummy baseline (${DUMMY_WORDS[task]}) on ${primary}: ${valueWords(candidate.metrics[primary]?.value)} ` +
+        `against ${valueWords(dummy.metrics[primary]?.value)}, so nothing shows it has learned anything usable.`,
+    });
+  }
   for (const row of dummyRows) {
     // On the point estimate: a candidate better than the dummy but not significantly so (its delta
     // has an interval too) is not called "no skill".
@@ -207,11 +230,30 @@ export function gate(
     if (check.status === 'fail' || check.status === 'warn') {
       const bound = check.min !== undefined && check.value !== null && check.value < check.min ? `below min ${check.min}` : `above max ${check.max}`;
       findings.push({ kind: 'threshold', severity: check.status === 'fail' ? 'error' : 'warning', message: `${check.metric} is ${fmt(check.value)}, ${bound}.` });
-    } else if (check.status === 'missing') {
-      findings.push({ kind: 'threshold', severity: 'warning', message: `${check.metric} has a threshold but no value for the candidate, so it was not checked.` });
     }
   }
   return { comparisons, checks, findings, verdict: verdictOf(comparisons, checks, findings) };
+}
+
+/**
+ * A threshold whose metric the candidate has no finite value for: an error (the gate fails closed),
+ * or a warning when the rule says `if-missing: warn`.
+ */
+function unmeasuredThreshold(metric: string, value: number | undefined, rule: MetricThreshold): Finding {
+  const why =
+    value === undefined
+      ? `the candidate has no ${metric}${isTiming(metric) ? ' (latency and throughput are measured only with `perf: true`)' : ''}`
+      : `the candidate's ${metric} is ${valueWords(value)}`;
+  const fails = (rule.ifMissing ?? 'fail') === 'fail';
+  const advice = fails ? ' An unchecked threshold fails the gate; add "if-missing: warn" to it to warn instead.' : '';
+  return { kind: 'threshold', severity: fails ? 'error' : 'warning', message: `${metric} has a threshold, but ${why}, so it could not be checked.${advice}` };
+}
+
+/** A metric value in words, for one that may be missing or not finite. */
+function valueWords(v: number | undefined): string {
+  if (v === undefined) return 'not measured';
+  if (Number.isNaN(v)) return 'undefined on this data (NaN)';
+  return Number.isFinite(v) ? fmt(v) : String(v);
 }
 
 /** The point estimate alone says the candidate is better (compareOne's rule, before significance). */

@@ -3,7 +3,7 @@
 // changes, new categories, and a multiple-testing correction of the p-value tests.
 // Pure: datasets in, plain JSON-ready data out (no NaN or Infinity in the result).
 //
-// Per feature (missing values — NaN, null — are dropped before any test, as Evidently does):
+// Per feature (missing values — NaN, null, and ±Infinity — are dropped before any test, as Evidently does):
 // - kind: 'numerical' for a numeric column, 'categorical' otherwise. A column that is numeric in
 //   one dataset and categorical in the other is compared as categorical, on its text.
 // - default test (Evidently's _get_default_stattest), n = non-missing reference rows and
@@ -128,9 +128,21 @@ interface Side {
 }
 
 function numericSide(column: Column): Side {
-  const values = column.values as Float64Array;
+  let values = column.values as Float64Array;
   let missing = 0;
-  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) missing++;
+  let infinite = false;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== v) missing++;
+    else if (v === Infinity || v === -Infinity) infinite = true;
+  }
+  if (infinite) {
+    // ±Infinity (pandas writes inf) has no distance to anything: counted with the missing values, as
+    // NaN is, so the tests compare the finite values and the missing rate shows the change.
+    values = values.map((v) => (Number.isFinite(v) ? v : NaN));
+    missing = 0;
+    for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) missing++;
+  }
   return { values, rows: values.length, missing };
 }
 
@@ -278,7 +290,7 @@ function featureDrift(
 
   // The test choice only asks whether there are more than LOW_CARDINALITY values: count no further.
   const distinct = numeric
-    ? distinctSortedAtMost(LOW_CARDINALITY, sortedFinite(refColumn.values), sortedFinite(curColumn.values))
+    ? distinctSortedAtMost(LOW_CARDINALITY, sortedFinite(ref.values as Float64Array), sortedFinite(cur.values as Float64Array))
     : distinctAtMost(LOW_CARDINALITY, refValues, curValues);
 
   const override = options.tests?.[name];

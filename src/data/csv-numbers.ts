@@ -184,7 +184,8 @@ export function scanCsvNumbers(
             plain = true;
           } else {
             // Too many digits for the fast path (pandas writes up to 17): Number() on the ASCII
-            // text, whose grammar is a superset of this one, rounds correctly. Overflow is odd.
+            // text, whose grammar is a superset of this one, rounds correctly. Overflow is odd: the
+            // caller's parseDecimal reads it (and inf) as ±Infinity, as pandas does.
             let text = '';
             for (let k = fieldStart; k < i; k++) text += String.fromCharCode(bytes[k]);
             const v = Number(text);

@@ -13,6 +13,7 @@
 // - Every record must have exactly as many fields as the header.
 
 import { at, DataError, InputError } from '../errors.js';
+import { quote } from '../untrusted.js';
 
 export interface CsvOptions {
   /** One character; ',' by default. Callers pass '\t' for .tsv files. */
@@ -218,7 +219,7 @@ export function checkHeader(names: string[], path: string, line: number): string
     const first = seen.get(name);
     if (first !== undefined) {
       throw new DataError(
-        `${at(path, line)}: column ${k + 1} of the header, "${name}", has the same name as column ${first + 1} — give every column a distinct name`
+        `${at(path, line)}: column ${k + 1} of the header, ${quote(name)}, has the same name as column ${first + 1} — give every column a distinct name`
       );
     }
     seen.set(name, k);

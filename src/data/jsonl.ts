@@ -16,6 +16,7 @@
 
 import { at, DataError } from '../errors.js';
 import type { CategoricalColumn, Column, NumericColumn } from '../types.js';
+import { quote } from '../untrusted.js';
 import type { TypingOptions } from './typing.js';
 
 export interface ParsedJsonl {
@@ -54,13 +55,13 @@ export function parseJsonl(text: string, path: string, options: TypingOptions = 
         cell = value;
       } else if (typeof value === 'number') {
         if (!Number.isFinite(value)) {
-          throw new DataError(`${at(path, lineNo)}: key "${key}" holds a number too large to represent — write a finite number or null`);
+          throw new DataError(`${at(path, lineNo)}: key ${quote(key)} holds a number too large to represent — write a finite number or null`);
         }
         cell = value;
       } else {
         const what = Array.isArray(value) ? 'an array' : 'an object';
         throw new DataError(
-          `${at(path, lineNo)}: key "${key}" holds ${what}; only numbers, strings, booleans and null can be columns — flatten nested values into their own keys`
+          `${at(path, lineNo)}: key ${quote(key)} holds ${what}; only numbers, strings, booleans and null can be columns — flatten nested values into their own keys`
         );
       }
       let builder = builders.get(key);

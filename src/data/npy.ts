@@ -1,6 +1,8 @@
 // NumPy's .npy format (numpy.lib.format, versions 1–3): the header, and the payload as a typed array.
 // Pure: bytes in, arrays out; the file access lives in npz-file.ts.
 
+import { quote } from '../untrusted.js';
+
 /** What an .npy header says. `headerBytes` is where the payload starts. */
 export interface NpyHeader {
   descr: string;
@@ -48,11 +50,11 @@ export function parseNpyHeader(bytes: Uint8Array): NpyHeader {
     if (/'descr'\s*:\s*\[/.test(text)) {
       throw new Error('holds a structured (record) array — save each field as its own array: np.savez(path, **{f: a[f] for f in a.dtype.names})');
     }
-    throw new Error(`has an .npy header without a dtype: ${text.trim().slice(0, 120)}`);
+    throw new Error(`has an .npy header without a dtype: ${quote(text.trim())}`);
   }
   const order = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
-  if (order === undefined || shapeText === undefined) throw new Error(`has an .npy header this reader cannot parse: ${text.trim().slice(0, 120)}`);
+  if (order === undefined || shapeText === undefined) throw new Error(`has an .npy header this reader cannot parse: ${quote(text.trim())}`);
   const shape = shapeText
     .split(',')
     .map((s) => s.trim())
@@ -64,9 +66,9 @@ export function parseNpyHeader(bytes: Uint8Array): NpyHeader {
 
 /** Bytes per element of a dtype this reader takes; an Error naming the dtype and what to save instead. */
 export function itemSize(descr: string): number {
-  if (/^[<>|=]?O\d*$/.test(descr)) throw new Error(`holds Python objects (dtype '${descr}', saved with pickling) — convert strings with .astype(str) and numbers with .astype('float64') before saving`);
+  if (/^[<>|=]?O\d*$/.test(descr)) throw new Error(`holds Python objects (dtype ${quote(descr)}, saved with pickling) — convert strings with .astype(str) and numbers with .astype('float64') before saving`);
   const m = /^([<>|=])([a-zA-Z])(\d+)$/.exec(descr);
-  const why = (what: string) => new Error(`holds ${what} (dtype '${descr}') — save it as numbers (.astype('float32')) or text (.astype(str))`);
+  const why = (what: string) => new Error(`holds ${what} (dtype ${quote(descr)}) — save it as numbers (.astype('float32')) or text (.astype(str))`);
   if (m === null) {
     if (/^[<>|=]?[Mm]8/.test(descr)) throw why('dates or time spans');
     throw why('a dtype this reader does not take');
@@ -76,8 +78,9 @@ export function itemSize(descr: string): number {
   if (kind === 'f' && (size === 2 || size === 4 || size === 8)) return size;
   if ((kind === 'i' || kind === 'u') && (size === 1 || size === 2 || size === 4 || size === 8)) return size;
   if (kind === 'b' && size === 1) return 1;
-  if (kind === 'U') return size * 4;
-  if (kind === 'S') return size;
+  // Text of width 0 takes no bytes, so its shape could claim any number of items without the file holding one.
+  if (kind === 'U' && size > 0) return size * 4;
+  if (kind === 'S' && size > 0) return size;
   if (kind === 'c') throw why('complex numbers');
   throw why('a dtype this reader does not take');
 }

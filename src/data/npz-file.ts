@@ -3,6 +3,7 @@
 
 import type { FileHandle } from 'node:fs/promises';
 import { crc32, inflateRawSync } from 'node:zlib';
+import { quote } from '../untrusted.js';
 import { NPY_PREAMBLE_BYTES, itemSize, npyData, npyHeaderLength, parseNpyHeader } from './npy.js';
 import type { NpzArray } from './npz.js';
 import { readFully } from './read-fully.js';
@@ -29,7 +30,7 @@ export async function readNpzArrays(file: FileHandle, fileSize: number): Promise
   const arrays: NpzArray[] = [];
   for (const entry of entries) {
     if (entry.name.endsWith('/')) continue; // a folder entry
-    if (!entry.name.endsWith('.npy')) throw new NpzFormatError(`holds "${entry.name}", which is not an .npy array — an evaluation archive holds only arrays (np.savez)`);
+    if (!entry.name.endsWith('.npy')) throw new NpzFormatError(`holds ${quote(entry.name)}, which is not an .npy array — an evaluation archive holds only arrays (np.savez)`);
     arrays.push(await named(entry.name.slice(0, -4), () => readMember(file, entry, fileSize)));
   }
   return arrays;
@@ -38,6 +39,10 @@ export async function readNpzArrays(file: FileHandle, fileSize: number): Promise
 async function readMember(file: FileHandle, entry: ZipEntry, fileSize: number): Promise<NpzArray> {
   if (entry.encrypted) throw new Error('is encrypted — save the archive without a password');
   if (entry.method !== 0 && entry.method !== 8) throw new Error(`is compressed with ZIP method ${entry.method} — save it with np.savez or np.savez_compressed (stored or deflated)`);
+  // A stored member's two sizes are one; a directory that says otherwise would have us read past the member.
+  if (entry.method === 0 && entry.size !== entry.compressedSize) {
+    throw new Error(`is damaged: the archive's directory gives it ${entry.compressedSize} stored bytes but ${entry.size} bytes in all — save it again`);
+  }
   const start = dataOffset(await readAt(file, entry.localOffset, 30), entry);
   if (start + entry.compressedSize > fileSize) throw new Error('is cut short: the file ends inside this array');
   const key = entry.name.slice(0, -4);

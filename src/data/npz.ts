@@ -7,6 +7,7 @@
 
 import { DataError } from '../errors.js';
 import type { Column, Dataset, NumericColumn } from '../types.js';
+import { quote } from '../untrusted.js';
 import { halfToNumber, type NpyData, type NpyHeader } from './npy.js';
 import { typeColumn } from './typing.js';
 
@@ -36,11 +37,11 @@ export function datasetFromArrays(path: string, arrays: readonly NpzArray[], opt
   const first = arrays[0]!;
   for (const a of arrays) {
     if (a.header.shape.length === 0) {
-      throw new DataError(`data file ${path}: array "${a.key}" is a single value, not one value per row — save only per-row arrays in the evaluation archive`);
+      throw new DataError(`data file ${path}: array ${quote(a.key)} is a single value, not one value per row — save only per-row arrays in the evaluation archive`);
     }
     if (a.header.shape[0] !== first.header.shape[0]) {
       throw new DataError(
-        `data file ${path}: array "${a.key}" has ${a.header.shape[0]} rows but "${first.key}" has ${first.header.shape[0]} — every array in the archive needs one entry per example (its first dimension)`,
+        `data file ${path}: array ${quote(a.key)} has ${a.header.shape[0]} rows but ${quote(first.key)} has ${first.header.shape[0]} — every array in the archive needs one entry per example (its first dimension)`,
       );
     }
   }
@@ -54,11 +55,14 @@ export function datasetFromArrays(path: string, arrays: readonly NpzArray[], opt
   for (const array of arrays) {
     const trailing = array.header.shape.slice(1);
     const width = trailing.reduce((a, b) => a * b, 1);
+    if (width === 0) {
+      throw new DataError(`data file ${path}: array ${quote(array.key)} has shape (${array.header.shape.join(', ')}), no values per row — save arrays with at least one value per row`);
+    }
     const text = array.data.kind === 'text' ? array.data.data : undefined;
     const nan = nanCounter(array, rows, width);
     for (let index = 0; index < width; index++) {
       const name = trailing.length === 0 ? array.key : `${array.key}[${unravel(index, trailing).join(',')}]`;
-      if (seen.has(name)) throw new DataError(`data file ${path}: two arrays give a column named "${name}" — rename one of the arrays`);
+      if (seen.has(name)) throw new DataError(`data file ${path}: two arrays give a column named ${quote(name)} — rename one of the arrays`);
       seen.add(name);
       const source = sourceOf(array, index, rows, width, trailing);
       let column: Column;

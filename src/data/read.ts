@@ -5,6 +5,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DataError } from '../errors.js';
 import type { Column, Dataset } from '../types.js';
+import { quote } from '../untrusted.js';
 import { parseCsv } from './csv.js';
 import { readCsvFast } from './csv-fast.js';
 import { parseJsonl } from './jsonl.js';
@@ -24,6 +25,8 @@ export interface ReadOptions {
   sortColumns?: boolean;
   /** Also keep the columns but `exclude` as a row-major float32 matrix (Dataset.rowMajor) where the fast CSV path reads the file. */
   rowMajor?: { exclude?: readonly string[] };
+  /** The input (and CLI flag) that named the file, for a message about a missing file; default `data`. */
+  input?: string;
 }
 
 /** Extension (lower case, with dot) → format and default delimiter. */
@@ -43,7 +46,7 @@ export function formatOf(path: string): { format: DataFormat; delimiter?: string
   const found = Object.hasOwn(SUPPORTED_EXTENSIONS, ext) ? SUPPORTED_EXTENSIONS[ext] : undefined;
   if (found === undefined) {
     const list = Object.keys(SUPPORTED_EXTENSIONS).join(', ');
-    const what = ext === '' ? 'has no extension' : `has the unsupported extension "${ext}"`;
+    const what = ext === '' ? 'has no extension' : `has the unsupported extension ${quote(ext)}`;
     throw new DataError(`data file ${path} ${what} — supported extensions: ${list} (rename the file or convert it)`);
   }
   return found;
@@ -85,11 +88,11 @@ export function parseDataset(text: string, path: string, options: ReadOptions = 
 export async function readDataset(path: string, options: ReadOptions = {}): Promise<Dataset> {
   const { format, delimiter } = formatOf(path); // unsupported extension: fail before touching the disk
   if (format === 'npz') {
-    const dataset = datasetFromArrays(path, await readNpz(path), options);
+    const dataset = datasetFromArrays(path, await readNpz(path, options.input), options);
     checkCategorical(dataset.columns.map((c) => c.name), options.categorical, path);
     return dataset;
   }
-  const bytes = await readBytes(path);
+  const bytes = await readBytes(path, options.input);
   checkEncoding(bytes, path);
   if (format === 'csv') {
     let fast: Dataset | undefined;
@@ -116,8 +119,8 @@ export async function readDataset(path: string, options: ReadOptions = {}): Prom
 /** Files this large are read into shared memory, so that worker threads can scan them in place. */
 const SHARED_FROM_BYTES = 16 * 1024 * 1024;
 
-async function readBytes(path: string): Promise<Uint8Array> {
-  return withFile(path, async (file) => {
+async function readBytes(path: string, input?: string): Promise<Uint8Array> {
+  return withFile(path, input, async (file) => {
     const size = (await file.stat()).size;
     const bytes = new Uint8Array(size >= SHARED_FROM_BYTES ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
     const done = await readFully(file, bytes, 0);
@@ -125,19 +128,19 @@ async function readBytes(path: string): Promise<Uint8Array> {
   });
 }
 
-async function readNpz(path: string) {
-  return withFile(path, async (file) => {
+async function readNpz(path: string, input?: string) {
+  return withFile(path, input, async (file) => {
     try {
       return await readNpzArrays(file, (await file.stat()).size);
     } catch (error) {
       if (!(error instanceof NpzFormatError)) throw error;
-      throw new DataError(`data file ${path}${error.key !== undefined ? `, array "${error.key}",` : ''} ${error.message}`);
+      throw new DataError(`data file ${path}${error.key !== undefined ? `, array ${quote(error.key)},` : ''} ${error.message}`);
     }
   });
 }
 
 /** Opens a data file for `work`; a DataError naming the file when it cannot be read. */
-async function withFile<T>(path: string, work: (file: FileHandle) => Promise<T>): Promise<T> {
+async function withFile<T>(path: string, input = 'data', work: (file: FileHandle) => Promise<T>): Promise<T> {
   try {
     const file = await open(path, 'r');
     try {
@@ -148,8 +151,8 @@ async function withFile<T>(path: string, work: (file: FileHandle) => Promise<T>)
   } catch (error) {
     if (error instanceof DataError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new DataError(`data file not found: ${path} — check the \`data\` input / --data path`);
-    if (code === 'EISDIR') throw new DataError(`data file ${path} is a directory — point the \`data\` input / --data at a file`);
+    if (code === 'ENOENT') throw new DataError(`data file not found: ${path} — check the \`${input}\` input / --${input} path`);
+    if (code === 'EISDIR') throw new DataError(`data file ${path} is a directory — point the \`${input}\` input / --${input} at a file`);
     const message = error instanceof Error ? error.message : String(error);
     throw new DataError(`cannot read data file ${path}: ${message}`);
   }
@@ -174,8 +177,22 @@ function checkCategorical(names: string[], categorical: string[] | undefined, pa
 
 function missingColumn(name: string, role: string, names: readonly string[], path: string): DataError {
   const near = names.find((n) => n.toLowerCase() === name.toLowerCase() || n.trim() === name.trim());
-  const hint = near !== undefined ? ` (did you mean "${near}"?)` : '';
-  return new DataError(`${role} column "${name}" is not in ${path}${hint}; available columns: ${names.join(', ')}`);
+  const hint = near !== undefined ? ` (did you mean ${quote(near)}?)` : '';
+  return new DataError(`${role} column ${quote(name)} is not in ${path}${hint}; available columns: ${nameList(names)}`);
+}
+
+/** Column names for a message: each quoted and shortened, as many as fit in about 1,000 characters, then how many more. */
+export function nameList(names: readonly string[]): string {
+  const shown: string[] = [];
+  let length = 0;
+  for (const name of names) {
+    const q = quote(name);
+    if (shown.length > 0 && length + q.length > 1000) break;
+    shown.push(q);
+    length += q.length + 2;
+  }
+  const more = names.length - shown.length;
+  return shown.join(', ') + (more > 0 ? `, … and ${more} more` : '');
 }
 
 export interface FeatureSelection {
@@ -205,7 +222,7 @@ export function selectFeatures(dataset: Dataset, selection: FeatureSelection): S
   if (selection.id !== undefined) {
     id = find(selection.id, 'id');
     if (selection.id === selection.label) {
-      throw new DataError(`column "${selection.id}" in ${dataset.path} is named as both the label and the id — name a different id column`);
+      throw new DataError(`column ${quote(selection.id)} in ${dataset.path} is named as both the label and the id — name a different id column`);
     }
   }
   let features: Column[];
@@ -213,9 +230,9 @@ export function selectFeatures(dataset: Dataset, selection: FeatureSelection): S
     const seen = new Set<string>();
     features = selection.features.map((name) => {
       const column = find(name, 'feature');
-      if (name === selection.label) throw new DataError(`column "${name}" in ${dataset.path} is the label and cannot also be a feature — remove it from the features`);
-      if (name === selection.id) throw new DataError(`column "${name}" in ${dataset.path} is the id and cannot also be a feature — remove it from the features`);
-      if (seen.has(name)) throw new DataError(`feature column "${name}" is listed twice — list each feature once`);
+      if (name === selection.label) throw new DataError(`column ${quote(name)} in ${dataset.path} is the label and cannot also be a feature — remove it from the features`);
+      if (name === selection.id) throw new DataError(`column ${quote(name)} in ${dataset.path} is the id and cannot also be a feature — remove it from the features`);
+      if (seen.has(name)) throw new DataError(`feature column ${quote(name)} is listed twice — list each feature once`);
       seen.add(name);
       return column;
     });
@@ -223,7 +240,7 @@ export function selectFeatures(dataset: Dataset, selection: FeatureSelection): S
     features = dataset.columns.filter((c) => c.name !== selection.label && c.name !== selection.id);
   }
   if (features.length === 0) {
-    throw new DataError(`${dataset.path} has no feature columns besides the label${id ? ' and id' : ''}; available columns: ${names.join(', ')}`);
+    throw new DataError(`${dataset.path} has no feature columns besides the label${id ? ' and id' : ''}; available columns: ${nameList(names)}`);
   }
   const result: SelectedColumns = { label, features };
   if (id !== undefined) result.id = id;

@@ -2,13 +2,14 @@
 //
 // Rules (chosen to agree with pandas.read_csv defaults where that is cheap):
 // - A cell equal to one of MISSING_TOKENS (exact match, case and whitespace included) is missing.
-// - A column is numeric when every non-missing cell is a finite decimal number: optional ASCII
+// - A column is numeric when every non-missing cell is a decimal number: optional ASCII
 //   whitespace around it, optional + or -, digits with an optional '.', an optional exponent.
 //   "1,5", "0x10", "12abc", "1_000", ".", "e5" are not numbers.
-// - "inf", "Infinity", "-inf" and literals that overflow (1e400) are NOT numbers: a column holding
-//   them is categorical. pandas would read them as float infinity; a model gate cannot score an
-//   infinite label or feature anyway, and a categorical column fails loudly later instead of
-//   poisoning averages. `firstNonNumeric` tells the caller which cell made a column categorical.
+// - Infinities are numbers, as pandas reads them: "inf" and "infinity" in any case, with an optional
+//   sign and no space around (what pandas and Python write for float('inf')), and decimals that
+//   overflow (1e400). So a label or prediction of inf reaches the checks that name it (pipeline/
+//   labels.ts, check-predictions.ts) instead of being called text. `firstNonNumeric` tells the
+//   caller which cell made a column categorical.
 // - Everything else makes the column categorical; categorical cells keep their text as written.
 
 import type { CategoricalColumn, Column, NumericColumn } from '../types.js';
@@ -52,6 +53,8 @@ const ZERO = 48;
 const NINE = 57;
 const LOWER_E = 101;
 const UPPER_E = 69;
+const LOWER_I = 105;
+const UPPER_I = 73;
 
 /** Largest mantissa that can take one more decimal digit and stay below 2^53. */
 const MANTISSA_LIMIT = (2 ** 53 - 9) / 10;
@@ -62,15 +65,21 @@ function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13);
 }
 
+// pandas 3.0.6 read_csv (C and python engines): these, in any case, are ±inf; " inf" is text.
+const INFINITY_WORD = /^[+-]?inf(?:inity)?$/i;
+
 /**
- * The value of a finite decimal number written as text, or NaN when the text is not one
- * (see the rules at the top of this file). Never returns an infinity.
+ * The value of a decimal number written as text (±Infinity for an infinity word or an overflowing
+ * literal), or NaN when the text is not one (see the rules at the top of this file).
  */
 export function parseDecimal(text: string): number {
   let end = text.length;
   let i = 0;
   if (end === 0) return NaN;
   let c = text.charCodeAt(0);
+  // Only a cell that starts with a letter after its sign can be an infinity word: one test, no regex, for numbers.
+  const first = c === PLUS || c === MINUS ? text.charCodeAt(1) : c;
+  if ((first === LOWER_I || first === UPPER_I) && INFINITY_WORD.test(text)) return c === MINUS ? -Infinity : Infinity;
   if (isSpace(c) || isSpace(text.charCodeAt(end - 1))) {
     while (i < end && isSpace(text.charCodeAt(i))) i++;
     while (end > i && isSpace(text.charCodeAt(end - 1))) end--;
@@ -140,9 +149,8 @@ export function parseDecimal(text: string): number {
     if (magnitude - magnitude === 0) return negative ? -magnitude : magnitude;
   }
   // Otherwise Number(): the grammar above is a subset of what it accepts, so it gives the
-  // correctly rounded value. It only remains to refuse overflow to ±Infinity.
-  const value = Number(text);
-  return value - value === 0 ? value : NaN;
+  // correctly rounded value, and ±Infinity on overflow (as pandas reads 1e400).
+  return Number(text);
 }
 
 /**
@@ -210,8 +218,8 @@ export function typeColumns(header: readonly string[], columns: readonly (readon
 }
 
 /**
- * Why a categorical column is not numeric: the first non-missing cell that is not a finite decimal
- * number (row is 0-based), or undefined when every non-missing cell is one (the column was forced
+ * Why a categorical column is not numeric: the first non-missing cell that is not a decimal number
+ * or an infinity (row is 0-based), or undefined when every non-missing cell is one (the column was forced
  * categorical, or holds numbers only).
  */
 export function firstNonNumeric(column: Column): { row: number; value: string } | undefined {

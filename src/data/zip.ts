@@ -1,6 +1,8 @@
 // The parts of the ZIP format (PKWARE APPNOTE 6.3, Zip64 included) that reading an .npz takes.
 // Pure: each function parses bytes the caller read; errors are plain Errors saying what is wrong.
 
+import { quote } from '../untrusted.js';
+
 export interface ZipDirectory {
   /** File offset and size of the central directory. */
   offset: number;
@@ -69,16 +71,16 @@ export function centralDirectory(bytes: Uint8Array, expected: number): ZipEntry[
     let size = v.getUint32(at + 24, true);
     let localOffset = v.getUint32(at + 42, true);
     const extraEnd = at + 46 + nameLength + extraLength;
-    if (extraEnd + commentLength > bytes.length) throw new Error(`has a damaged central directory (entry "${name}" runs past its end)`);
+    if (extraEnd + commentLength > bytes.length) throw new Error(`has a damaged central directory (entry ${quote(name)} runs past its end)`);
     // Zip64 extra field: the 64-bit values, in this order, of those whose 32-bit field is all ones.
     for (let e = at + 46 + nameLength; e + 4 <= extraEnd; ) {
       const id = v.getUint16(e, true);
       const length = v.getUint16(e + 2, true);
-      if (e + 4 + length > extraEnd) throw new Error(`has a damaged central directory (an extra field of "${name}" runs past its entry)`);
+      if (e + 4 + length > extraEnd) throw new Error(`has a damaged central directory (an extra field of ${quote(name)} runs past its entry)`);
       if (id === 0x0001) {
         let p = e + 4;
         const next = (): number => {
-          if (p + 8 > e + 4 + length) throw new Error(`has a damaged Zip64 field for "${name}"`);
+          if (p + 8 > e + 4 + length) throw new Error(`has a damaged Zip64 field for ${quote(name)}`);
           p += 8;
           return u64(v, p - 8);
         };
@@ -98,7 +100,7 @@ export function centralDirectory(bytes: Uint8Array, expected: number): ZipEntry[
 /** Where an entry's data starts, from the first 30 bytes of its local header. */
 export function dataOffset(localHeader: Uint8Array, entry: ZipEntry): number {
   const v = view(localHeader);
-  if (localHeader.length < 30 || v.getUint32(0, true) !== LOCAL) throw new Error(`has a damaged local header for "${entry.name}"`);
+  if (localHeader.length < 30 || v.getUint32(0, true) !== LOCAL) throw new Error(`has a damaged local header for ${quote(entry.name)}`);
   return entry.localOffset + 30 + v.getUint16(26, true) + v.getUint16(28, true);
 }
 

@@ -14,8 +14,14 @@
 // interpreted: to use a shell, say so and pass values as arguments, e.g.
 //   bash -c 'python predict.py "$1" > "$2"' _ {data} {predictions}
 // The device is also in the environment as MODEL_GATE_DEVICE.
+//
+// The command is code from the pull request, so it gets an allow-listed environment (childEnvironment):
+// never the action's inputs (the token among them), ACTIONS_* runtime tokens or the runner's file-command
+// paths, unless the user names a variable in `command-env`.
 
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,6 +56,8 @@ export interface CommandOptions {
   predictionsFormat?: 'csv' | 'jsonl';
   /** Extra environment variables for the command. */
   env?: Record<string, string>;
+  /** Variables of model-gate's own environment passed on beside the allow-list (`command-env`). */
+  passEnv?: readonly string[];
   /** Each piece of output as it arrives (to show it live in a CI log). */
   onOutput?: (text: string) => void;
   /** Replaces nvidia-smi (tests). */
@@ -115,7 +123,7 @@ export async function loadCommandModel(modelPath: string, name: string, options:
         const run = await runCommand(argv, {
           cwd,
           timeoutMs: timeoutSeconds * 1000,
-          env: { ...options.env, MODEL_GATE_DEVICE: device.device },
+          env: { ...childEnvironment(process.env, options.passEnv ?? []), ...options.env, MODEL_GATE_DEVICE: device.device },
           onOutput: options.onOutput,
         });
         model.log = run.log;
@@ -266,10 +274,67 @@ export interface RunResult {
 export interface RunOptions {
   cwd: string;
   timeoutMs: number;
+  /** The child's whole environment (nothing is inherited); default: the allow-list of model-gate's own. */
   env?: Record<string, string>;
   onOutput?: (text: string) => void;
   /** Kept output; default LOG_LIMIT. */
   logLimit?: number;
+}
+
+/**
+ * Every process the command starts inherits this variable, with a value new for each run: what is left
+ * after the run is found by it and stopped, even when it left the process group (as Jenkins finds a
+ * build's leftovers by BUILD_ID).
+ */
+const COOKIE_NAME = 'MODEL_GATE_RUN';
+
+/** SIGKILL to every process whose environment holds the run's cookie (Linux /proc; elsewhere nothing). */
+function killCarriers(cookie: string): void {
+  if (process.platform !== 'linux') return;
+  const needle = Buffer.from(`${COOKIE_NAME}=${cookie}\0`);
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return;
+  }
+  for (const pid of pids) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`).includes(needle)) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone already, or another user's process
+    }
+  }
+}
+
+/** Variables every command gets when model-gate has them: what programs, Python, CUDA and caches need. */
+export const CHILD_ENV_NAMES = [
+  'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TZ', 'TERM', 'TMPDIR', 'TEMP', 'TMP',
+  'LD_LIBRARY_PATH', 'VIRTUAL_ENV', 'PYTHONPATH', 'PYTHONHOME', 'PYTHONUNBUFFERED', 'PYTHONHASHSEED',
+  'CUDA_VISIBLE_DEVICES', 'CUDA_HOME', 'CUDA_PATH', 'NVIDIA_VISIBLE_DEVICES', 'CUBLAS_WORKSPACE_CONFIG',
+  'OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE',
+  'HF_HOME', 'HF_HUB_OFFLINE', 'TORCH_HOME', 'XDG_CACHE_HOME', 'KERAS_HOME', 'JAX_PLATFORMS', 'XLA_FLAGS',
+  'CI', 'GITHUB_ACTIONS', 'GITHUB_WORKSPACE', 'GITHUB_REPOSITORY', 'GITHUB_SHA', 'GITHUB_REF', 'GITHUB_RUN_ID',
+  'RUNNER_OS', 'RUNNER_ARCH', 'RUNNER_TEMP', 'RUNNER_TOOL_CACHE',
+  'SYSTEMROOT', 'SystemRoot', 'WINDIR', 'COMSPEC', 'PATHEXT', 'USERPROFILE', 'APPDATA', 'LOCALAPPDATA',
+] as const;
+/** Families of variables passed on by prefix: locales, conda. */
+const CHILD_ENV_PREFIXES = ['LC_', 'CONDA_'];
+
+/**
+ * The environment a command runs with: the allow-listed variables of `env`, plus those `pass` names.
+ * Nothing else: not INPUT_* (the token is INPUT_GITHUB-TOKEN), GITHUB_TOKEN, ACTIONS_* (runtime and
+ * OIDC tokens), nor GITHUB_ENV, GITHUB_OUTPUT, GITHUB_PATH and GITHUB_STEP_SUMMARY, through which a
+ * child could change later steps.
+ */
+export function childEnvironment(env: NodeJS.ProcessEnv, pass: readonly string[]): Record<string, string> {
+  const wanted = new Set<string>([...CHILD_ENV_NAMES, ...pass]);
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (wanted.has(name) || CHILD_ENV_PREFIXES.some((p) => name.startsWith(p))) out[name] = value;
+  }
+  return out;
 }
 
 /**
@@ -280,6 +345,7 @@ export function runCommand(argv: string[], options: RunOptions): Promise<RunResu
   const started = Date.now();
   const limit = options.logLimit ?? LOG_LIMIT;
   const group = process.platform !== 'win32';
+  const cookie = randomUUID();
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let kept = 0;
@@ -300,8 +366,10 @@ export function runCommand(argv: string[], options: RunOptions): Promise<RunResu
       if (settled) return;
       settled = true;
       for (const t of [timer, killTimer, closeTimer]) if (t !== undefined) clearTimeout(t);
-      // After a timeout, whatever is left of the group (children that ignored SIGTERM) goes too.
-      if (timedOut) signalGroup('SIGKILL');
+      // Whatever is left goes too: children that ignored a timeout's SIGTERM, background processes
+      // the command left in its group, and those that left the group (setsid) but carry its cookie.
+      signalGroup('SIGKILL');
+      killCarriers(cookie);
       child.stdout?.destroy();
       child.stderr?.destroy();
       let all = Buffer.concat(chunks);
@@ -334,7 +402,7 @@ export function runCommand(argv: string[], options: RunOptions): Promise<RunResu
     };
     const child = spawn(argv[0], argv.slice(1), {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
+      env: { ...(options.env ?? childEnvironment(process.env, [])), [COOKIE_NAME]: cookie },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: group, // its own process group, so a timeout stops its children too
       windowsHide: true,

@@ -9,15 +9,16 @@
 // The model's own facts come from reading its protobuf here (no ONNX library): the input/output
 // signature, the parameter count (elements in all initializers) and metadata_props.
 
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelError, messageOf } from '../errors.js';
 import type { Column, Predictions } from '../types.js';
 import type { LoadedModel, ModelMetadata, PredictInput } from './engine.js';
 import { checkFeatureColumns } from './feature-matrix.js';
-import { describeFiles } from './files.js';
+import { describeBytes, describeFiles, fileInModelFolder, readRegularFile, regularFileSize } from './files.js';
 import { openOnnxSession, type OpenOptions, type OpenedSession, type Ort, type OrtSession, type OrtTensor } from './onnx-runtime.js';
 import { toPredictions } from './tfjs.js';
+import { quote } from '../untrusted.js';
 
 export interface OnnxOptions extends OpenOptions {
   /** Graph input name → dataset columns feeding it, in order. */
@@ -64,23 +65,19 @@ export interface OnnxModel extends LoadedModel {
 const FEEDABLE = ['float32', 'float64', 'int64', 'int32', 'bool'];
 
 export async function loadOnnxModel(modelPath: string, name: string, options: OnnxOptions = {}): Promise<OnnxModel> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(modelPath);
-  } catch {
-    throw new ModelError(`model ${name}: ${modelPath} not found. Point it at an .onnx file.`);
-  }
+  if (!(await stat(modelPath).catch(() => undefined))) throw new ModelError(`model ${name}: ${modelPath} not found. Point it at an .onnx file.`);
+  const bytes = await readRegularFile(modelPath, modelPath);
   let info: OnnxModelInfo;
   try {
     info = readOnnxModel(bytes);
   } catch (e) {
     throw new ModelError(`${modelPath}: not a valid ONNX model (${messageOf(e)}).`);
   }
-  const externalPaths = await externalDataPaths(modelPath, info.externalData, name);
-  // Read only by the WebAssembly runtime; the native one reads them itself, beside the model.
+  const external = await externalDataFiles(modelPath, info.externalTensors);
+  // Read only by the WebAssembly runtime; the native one reads them itself, beside the model, once checked here.
   const externalData = () =>
-    Promise.all(info.externalData.map(async (location, i) => ({ path: location, data: new Uint8Array(await readFile(externalPaths[i])) })));
-  const files = await describeFiles([modelPath, ...externalPaths]);
+    Promise.all(external.map(async (f) => ({ path: f.location, data: await readRegularFile(f.real, f.shown, f.size) })));
+  const files = [describeBytes(modelPath, bytes), ...(await describeFiles(external.map((f) => f.path), path.dirname(modelPath)))];
   const metadata = metadataOf(info.metadata, modelPath);
   const mapping = options.inputs ?? metadataInputs(info.metadata, modelPath);
   checkSignature(info, mapping, options.output, modelPath, name);
@@ -129,8 +126,19 @@ function rowWidth(shape: (number | string)[]): number | undefined {
   return rest.every((d) => typeof d === 'number' && d > 0) ? (rest as number[]).reduce((a, b) => a * b, 1) : undefined;
 }
 
+/** A name from the model inside a message: quote()'s shortening and escaping, without the quotes (it sits in a list). */
+function inline(text: string): string {
+  return quote(text).slice(1, -1);
+}
+
 function fmt(s: TensorSignature): string {
-  return `${s.name} [${s.shape.join(', ')}] ${s.dtype}`;
+  return `${inline(s.name)} [${s.shape.map((d) => (typeof d === 'number' ? d : inline(d))).join(', ')}] ${s.dtype}`;
+}
+
+/** Signatures for a message: the first few, then how many more (a graph may declare thousands). */
+function fmtList(sigs: TensorSignature[], max = 8): string {
+  const shown = sigs.slice(0, max).map(fmt).join('; ');
+  return sigs.length > max ? `${shown}; … and ${sigs.length - max} more` : shown;
 }
 
 function checkSignature(info: OnnxModelInfo, mapping: Record<string, string[]> | undefined, output: string | undefined, p: string, name: string): void {
@@ -140,21 +148,21 @@ function checkSignature(info: OnnxModelInfo, mapping: Record<string, string[]> |
   if (mapping !== undefined) {
     for (const key of Object.keys(mapping)) {
       if (!inputNames.includes(key)) {
-        throw new ModelError(`model ${name}: \`inputs\` names "${key}", but ${p} has no such input; its inputs are ${info.inputs.map(fmt).join('; ')}.`);
+        throw new ModelError(`model ${name}: \`inputs\` names ${quote(key)}, but ${p} has no such input; its inputs are ${fmtList(info.inputs)}.`);
       }
       const cols = mapping[key];
       if (!Array.isArray(cols) || cols.length === 0 || !cols.every((c) => typeof c === 'string')) {
-        throw new ModelError(`model ${name}: \`inputs.${key}\` must be a non-empty list of column names.`);
+        throw new ModelError(`model ${name}: \`inputs.${inline(key)}\` must be a non-empty list of column names.`);
       }
     }
     const unfed = inputNames.filter((n) => !(n in mapping));
     if (unfed.length > 0) {
-      throw new ModelError(`model ${name}: \`inputs\` says nothing about ${unfed.map((n) => `"${n}"`).join(', ')}; every input of ${p} needs its columns (${info.inputs.map(fmt).join('; ')}).`);
+      throw new ModelError(`model ${name}: \`inputs\` says nothing about ${unfed.slice(0, 8).map(quote).join(', ')}${unfed.length > 8 ? ` and ${unfed.length - 8} more` : ''}; every input of ${p} needs its columns (${fmtList(info.inputs)}).`);
     }
   } else if (info.inputs.length > 1) {
     throw new ModelError(
-      `model ${name}: ${p} has ${info.inputs.length} inputs (${info.inputs.map(fmt).join('; ')}). ` +
-        `Say which columns feed each one with \`inputs: { ${inputNames.map((n) => `${n}: [...]`).join(', ')} }\`.`,
+      `model ${name}: ${p} has ${info.inputs.length} inputs (${fmtList(info.inputs)}). ` +
+        `Say which columns feed each one with \`inputs: { ${inputNames.slice(0, 8).map((n) => `${inline(n)}: [...]`).join(', ')}${inputNames.length > 8 ? ', …' : ''} }\`.`,
     );
   }
   for (const i of info.inputs) {
@@ -163,7 +171,7 @@ function checkSignature(info: OnnxModelInfo, mapping: Record<string, string[]> |
     }
   }
   if (output !== undefined && !info.outputs.some((o) => o.name === output)) {
-    throw new ModelError(`model ${name}: \`output\` is "${output}", but ${p} has no such output; its outputs are ${info.outputs.map(fmt).join('; ')}.`);
+    throw new ModelError(`model ${name}: \`output\` is ${quote(output)}, but ${p} has no such output; its outputs are ${fmtList(info.outputs)}.`);
   }
 }
 
@@ -540,24 +548,48 @@ function modelGateProps(props: Record<string, string>, p: string): Record<string
   try {
     v = JSON.parse(text);
   } catch (e) {
-    throw new ModelError(`${p}: metadata_props "model-gate" is not valid JSON (${messageOf(e)}).`);
+    throw new ModelError(`${p}: metadata_props "model-gate" is not valid JSON (${inline(messageOf(e))}).`);
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ModelError(`${p}: metadata_props "model-gate" must be a JSON object.`);
   return v as Record<string, unknown>;
 }
 
-async function externalDataPaths(modelPath: string, locations: string[], name: string): Promise<string[]> {
-  const dir = path.dirname(path.resolve(modelPath));
-  const out: string[] = [];
-  for (const location of locations) {
-    const full = path.resolve(dir, location);
-    if (path.isAbsolute(location) || (full !== dir && !full.startsWith(dir + path.sep))) {
-      throw new ModelError(`${modelPath}: external data file "${location}" lies outside the model's folder; model-gate reads external data only beside the model.`);
+interface ExternalFile {
+  /** As written in the model. */
+  location: string;
+  /** As shown in the report: the model's folder joined with the location. */
+  path: string;
+  /** Where it really is, after symlinks (inside the model's folder). */
+  real: string;
+  /** Names it in messages. */
+  shown: string;
+  /** Its size when checked; reads stop there. */
+  size: number;
+}
+
+/**
+ * The external data files, each inside the model's folder after symlinks, a regular file, and long enough
+ * for every tensor stored in it: offset + length within the file (length as the tensor declares it, else its
+ * elements × dtype size), so no runtime reads past what the model declares.
+ */
+async function externalDataFiles(modelPath: string, tensors: ExternalTensor[]): Promise<ExternalFile[]> {
+  const out: ExternalFile[] = [];
+  for (const location of [...new Set(tensors.map((t) => t.location))]) {
+    const real = await fileInModelFolder(modelPath, location, 'external data file');
+    const shown = `${modelPath}: external data file ${quote(location)}`;
+    const size = await regularFileSize(real, shown);
+    for (const t of tensors.filter((x) => x.location === location)) {
+      if (t.length === undefined) {
+        throw new ModelError(`${modelPath}: tensor ${quote(t.name)} in ${quote(location)} has no "length" and a dtype whose size model-gate cannot tell; export it with onnx.save_model(..., save_as_external_data=True).`);
+      }
+      if (t.offset + t.length > size) {
+        throw new ModelError(
+          `${modelPath}: tensor ${quote(t.name)} takes bytes ${t.offset}–${t.offset + t.length} of ${quote(location)}, which holds only ${size} bytes. ` +
+            'The external data file is not the one written with this model: export the model again, or copy the matching file.',
+        );
+      }
     }
-    if (!(await stat(full).catch(() => undefined))?.isFile()) {
-      throw new ModelError(`model ${name}: ${modelPath} keeps tensors in "${location}", which is missing. Copy it beside the model.`);
-    }
-    out.push(path.join(path.dirname(modelPath), location));
+    out.push({ location, path: path.join(path.dirname(modelPath), location), real, shown, size });
   }
   return out;
 }
@@ -577,6 +609,18 @@ export interface OnnxModelInfo {
   metadata: Record<string, string>;
   /** Distinct external data files named by initializers, as written (relative to the model). */
   externalData: string[];
+  /** Every initializer stored in an external data file, with where it says it lies there. */
+  externalTensors: ExternalTensor[];
+}
+
+export interface ExternalTensor {
+  name: string;
+  /** The file, as written (relative to the model). */
+  location: string;
+  /** Where its bytes start in the file ("offset", default 0). */
+  offset: number;
+  /** How many bytes it takes: "length", else elements × dtype size; undefined when neither is known. */
+  length?: number;
 }
 
 const DTYPES: Record<number, string> = {
@@ -644,7 +688,7 @@ class Reader {
 /** Reads the facts model-gate needs from an ONNX file's bytes. Throws on malformed protobuf. */
 export function readOnnxModel(bytes: Uint8Array): OnnxModelInfo {
   const r = new Reader(bytes);
-  const info: OnnxModelInfo = { inputs: [], outputs: [], parameters: 0, metadata: {}, externalData: [] };
+  const info: OnnxModelInfo = { inputs: [], outputs: [], parameters: 0, metadata: {}, externalData: [], externalTensors: [] };
   let graph: Reader | undefined;
   r.each((field, wire) => {
     if (field === 1 && wire === 0) info.irVersion = r.int();
@@ -680,13 +724,12 @@ export function readOnnxModel(bytes: Uint8Array): OnnxModelInfo {
   const g = graph;
   const initializers = new Set<string>();
   const inputs: TensorSignature[] = [];
-  const external = new Set<string>();
   g.each((field, wire) => {
     if (field === 5 && wire === 2) {
       const t = readTensor(g.bytes());
       initializers.add(t.name);
       info.parameters += t.size;
-      if (t.location !== undefined) external.add(t.location);
+      if (t.external !== undefined) info.externalTensors.push(t.external);
     } else if (field === 15 && wire === 2) {
       // SparseTensorProto: values (1) holds the stored elements.
       const s = g.bytes();
@@ -695,7 +738,7 @@ export function readOnnxModel(bytes: Uint8Array): OnnxModelInfo {
           const t = readTensor(s.bytes());
           initializers.add(t.name);
           info.parameters += t.size;
-          if (t.location !== undefined) external.add(t.location);
+          if (t.external !== undefined) info.externalTensors.push(t.external);
           return true;
         }
         return false;
@@ -706,21 +749,28 @@ export function readOnnxModel(bytes: Uint8Array): OnnxModelInfo {
     return true;
   });
   info.inputs = inputs.filter((i) => !initializers.has(i.name));
-  info.externalData = [...external];
+  info.externalData = [...new Set(info.externalTensors.map((t) => t.location))];
   return info;
 }
 
-function readTensor(t: Reader): { name: string; size: number; location?: string } {
+/** Bytes per element of each TensorProto.DataType with a fixed size (onnx.proto3); 4-bit types count half. */
+const DTYPE_BYTES: Record<number, number> = {
+  1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8, 12: 4, 13: 8, 14: 8, 15: 16, 16: 2, 17: 1, 18: 1, 19: 1, 20: 1, 21: 0.5, 22: 0.5, 23: 0.5,
+};
+
+function readTensor(t: Reader): { name: string; size: number; external?: ExternalTensor } {
   const dims: number[] = [];
   let name = '';
-  let externalLocation: string | undefined;
+  let dataType = 0;
+  const keys: Record<string, string> = {};
   let dataLocation = 0;
   t.each((f, w) => {
     if (f === 1 && w === 0) dims.push(t.int());
     else if (f === 1 && w === 2) {
       const packed = t.bytes();
       while (!packed.done()) dims.push(packed.int());
-    } else if (f === 8 && w === 2) name = t.string();
+    } else if (f === 2 && w === 0) dataType = t.int();
+    else if (f === 8 && w === 2) name = t.string();
     else if (f === 13 && w === 2) {
       const e = t.bytes();
       let key = '';
@@ -731,13 +781,22 @@ function readTensor(t: Reader): { name: string; size: number; location?: string 
         else return false;
         return true;
       });
-      if (key === 'location') externalLocation = value;
+      keys[key] = value;
     } else if (f === 14 && w === 0) dataLocation = t.int();
     else return false;
     return true;
   });
   const size = dims.reduce((a, b) => a * Math.max(0, b), 1);
-  return dataLocation === 1 && externalLocation !== undefined ? { name, size, location: externalLocation } : { name, size };
+  if (dataLocation !== 1 || keys.location === undefined) return { name, size };
+  const whole = (key: string): number | undefined => {
+    const v = keys[key];
+    if (v === undefined) return undefined;
+    if (!/^\d{1,15}$/.test(v)) throw new Error(`tensor ${quote(name)}: external data "${key}" is ${quote(v)}, not a byte count`);
+    return Number(v);
+  };
+  const perElement = DTYPE_BYTES[dataType];
+  const length = whole('length') ?? (perElement === undefined ? undefined : Math.ceil(size * perElement));
+  return { name, size, external: { name, location: keys.location, offset: whole('offset') ?? 0, ...(length !== undefined ? { length } : {}) } };
 }
 
 function readValueInfo(v: Reader): TensorSignature {
@@ -775,7 +834,8 @@ function readTensorType(t: Reader, sig: TensorSignature): void {
           else return false;
           return true;
         });
-        sig.shape.push(typeof d === 'number' && d < 0 ? '?' : d);
+        // A dim of 2^53 or more cannot be held exactly (nor be real): unknown, like a negative one.
+        sig.shape.push(typeof d === 'number' && (d < 0 || !Number.isSafeInteger(d)) ? '?' : d);
         return true;
       });
     } else return false;

@@ -7,6 +7,7 @@ import { ModelError } from '../errors.js';
 import type { DeviceSetting } from '../hardware/device.js';
 import { loadCommandModel } from './command.js';
 import type { LoadedModel } from './engine.js';
+import { fileInModelFolder } from './files.js';
 import { loadOnnxModel } from './onnx.js';
 import type { RuntimeSetting } from './onnx-runtime.js';
 import { loadPredictionsFile } from './predictions-file.js';
@@ -18,6 +19,8 @@ export interface OpenModelOptions {
   /** Any framework: a command template run for every model that is not a predictions file. */
   command?: string;
   commandTimeout?: number;
+  /** Variables passed to the command beyond the allow-list. */
+  commandEnv?: readonly string[];
   device?: DeviceSetting;
   /** ONNX: graph input name → columns feeding it; the output holding the scores; the runtime. */
   onnxInputs?: Record<string, string[]>;
@@ -28,7 +31,12 @@ export interface OpenModelOptions {
 export async function openModel(modelPath: string, name: string, options: OpenModelOptions = {}): Promise<LoadedModel> {
   const ext = path.extname(modelPath).toLowerCase();
   if (options.command !== undefined && !PREDICTION_EXTENSIONS.includes(ext)) {
-    return loadCommandModel(modelPath, name, { command: options.command, timeoutSeconds: options.commandTimeout, device: options.device });
+    return loadCommandModel(modelPath, name, {
+      command: options.command,
+      timeoutSeconds: options.commandTimeout,
+      device: options.device,
+      passEnv: options.commandEnv,
+    });
   }
   const info = await stat(modelPath).catch(() => undefined);
   if (info === undefined) {
@@ -36,7 +44,11 @@ export async function openModel(modelPath: string, name: string, options: OpenMo
   }
   if (info.isDirectory()) {
     const json = path.join(modelPath, 'model.json');
-    if ((await stat(json).catch(() => undefined))?.isFile()) return loadTfjsModel(json, name);
+    // A model.json that is a symlink must still lie inside the folder (the settings only checked the folder).
+    if ((await stat(json).catch(() => undefined))?.isFile()) {
+      await fileInModelFolder(json, 'model.json', 'model file');
+      return loadTfjsModel(json, name);
+    }
     throw new ModelError(`model ${name}: the folder ${modelPath} holds no model.json. Point at a TF.js model folder or file.`);
   }
   if (ext === '.json') return loadTfjsModel(modelPath, name);

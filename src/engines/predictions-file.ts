@@ -8,6 +8,9 @@ import type { Column, Dataset, NumericColumn, Predictions } from '../types.js';
 import type { LoadedModel, PredictInput } from './engine.js';
 import { describeFiles } from './files.js';
 import { rowPlace } from '../data/row-place.js';
+import { idKey, numericIds, rowWords } from '../data/ids.js';
+import { firstNonNumeric } from '../data/typing.js';
+import { quote, shorten } from '../untrusted.js';
 
 export async function loadPredictionsFile(filePath: string, name: string): Promise<LoadedModel> {
   let table: Dataset;
@@ -18,18 +21,21 @@ export async function loadPredictionsFile(filePath: string, name: string): Promi
     throw e;
   }
   const files = await describeFiles([filePath]);
+  const notes: string[] = [];
   return {
     engine: 'predictions file',
     backend: 'none',
     files,
     metadata: {},
-    predict: async (input) => predictionsFromTable(table, input),
+    notes,
+    predict: async (input) => predictionsFromTable(table, input, notes),
     dispose: () => undefined,
   };
 }
 
-export function predictionsFromTable(table: Dataset, input: PredictInput): Predictions {
-  const order = rowOrder(table, input);
+/** The predictions for the input's rows; what is worth telling (extra rows) goes to `notes`. */
+export function predictionsFromTable(table: Dataset, input: PredictInput, notes?: string[]): Predictions {
+  const order = rowOrder(table, input, notes);
   const take = (col: NumericColumn): Float64Array => {
     const out = new Float64Array(order.length);
     for (let i = 0; i < order.length; i++) out[i] = col.values[order[i]];
@@ -55,15 +61,13 @@ function numeric(table: Dataset, names: string[], input: PredictInput): NumericC
   const col = table.columns.find((c) => names.includes(c.name));
   if (col === undefined) {
     throw new ModelError(
-      `${table.path}: no column ${names.map((n) => `"${n}"`).join(' or ')} for model ${input.name}. ` +
-        `A ${input.task} predictions file needs ${expected(input)}; it has ${table.columns.map((c) => c.name).join(', ')}.`,
+      `${table.path}: no column ${names.map(quote).join(' or ')} for model ${input.name}. ` +
+        `A ${input.task} predictions file needs ${shorten(expected(input))}; it has ${shorten(table.columns.map((c) => c.name).join(', '))}.`,
     );
   }
   if (col.kind !== 'numeric') {
-    const row = col.values.findIndex((v) => v !== null && !Number.isFinite(Number(v)));
-    throw new ModelError(
-      `${rowPlace(table, Math.max(row, 0))}: column "${col.name}" must hold numbers, found "${col.values[Math.max(row, 0)]}".`,
-    );
+    const bad = firstNonNumeric(col);
+    throw new ModelError(`${rowPlace(table, bad?.row ?? 0)}: column ${quote(col.name)} must hold numbers, found ${quote(bad?.value ?? '')}.`);
   }
   return col;
 }
@@ -76,63 +80,106 @@ function expected(input: PredictInput): string {
 }
 
 /** For each data row, the predictions-file row that belongs to it. */
-function rowOrder(table: Dataset, input: PredictInput): Int32Array {
+function rowOrder(table: Dataset, input: PredictInput, notes?: string[]): Int32Array {
   const n = input.dataset.rowCount;
   const idName = input.idColumn?.name;
   const tableId = idName === undefined ? undefined : table.columns.find((c) => c.name === idName);
-  if (input.idColumn !== undefined && tableId !== undefined) return orderById(table, tableId, input);
+  if (input.idColumn !== undefined && tableId !== undefined) return orderById(table, tableId, input, notes);
   if (table.rowCount !== n) {
     throw new ModelError(
       `${table.path}: ${table.rowCount} predictions for ${n} evaluation rows (model ${input.name}). ` +
-        `Write one row per evaluation row in the same order, or add the id column${idName ? ` "${idName}"` : ''} to both files.`,
+        `Write one row per evaluation row in the same order, or add the id column${idName ? ` ${quote(idName)}` : ''} to both files.`,
     );
   }
   return Int32Array.from({ length: n }, (_, i) => i);
 }
 
-/** Matches rows by id. Numeric ids in the same order (the usual case) cost one pass and no map. */
-function orderById(table: Dataset, tableId: Column, input: PredictInput): Int32Array {
+/**
+ * Matches rows by id. Numeric ids in the same order (the usual case) cost one pass and no map. An
+ * id written twice in the file is an error (which row would count?); ids the data does not have
+ * are left out, and a note says how many.
+ */
+function orderById(table: Dataset, tableId: Column, input: PredictInput, notes?: string[]): Int32Array {
   const dataId = input.idColumn!;
   const n = input.dataset.rowCount;
-  if (dataId.kind === 'numeric' && tableId.kind === 'numeric' && dataId.missing === 0 && tableId.missing === 0) {
-    const a = dataId.values;
-    const b = tableId.values;
-    let same = a.length === b.length;
-    for (let i = 0; same && i < n; i++) same = a[i] === b[i];
-    if (same) return Int32Array.from({ length: n }, (_, i) => i);
-    const where = new Map<number, number>();
-    for (let i = 0; i < table.rowCount; i++) where.set(b[i], i);
-    const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const at = where.get(a[i]);
-      if (at === undefined) throw missingId(table, input, dataId.raw[i] ?? String(a[i]), i);
-      order[i] = at;
-    }
-    return order;
-  }
-  const where = new Map<string, number>();
-  const key = (c: Column, i: number) => (c.kind === 'numeric' ? c.raw[i] : c.values[i]) ?? '';
-  for (let i = 0; i < table.rowCount; i++) where.set(canonicalId(key(tableId, i)), i);
+  if (sameNumericIds(dataId, tableId)) return Int32Array.from({ length: n }, (_, i) => i);
+  const rowOf = idIndex(table, tableId, dataId, input.name);
   const order = new Int32Array(n);
+  const used = new Uint8Array(table.rowCount);
   for (let i = 0; i < n; i++) {
-    const id = key(dataId, i);
-    const at = where.get(canonicalId(id));
-    if (at === undefined) throw missingId(table, input, id, i);
+    const at = rowOf(i);
+    if (at === undefined) throw missingId(table, input, idText(dataId, i), i);
     order[i] = at;
+    used[at] = 1;
+  }
+  let extra = 0;
+  const shown: string[] = [];
+  for (let i = 0; i < table.rowCount; i++) {
+    if (used[i]) continue;
+    extra++;
+    if (shown.length < 3) shown.push(quote(idText(tableId, i)));
+  }
+  if (extra > 0 && notes !== undefined) {
+    const which = `${shown.join(', ')}${extra > 3 ? ', …' : ''}`;
+    const note = `${table.path}: ${extra} prediction${extra === 1 ? ' has an id' : 's have ids'} not in ${input.dataset.path} (${which}); they were left out.`;
+    if (!notes.includes(note)) notes.push(note);
   }
   return order;
 }
 
-function missingId(table: Dataset, input: PredictInput, id: string, i: number): ModelError {
-  return new ModelError(
-    `${table.path}: no prediction for id "${id}" (${rowPlace(input.dataset, i)}) from model ${input.name}. ` +
-      'A predictions file needs one row for every evaluation row.',
-  );
+/**
+ * For data row i, the predictions-file row with its id. Every file row must have an id, once.
+ * Numbers that match by value (the usual case) are keyed as numbers: several times faster than text.
+ */
+function idIndex(table: Dataset, tableId: Column, dataId: Column, model: string): (i: number) => number | undefined {
+  const repeated = (first: number, second: number) =>
+    new ModelError(
+      `${table.path}: id ${quote(idText(tableId, second))} appears on ${rowWords(table, first)} and ${rowWords(table, second)} (model ${model}). ` +
+        'A predictions file needs one row per id: drop the repeated row.',
+    );
+  if (numericIds(dataId) && numericIds(tableId)) {
+    const ids = tableId.values;
+    const where = new Map<number, number>();
+    for (let i = 0; i < ids.length; i++) {
+      // A repeated id replaces its entry, so the map stops growing: one map operation per row.
+      if (where.set(ids[i], i).size === i) throw repeated(ids.indexOf(ids[i]), i);
+    }
+    const wanted = dataId.values;
+    return (i) => where.get(wanted[i]);
+  }
+  const where = new Map<string, number>();
+  for (let i = 0; i < table.rowCount; i++) {
+    const key = idKey(tableId, i);
+    if (key === undefined) {
+      throw new ModelError(
+        `${rowPlace(table, i)}: this prediction of model ${model} has no id in ${quote(tableId.name)}. Every row needs the id of its evaluation row.`,
+      );
+    }
+    const first = where.get(key);
+    if (first !== undefined) throw repeated(first, i);
+    where.set(key, i);
+  }
+  return (i) => {
+    const key = idKey(dataId, i);
+    return key === undefined ? undefined : where.get(key);
+  };
 }
 
-/** "7" and "7.0" name the same row. */
-function canonicalId(s: string): string {
-  const t = s.trim();
-  const x = Number(t);
-  return t !== '' && Number.isFinite(x) ? String(x) : t;
+/** Both id columns numeric, complete, exactly representable, and equal row by row: the rows pair by position. */
+function sameNumericIds(a: Column, b: Column): boolean {
+  if (a.kind !== 'numeric' || b.kind !== 'numeric' || a.values.length !== b.values.length) return false;
+  for (let i = 0; i < a.values.length; i++) if (a.values[i] !== b.values[i]) return false;
+  return numericIds(a);
+}
+
+/** An id as written in its file. */
+function idText(c: Column, i: number): string {
+  return (c.kind === 'numeric' ? c.raw[i] : c.values[i]) ?? '';
+}
+
+function missingId(table: Dataset, input: PredictInput, id: string, i: number): ModelError {
+  return new ModelError(
+    `${table.path}: no prediction for id ${quote(id)} (${rowPlace(input.dataset, i)}) from model ${input.name}. ` +
+      'A predictions file needs one row for every evaluation row.',
+  );
 }

@@ -1,12 +1,13 @@
 // TF.js layers and graph models (model.json plus weight shards), run in batches.
 
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelError, messageOf } from '../errors.js';
 import type { Predictions, Task } from '../types.js';
+import { quote } from '../untrusted.js';
 import type { LoadedModel, ModelMetadata, PredictInput } from './engine.js';
 import { featureMatrix } from './feature-matrix.js';
-import { describeFiles } from './files.js';
+import { describeBytes, fileInModelFolder, readRegularFile, regularFileSize } from './files.js';
 import { tfRuntime, type Tf } from './tf-runtime.js';
 
 type TfModel = { predict(x: unknown): unknown; dispose(): void; inputs: { shape: (number | null)[] }[]; outputs: { shape?: (number | null)[] }[] };
@@ -14,30 +15,43 @@ type TfModel = { predict(x: unknown): unknown; dispose(): void; inputs: { shape:
 interface ModelJson {
   format?: string;
   modelTopology?: Record<string, unknown>;
-  weightsManifest?: { paths: string[]; weights: unknown[] }[];
+  weightsManifest?: unknown;
   userDefinedMetadata?: Record<string, unknown>;
 }
 
+/** One entry of weightsManifest[].weights, as tfjs-core's WeightsManifestEntry. */
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: string;
+  quantization?: { dtype: string };
+}
+
+interface ManifestGroup {
+  paths: string[];
+  weights: WeightSpec[];
+}
+
+interface Shard {
+  /** As shown in the report: the model's folder joined with the path in weightsManifest. */
+  path: string;
+  bytes: Uint8Array;
+}
+
 export async function loadTfjsModel(modelJsonPath: string, name: string): Promise<LoadedModel> {
-  const json = await readModelJson(modelJsonPath, name);
-  const dir = path.dirname(modelJsonPath);
-  const shardPaths = (json.weightsManifest ?? []).flatMap((g) => g.paths.map((p) => path.join(dir, p)));
-  for (const p of shardPaths) {
-    try {
-      await readFile(p, { flag: 'r' }).then(() => undefined);
-    } catch {
-      throw new ModelError(`${modelJsonPath}: weight file ${p} named in weightsManifest is missing. Copy all shards beside model.json.`);
-    }
-  }
-  const files = await describeFiles([modelJsonPath, ...shardPaths]);
+  const { json, bytes } = await readModelJson(modelJsonPath, name);
+  const groups = manifestOf(json, modelJsonPath);
+  const shards = await readWeightShards(modelJsonPath, groups);
+  const files = [describeBytes(modelJsonPath, bytes), ...shards.map((s) => describeBytes(s.path, s.bytes))];
   const { tf, backend } = await tfRuntime();
   const kind = modelKind(json);
-  const handler = nodeFileHandler(tf, modelJsonPath, json);
+  const handler = memoryHandler(tf, json, groups, shards);
   let model: TfModel;
   try {
     model = (kind === 'graph' ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler)) as unknown as TfModel;
   } catch (e) {
-    throw new ModelError(`${modelJsonPath}: TF.js could not load this ${kind} model (${messageOf(e)}).`);
+    // TF.js and JSON.parse quote the file's own text in their messages: shortened and on one line, as every untrusted value.
+    throw new ModelError(`${modelJsonPath}: TF.js could not load this ${kind} model (${quote(messageOf(e)).slice(1, -1)}).`);
   }
   const inputShape = model.inputs[0]?.shape ?? [];
   const outputShape = model.outputs[0]?.shape ?? [];
@@ -54,18 +68,126 @@ export async function loadTfjsModel(modelJsonPath: string, name: string): Promis
   };
 }
 
-async function readModelJson(p: string, name: string): Promise<ModelJson> {
-  let text: string;
-  try {
-    text = await readFile(p, 'utf8');
-  } catch {
+async function readModelJson(p: string, name: string): Promise<{ json: ModelJson; bytes: Uint8Array }> {
+  if (!(await stat(p).catch(() => undefined))) {
     throw new ModelError(`model ${name}: ${p} not found. Point it at a TF.js model.json, its folder, or a predictions file.`);
   }
+  const bytes = await readRegularFile(p, p);
+  let json: unknown;
   try {
-    return JSON.parse(text) as ModelJson;
+    json = JSON.parse(new TextDecoder().decode(bytes));
   } catch (e) {
-    throw new ModelError(`${p}: not valid JSON (${messageOf(e)}); expected a TF.js model.json.`);
+    throw new ModelError(`${p}: not valid JSON (${quote(messageOf(e)).slice(1, -1)}); expected a TF.js model.json.`);
   }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ModelError(`${p}: not a TF.js model.json (expected a JSON object).`);
+  return { json: json as ModelJson, bytes };
+}
+
+/** Bytes per stored value (tfjs-core 4.22 src/io/types.ts, DTYPE_VALUE_SIZE_MAP). */
+const DTYPE_BYTES: Record<string, number> = { float32: 4, float16: 2, int32: 4, uint16: 2, uint8: 1, bool: 1, complex64: 8 };
+/** The dtypes a quantized weight may be stored as (tfjs-core io_utils.ts decodeWeight). */
+const QUANTIZED = ['uint8', 'uint16', 'float16'];
+
+/** weightsManifest, checked for shape: each group lists its weight files and weights of known dtype and whole-number shape. */
+export function manifestOf(json: ModelJson, p: string): ManifestGroup[] {
+  const manifest = json.weightsManifest ?? [];
+  const bad = (what: string) => new ModelError(`${p}: weightsManifest${what}. Export the model again with TF.js or tensorflowjs_converter.`);
+  if (!Array.isArray(manifest)) throw bad(' must be a list of groups');
+  return manifest.map((group: unknown, i): ManifestGroup => {
+    const g = group as Partial<Record<'paths' | 'weights', unknown>> | null;
+    if (typeof g !== 'object' || g === null || !Array.isArray(g.paths) || !Array.isArray(g.weights)) {
+      throw bad(`[${i}] must have "paths" and "weights" lists`);
+    }
+    if (!g.paths.every((x): x is string => typeof x === 'string' && x !== '')) throw bad(`[${i}].paths must list file names`);
+    const weights = g.weights.map((w: unknown, j): WeightSpec => {
+      const spec = w as Partial<WeightSpec> | null;
+      const at = `[${i}].weights[${j}]`;
+      if (typeof spec !== 'object' || spec === null || typeof spec.name !== 'string') throw bad(`${at} has no name`);
+      if (!Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw bad(`${at} (${quote(spec.name)}) has a shape that is not a list of whole numbers`);
+      const stored = spec.quantization === undefined ? spec.dtype : spec.quantization?.dtype;
+      const known = spec.quantization === undefined ? typeof stored === 'string' && (stored in DTYPE_BYTES || stored === 'string') : QUANTIZED.includes(stored as string);
+      if (!known) throw bad(`${at} (${quote(spec.name)}) has dtype ${quote(stored)}, which TF.js does not store`);
+      if (!Number.isSafeInteger(spec.shape.reduce((a, b) => a * b, 1) * 16)) throw bad(`${at} (${quote(spec.name)}) has a shape too large to be real`);
+      return spec as WeightSpec;
+    });
+    return { paths: g.paths, weights };
+  });
+}
+
+/**
+ * Bytes a weight takes in its group's data, as tfjs-core's decodeWeights counts them: elements × bytes per
+ * stored value (the quantized dtype's when quantized). String weights are length-prefixed values, so their
+ * size is read from `data` at `offset`; undefined when the data runs out first.
+ */
+export function weightBytes(spec: WeightSpec, data?: Uint8Array, offset = 0): number | undefined {
+  const size = spec.shape.reduce((a, b) => a * b, 1);
+  if (spec.quantization !== undefined) return size * DTYPE_BYTES[spec.quantization.dtype];
+  if (spec.dtype !== 'string') return size * DTYPE_BYTES[spec.dtype];
+  if (data === undefined) return undefined;
+  // Each string: a little-endian uint32 byte count, then the bytes (tfjs-core io_utils.ts, NUM_BYTES_STRING_LENGTH = 4).
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  let at = offset;
+  for (let k = 0; k < size; k++) {
+    if (at + 4 > data.length) return undefined;
+    at += 4 + view.getUint32(at, true);
+  }
+  return at <= data.length ? at - offset : undefined;
+}
+
+/**
+ * The weight files of every manifest group, each inside the model's folder, a regular file, and together
+ * exactly as long as the group's weights: a file longer or shorter than its manifest says is refused, and no
+ * read goes past the size a file had when it was checked.
+ */
+async function readWeightShards(modelJsonPath: string, groups: ManifestGroup[]): Promise<Shard[]> {
+  const dir = path.dirname(modelJsonPath);
+  const out: Shard[] = [];
+  for (const [i, group] of groups.entries()) {
+    const files: { path: string; real: string; shown: string; size: number }[] = [];
+    for (const p of group.paths) {
+      const real = await fileInModelFolder(modelJsonPath, p, 'weight file');
+      const shown = `${modelJsonPath}: weight file ${quote(p)}`;
+      files.push({ path: path.join(dir, p), real, shown, size: await regularFileSize(real, shown) });
+    }
+    const held = files.reduce((a, f) => a + f.size, 0);
+    const fixed = group.weights.every((w) => weightBytes(w) !== undefined);
+    const names = group.paths.slice(0, 3).map(quote).join(', ') + (group.paths.length > 3 ? ` and ${group.paths.length - 3} more` : '');
+    const mismatch = (declared: number | undefined) =>
+      new ModelError(
+        `${modelJsonPath}: the weight file${files.length === 1 ? '' : 's'} ${names} of weightsManifest[${i}] ` +
+          `${files.length === 1 ? 'holds' : 'hold'} ${held} bytes, but its ${group.weights.length} weights ${declared === undefined ? 'do not fit in them' : `take ${declared} bytes`}. ` +
+          'The weight files must be the ones written with this model.json: export the model again, or copy the matching files.',
+      );
+    const declared = fixed ? group.weights.reduce((a, w) => a + weightBytes(w)!, 0) : undefined;
+    if (declared !== undefined && declared !== held) throw mismatch(declared);
+    const read: Shard[] = [];
+    for (const f of files) read.push({ path: f.path, bytes: await readRegularFile(f.real, f.shown, f.size) });
+    if (read.reduce((a, s) => a + s.bytes.length, 0) !== held) throw new ModelError(`${modelJsonPath}: a weight file of weightsManifest[${i}] changed while it was read; run again.`);
+    if (declared === undefined) {
+      // String weights: their lengths are in the data, so the group's size is known only now.
+      const data = concat(read.map((s) => s.bytes));
+      let used = 0;
+      for (const w of group.weights) {
+        const b = weightBytes(w, data, used);
+        if (b === undefined) throw mismatch(undefined);
+        used += b;
+      }
+      if (used !== held) throw mismatch(used);
+    }
+    out.push(...read);
+  }
+  return out;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 function modelKind(json: ModelJson): 'graph' | 'layers' {
@@ -86,22 +208,11 @@ function metadataOf(json: ModelJson, p: string): ModelMetadata {
   return { task, features: strings(o.features), classes: strings(o.classes), label: typeof o.label === 'string' ? o.label : undefined };
 }
 
-/** Reads model.json's weight shards from disk; tfjs without tfjs-node has no file:// loader. */
-function nodeFileHandler(tf: Tf, modelJsonPath: string, json: ModelJson) {
-  const dir = path.dirname(modelJsonPath);
+/** Hands TF.js the weight shards already read and checked (tfjs without tfjs-node has no file:// loader anyway). */
+function memoryHandler(tf: Tf, json: ModelJson, groups: ManifestGroup[], shards: Shard[]) {
+  const buffers = shards.map((s) => s.bytes.buffer.slice(s.bytes.byteOffset, s.bytes.byteOffset + s.bytes.byteLength) as ArrayBuffer);
   return {
-    load: () =>
-      tf.io.getModelArtifactsForJSON(json as never, async (manifest) => {
-        const specs = manifest.flatMap((g) => g.weights);
-        const buffers: ArrayBuffer[] = [];
-        for (const group of manifest) {
-          for (const p of group.paths) {
-            const b = await readFile(path.join(dir, p));
-            buffers.push(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
-          }
-        }
-        return [specs, tf.io.concatenateArrayBuffers(buffers)];
-      }),
+    load: () => tf.io.getModelArtifactsForJSON(json as never, async () => [groups.flatMap((g) => g.weights) as never, tf.io.concatenateArrayBuffers(buffers)]),
   };
 }
 

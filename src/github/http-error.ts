@@ -36,7 +36,7 @@ interface OctokitLikeError {
 }
 
 /** Pathname and query of an absolute URL; the input itself when it does not parse. */
-function pathOf(url: string): string {
+export function pathOf(url: string): string {
   try {
     const parsed = new URL(url);
     return parsed.pathname + parsed.search;

@@ -1,6 +1,7 @@
 // Build the client from a token and publish the sticky comment; turn GitHub's refusals into results.
-import { getOctokit } from '@actions/github';
 import { GitHubError, messageOf } from '../errors.js';
+import { scrubber } from '../untrusted.js';
+import { CLIENT_DEFAULTS, createClient, type ClientOptions } from './client.js';
 import { upsertStickyComment } from './comment.js';
 import { GitHubHttpError } from './http-error.js';
 
@@ -9,7 +10,8 @@ export const DEFAULT_API_URL = 'https://api.github.com';
 export const READ_ONLY_TOKEN_REASON =
   'the token cannot write to this pull request (a pull request from a fork has a read-only token); the report is in the job summary';
 
-export interface PublishCommentOptions {
+/** Retries, time limits and waits are ClientOptions; the defaults suit GitHub (30 s per request, 3 retries). */
+export interface PublishCommentOptions extends ClientOptions {
   token: string;
   /** REST API root, e.g. https://api.github.com or https://ghe.example.com/api/v3. */
   apiUrl?: string;
@@ -22,8 +24,10 @@ export interface PublishCommentOptions {
   author?: string;
   /** The pull request comes from a fork: a 404 on it then means "read-only token", not "wrong number". */
   fromFork?: boolean;
-  /** Replaces the note appended when the body is cut to GitHub's 65536-character limit (e.g. to link the run). */
+  /** Replaces the note appended when the body is cut to GitHub's 65536-character limit. */
   truncationNote?: string;
+  /** The workflow run's page: the note that ends a cut body links it (the report's own link is cut with the rest). */
+  runUrl?: string;
 }
 
 export interface PublishCommentResult {
@@ -31,10 +35,6 @@ export interface PublishCommentResult {
   id?: number;
   url?: string;
   reason?: string;
-}
-
-function scrub(text: string, token: string): string {
-  return token.length >= 4 ? text.split(token).join('***') : text;
 }
 
 /** GitHub's way of saying the token may read but not write (fork pull requests get such a token). */
@@ -45,9 +45,10 @@ export function isReadOnlyTokenRefusal(error: GitHubHttpError, fromFork: boolean
 
 export async function publishComment(options: PublishCommentOptions): Promise<PublishCommentResult> {
   const { token } = options;
+  const scrub = scrubber([token]);
   const baseUrl = (options.apiUrl || DEFAULT_API_URL).replace(/\/+$/, '');
   try {
-    const octokit = getOctokit(token, { baseUrl });
+    const octokit = createClient(token, baseUrl, options);
     const result = await upsertStickyComment(octokit, {
       owner: options.owner,
       repo: options.repo,
@@ -55,7 +56,10 @@ export async function publishComment(options: PublishCommentOptions): Promise<Pu
       body: options.body,
       key: options.key,
       ...(options.author !== undefined ? { author: options.author } : {}),
-      ...(options.truncationNote !== undefined ? { truncationNote: options.truncationNote } : {})
+      ...(options.truncationNote !== undefined ? { truncationNote: options.truncationNote } : {}),
+      ...(options.runUrl !== undefined ? { runUrl: options.runUrl } : {}),
+      retries: options.retries ?? CLIENT_DEFAULTS.retries,
+      secondMs: options.secondMs ?? CLIENT_DEFAULTS.secondMs
     });
     return { action: result.action, id: result.id, url: result.url };
   } catch (error) {
@@ -63,9 +67,9 @@ export async function publishComment(options: PublishCommentOptions): Promise<Pu
       if (isReadOnlyTokenRefusal(error, options.fromFork ?? false)) {
         return { action: 'skipped', reason: READ_ONLY_TOKEN_REASON };
       }
-      error.message = scrub(error.message, token);
+      error.message = scrub(error.message);
       throw error;
     }
-    throw new GitHubError(scrub(`Publishing the pull request comment failed: ${messageOf(error)}`, token));
+    throw new GitHubError(scrub(`Publishing the pull request comment failed: ${messageOf(error)}`));
   }
 }

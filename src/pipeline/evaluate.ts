@@ -23,6 +23,7 @@ import type { Finding, ModelMeasurement, PerfReport, Predictions, Role, Task } f
 import { measureDataDrift, predictionDrifts, type ModelPredictionDrift } from './drift.js';
 import type { Log } from './log.js';
 import { modelInput, predict } from './predict.js';
+import { checkMetrics } from './check-predictions.js';
 import { compareFacts, factsOf, suggestedVersionBump, type FactsComparison, type VersionBump } from '../analysis/model-facts.js';
 import { latencyMeasurable, latencyMetrics, latencyRunner, measureLatency } from '../perf/latency.js';
 import { stressRun } from '../perf/load.js';
@@ -108,7 +109,7 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
   let trainPrep: Prepared | undefined;
   if (settings.trainData !== undefined) {
     try {
-      trainPrep = prepareAs(settings, await readDataset(settings.trainData), task, prep.classes);
+      trainPrep = prepareAs(settings, await readDataset(settings.trainData, { input: 'train-data' }), task, prep.classes);
     } catch (e) {
       findings.push(errorFinding(e));
     }
@@ -130,7 +131,9 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
         try {
           const input = modelInput(settings, prep, model, spec.name);
           const predictions = await predict(model, input, log);
-          const m: ModelMeasurement = { name: spec.name, role, path: spec.path, engine: model.engine, backend: model.backend, files: model.files, ...measure(prep.truth, predictions, mo) };
+          const measured = measure(prep.truth, predictions, mo);
+          checkMetrics(measured.metrics, prep.truth, predictions, spec.name, dataset);
+          const m: ModelMeasurement = { name: spec.name, role, path: spec.path, engine: model.engine, backend: model.backend, files: model.files, ...measured };
           if (model.notes?.length) m.notes = [...model.notes];
           if (model.log) m.log = model.log;
           const facts = await factsOf(model);
@@ -272,7 +275,9 @@ function releaseChange(models: ModelMeasurement[], g: Gate): Evaluation['release
 async function trainMetrics(settings: Settings, trainPrep: Prepared, model: LoadedModel, name: string, log: Log, mo: MeasureOptions, findings: Finding[]) {
   try {
     const p: Predictions = await predict(model, modelInput(settings, trainPrep, model, name), log);
-    return measure(trainPrep.truth, p, mo).metrics;
+    const { metrics } = measure(trainPrep.truth, p, mo);
+    checkMetrics(metrics, trainPrep.truth, p, name, trainPrep.dataset);
+    return metrics;
   } catch (e) {
     findings.push({ ...errorFinding(e), severity: 'warning', message: `on the training data: ${messageOf(e)}` });
     return undefined;
@@ -310,7 +315,7 @@ async function measurePerf(settings: Settings, input: PredictInput, model: Loade
 }
 
 function openOptions(s: Settings): OpenModelOptions {
-  return { command: s.command, commandTimeout: s.commandTimeout, device: s.device, onnxInputs: s.onnxInputs, onnxOutput: s.onnxOutput, onnxRuntime: s.onnxRuntime };
+  return { command: s.command, commandTimeout: s.commandTimeout, commandEnv: s.commandEnv, device: s.device, onnxInputs: s.onnxInputs, onnxOutput: s.onnxOutput, onnxRuntime: s.onnxRuntime };
 }
 
 /** The "Hardware" line: nvidia-smi is asked once per process; its absence is a fact, not an error. */
@@ -349,13 +354,15 @@ export function escalate(findings: Finding[], failOn: FailOn[]): Finding[] {
 
 /**
  * Whether the step fails: a fail verdict, caused by what fail-on lists. Regressions (thresholds,
- * no skill) and bad input count under `regression`; escalated findings under their own names.
+ * no skill) count under `regression`; escalated findings under their own names. An error that left
+ * the evaluation incomplete (bad input, a model that failed, an internal error) fails under any
+ * fail-on but `never`: a gate that could not look must not pass.
  */
 export function stepFails(e: Evaluation, failOn: FailOn[]): boolean {
   if (e.gate.verdict !== 'fail' || failOn.length === 0) return false;
   if (failOn.includes('regression')) return true;
   const kinds = new Set(failOn.flatMap((f) => (f === 'regression' ? [] : ESCALATED_KINDS[f])));
-  return e.gate.findings.some((f) => f.severity === 'error' && kinds.has(f.kind));
+  return e.gate.findings.some((f) => f.severity === 'error' && (kinds.has(f.kind) || f.kind.endsWith('_error')));
 }
 
 export function errorFinding(e: unknown): Finding {

@@ -1,8 +1,9 @@
 // From the label column to the task, the class names and the encoded truth.
 
 import { DataError } from '../errors.js';
-import type { Column, Dataset, Task, TaskSetting } from '../types.js';
+import type { Column, Dataset, NumericColumn, Task, TaskSetting } from '../types.js';
 import { rowPlace } from '../data/row-place.js';
+import { quote, shorten } from '../untrusted.js';
 
 export type Truth =
   | { task: 'binary'; classes: string[]; y: Uint8Array }
@@ -62,13 +63,13 @@ export function resolveClasses(
     if (classes.length === 1) classes = positive !== undefined && positive !== classes[0] ? [classes[0], positive] : ['(other)', classes[0]];
     if (classes.length !== 2) {
       throw new DataError(
-        `binary task but the label has ${classes.length} classes (${classes.slice(0, 10).join(', ')}). ` +
+        `binary task but the label has ${classes.length} classes (${shorten(classes.slice(0, 10).join(', '))}). ` +
           'Set `task: multiclass`, or `classes` to the two labels.',
       );
     }
     if (positive !== undefined) {
       if (!classes.includes(positive)) {
-        throw new DataError(`positive-class "${positive}" is not one of the classes (${classes.join(', ')}).`);
+        throw new DataError(`positive-class ${quote(positive)} is not one of the classes (${shorten(classes.join(', '))}).`);
       }
       classes = [classes.find((c) => c !== positive)!, positive];
     }
@@ -87,7 +88,7 @@ export function encodeTruth(dataset: Dataset, label: Column, task: Task, classes
   if (label.missing > 0) {
     const i = missingAt();
     throw new DataError(
-      `${rowPlace(dataset, i)}: the label "${label.name}" is missing here (${label.missing} rows in all). ` +
+      `${rowPlace(dataset, i)}: the label ${quote(label.name)} is missing here (${label.missing} rows in all). ` +
         'Every evaluation row needs a label: drop unlabelled rows.',
     );
   }
@@ -95,9 +96,10 @@ export function encodeTruth(dataset: Dataset, label: Column, task: Task, classes
     if (label.kind !== 'numeric') {
       const i = label.values.findIndex((v) => v !== null && !Number.isFinite(Number(v)));
       throw new DataError(
-        `${rowPlace(dataset, Math.max(i, 0))}: regression needs a numeric label, but "${label.name}" holds "${label.values[Math.max(i, 0)]}".`,
+        `${rowPlace(dataset, Math.max(i, 0))}: regression needs a numeric label, but ${quote(label.name)} holds ${quote(label.values[Math.max(i, 0)])}.`,
       );
     }
+    checkFiniteLabels(dataset, label);
     return { task, y: label.values };
   }
   const index = new Map(classes.map((c, i) => [c, i]));
@@ -107,13 +109,40 @@ export function encodeTruth(dataset: Dataset, label: Column, task: Task, classes
     const k = index.get(t);
     if (k === undefined) {
       throw new DataError(
-        `${rowPlace(dataset, i)}: label "${t}" is not a class the model can output (${classes.join(', ')}). ` +
+        `${rowPlace(dataset, i)}: label ${quote(t)} is not a class the model can output (${shorten(classes.join(', '))}). ` +
           'Set `classes` to every label in the model\'s output order, or fix the data.',
       );
     }
     y[i] = k;
   }
   return task === 'binary' ? { task, classes, y: y as Uint8Array } : { task: 'multiclass', classes, y: y as Int32Array };
+}
+
+/**
+ * A numeric label must be finite (a column typed numeric may hold inf or 1e400), and small enough
+ * that its spread can be squared in float64: else mse and r2 overflow for every model, the dummy
+ * included, and no threshold can be checked.
+ */
+function checkFiniteLabels(dataset: Dataset, label: NumericColumn): void {
+  const y = label.values;
+  const at = (i: number) => `${rowPlace(dataset, i)}: the label ${quote(label.name)} holds ${quote(label.raw[i] ?? String(y[i]))}`;
+  let mean = 0;
+  for (let i = 0; i < y.length; i++) {
+    if (!Number.isFinite(y[i])) throw new DataError(`${at(i)}, which is not a finite number. Every label must be one: drop or fix the row.`);
+    mean += y[i] / y.length; // divided first: the sum of finite values can overflow, their mean cannot
+  }
+  let spread = 0;
+  let largest = 0;
+  for (let i = 0; i < y.length; i++) {
+    spread += (y[i] - mean) ** 2;
+    if (Math.abs(y[i]) > Math.abs(y[largest])) largest = i;
+  }
+  if (!Number.isFinite(spread)) {
+    throw new DataError(
+      `${at(largest)}: labels this large overflow float64 arithmetic (their squared spread exceeds ${Number.MAX_VALUE}), ` +
+        'so no error metric can be computed. Rescale the target.',
+    );
+  }
 }
 
 /** Several 0/1 label columns (0/1, true/false, yes/no) become one n×L indicator matrix. */
@@ -127,7 +156,7 @@ export function encodeMultilabel(dataset: Dataset, labels: Column[]): Truth {
       const v = t === null ? undefined : INDICATOR[t.toLowerCase()];
       if (v === undefined) {
         throw new DataError(
-          `${rowPlace(dataset, i)}: multilabel column "${col.name}" holds "${t ?? ''}"; each label column must hold 0 or 1 (or true/false).`,
+          `${rowPlace(dataset, i)}: multilabel column ${quote(col.name)} holds ${quote(t ?? '')}; each label column must hold 0 or 1 (or true/false).`,
         );
       }
       y[i * L + j] = v;
@@ -144,13 +173,20 @@ export function encodeRanking(dataset: Dataset, relevance: Column, query: Column
   if (relevance.kind !== 'numeric' || relevance.missing > 0) {
     const i = relevance.kind === 'numeric' ? relevance.values.findIndex(Number.isNaN) : relevance.values.findIndex((v) => v === null || !Number.isFinite(Number(v)));
     throw new DataError(
-      `${rowPlace(dataset, Math.max(i, 0))}: ranking needs a numeric relevance in "${relevance.name}" on every row.`,
+      `${rowPlace(dataset, Math.max(i, 0))}: ranking needs a numeric relevance in ${quote(relevance.name)} on every row.`,
+    );
+  }
+  const infinite = relevance.values.findIndex((v) => !Number.isFinite(v));
+  if (infinite >= 0) {
+    throw new DataError(
+      `${rowPlace(dataset, infinite)}: the relevance ${quote(relevance.name)} holds ${quote(relevance.raw[infinite])}, which is not a finite number. ` +
+        'Every relevance must be one: drop or fix the row.',
     );
   }
   const queries: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const q = labelText(query, i);
-    if (q === null) throw new DataError(`${rowPlace(dataset, i)}: the query column "${query.name}" is empty here; every item needs a query.`);
+    if (q === null) throw new DataError(`${rowPlace(dataset, i)}: the query column ${quote(query.name)} is empty here; every item needs a query.`);
     queries[i] = q;
   }
   return { task: 'ranking', queries, y: relevance.values };

@@ -3,9 +3,11 @@
 import { selectFeatures } from '../data/read.js';
 import type { LoadedModel, PredictInput } from '../engines/engine.js';
 import { checkFeatureColumns } from '../engines/feature-matrix.js';
-import { ModelError } from '../errors.js';
+import { DataError, ModelError } from '../errors.js';
 import type { Settings } from '../settings/settings.js';
-import type { Predictions } from '../types.js';
+import type { Column, Dataset, Predictions } from '../types.js';
+import { rowPlace } from '../data/row-place.js';
+import { quote } from '../untrusted.js';
 import { checkPredictions } from './check-predictions.js';
 import type { Log } from './log.js';
 import { featureNames, type Prepared } from './prepare.js';
@@ -16,6 +18,7 @@ export function modelInput(settings: Settings, prep: Prepared, model: LoadedMode
   const selected = selectFeatures(dataset, { label: settings.labelColumn, id: settings.idColumn, features: featureNames(settings, dataset, model) });
   if (model.engine !== 'predictions file') {
     checkFeatureColumns(dataset, selected.features, name);
+    checkFiniteFeatures(dataset, selected.features, name);
     if (model.inputWidth !== undefined && model.inputWidth !== selected.features.length) {
       throw new ModelError(
         `model ${name} takes ${model.inputWidth} inputs, but ${dataset.path} has ${selected.features.length} feature columns ` +
@@ -24,6 +27,29 @@ export function modelInput(settings: Settings, prep: Prepared, model: LoadedMode
     }
   }
   return { name, dataset, features: selected.features, task: prep.task, classes: prep.classes, idColumn: prep.id, batchSize: settings.batchSize };
+}
+
+// Columns already found finite: each model of a run takes the same columns, scanned once.
+const finiteColumns = new WeakSet<Float64Array>();
+
+/**
+ * A numeric column can hold ±Infinity (inf, 1e400 in the file): a network given one may still
+ * output finite numbers, so it is stopped here rather than quietly scored.
+ */
+function checkFiniteFeatures(dataset: Dataset, features: Column[], name: string): void {
+  for (const col of features) {
+    if (col.kind !== 'numeric' || finiteColumns.has(col.values)) continue;
+    const v = col.values;
+    for (let i = 0; i < v.length; i++) {
+      if (!Number.isFinite(v[i])) {
+        throw new DataError(
+          `${rowPlace(dataset, i)}: feature column ${quote(col.name)} holds ${quote(col.raw[i] ?? String(v[i]))}, an infinite value that model ${name} ` +
+            'cannot take. Clip or drop it in the evaluation data.',
+        );
+      }
+    }
+    finiteColumns.add(v);
+  }
 }
 
 /** Runs the model on an input made by modelInput() and checks what comes out. */

@@ -1,7 +1,10 @@
 // From a dataset and the settings to what every model runs on: task, classes, truth, id column.
 
 import type { LoadedModel } from '../engines/engine.js';
-import { InputError } from '../errors.js';
+import { idProblem, rowWords } from '../data/ids.js';
+import { rowPlace } from '../data/row-place.js';
+import { DataError, InputError } from '../errors.js';
+import { quote, shorten } from '../untrusted.js';
 import type { Settings } from '../settings/settings.js';
 import type { Column, Dataset, Task } from '../types.js';
 import { encodeMultilabel, encodeRanking, encodeTruth, resolveClasses, resolveTask, type Truth } from './labels.js';
@@ -28,7 +31,29 @@ export function prepareEvaluation(settings: Settings, dataset: Dataset, candidat
       : task === 'multilabel'
         ? settings.labelColumns
         : [];
-  return prepareAs(settings, dataset, task, classes);
+  const prep = prepareAs(settings, dataset, task, classes);
+  if (prep.id !== undefined) checkIds(dataset, prep.id);
+  return prep;
+}
+
+/**
+ * Ids pair each row with its predictions and key its bootstrap weights: in the evaluation data each
+ * must be there, once. (Training rows are never paired, so their ids are not checked.)
+ */
+function checkIds(dataset: Dataset, id: Column): void {
+  const problem = idProblem(id);
+  if (problem === undefined) return;
+  if ('missing' in problem) {
+    throw new DataError(
+      `${rowPlace(dataset, problem.missing)}: the id column ${quote(id.name)} is empty here. Every evaluation row needs its own id; ` +
+        'fill it in, or leave id-column unset to pair rows with predictions by their order.',
+    );
+  }
+  const text = id.kind === 'numeric' ? id.raw[problem.second] : id.values[problem.second];
+  throw new DataError(
+    `${dataset.path}: id ${quote(text)} appears on ${rowWords(dataset, problem.first)} and ${rowWords(dataset, problem.second)}. ` +
+      'Every evaluation row needs its own id: drop the repeated row or renumber it.',
+  );
 }
 
 /** Another dataset (the training data) read with the task and classes already decided. */
@@ -58,7 +83,7 @@ export function findColumn(dataset: Dataset, name: string): Column {
   const col = dataset.columns.find((c) => c.name === name);
   if (col === undefined) {
     throw new InputError(
-      `${dataset.path}: no column "${name}". Columns: ${dataset.columns.map((c) => c.name).join(', ')}. Check label-column / id-column / query-column.`,
+      `${dataset.path}: no column ${quote(name)}. Columns: ${shorten(dataset.columns.map((c) => c.name).join(', '))}. Check label-column / id-column / query-column.`,
     );
   }
   return col;

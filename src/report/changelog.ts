@@ -37,7 +37,7 @@ export function changelogEntry(e: Evaluation, options: ChangelogOptions): string
   }
   const r = e.release;
   if (r?.facts) {
-    if (r.facts.signatureChanged) lines.push(`- **Breaking:** the input/output signature changed: ${r.facts.changes.map(escapeMarkdown).join('; ')}.`);
+    if (r.facts.signatureChanged) lines.push(`- **Breaking:** the input/output signature changed: ${r.facts.changes.map((t) => escapeMarkdown(t)).join('; ')}.`);
     if (r.facts.parametersDelta !== 0) lines.push(`- Parameters ${r.facts.parametersDelta > 0 ? '+' : '−'}${Math.abs(r.facts.parametersDelta)}, file size ${r.facts.fileBytesDelta >= 0 ? '+' : '−'}${Math.abs(r.facts.fileBytesDelta)} bytes.`);
   }
   if (r) lines.push(`- Suggested version bump: **${r.versionBump}**.`);

@@ -8,7 +8,8 @@ import type { Evaluation } from '../pipeline/evaluate.js';
 import type { Finding, ModelMeasurement, Verdict } from '../types.js';
 import { baseName } from './changelog.js';
 import { curvesChart } from './curves-chart.js';
-import { escapeMarkdown, fenceFor } from './escape.js';
+import { escapeMarkdown, fenceFor, MAX_MESSAGE_CHARS } from './escape.js';
+import { shorten } from '../untrusted.js';
 import { formatDelta, formatPercent, formatPoints, formatValue, shortHash } from './format.js';
 import { metricInfo } from '../metrics/index.js';
 
@@ -33,10 +34,10 @@ export function renderComment(e: Evaluation, o: CommentOptions): string {
   parts.push(header(e, o));
   const candidate = e.models.find((m) => m.role === 'candidate');
   if (candidate) {
-    parts.push(summaryLine(e, candidate) + (e.hardware ? `\n\n**Hardware** ${escapeMarkdown(e.hardware.text)}` : ''));
+    parts.push(summaryLine(e, candidate) + (e.hardware ? `\n\n**Hardware** ${escapeMarkdown(e.hardware.text, MAX_MESSAGE_CHARS)}` : ''));
     parts.push(metricTable(e, candidate));
   }
-  const notes: Finding[] = e.models.flatMap((m) => (m.notes ?? []).map((n) => ({ kind: 'engine', severity: 'info' as const, message: `${m.name}: ${n}` })));
+  const notes: Finding[] = e.models.flatMap((m) => (m.notes ?? []).map((n) => ({ kind: 'engine', severity: 'info' as const, message: `${shorten(m.name)}: ${n}` })));
   const gateFindings = [...e.gate.findings.filter((f) => !DIAGNOSIS_KINDS.has(f.kind)), ...notes];
   if (gateFindings.length > 0) parts.push(findingsSection(gateFindings));
   if (e.gate.checks.length > 0) parts.push(checksSection(e));
@@ -139,7 +140,7 @@ function findingsSection(findings: Finding[]): string {
 function findingsList(findings: Finding[]): string {
   const order = { error: 0, warning: 1, info: 2 };
   const sorted = [...findings].sort((a, b) => order[a.severity] - order[b.severity]);
-  return sorted.map((f) => `- ${SEVERITY_ICON[f.severity]} ${escapeMarkdown(f.message)}`).join('\n');
+  return sorted.map((f) => `- ${SEVERITY_ICON[f.severity]} ${escapeMarkdown(f.message, MAX_MESSAGE_CHARS)}`).join('\n');
 }
 
 function perfSection(models: ModelMeasurement[]): string {
@@ -156,7 +157,7 @@ function perfSection(models: ModelMeasurement[]): string {
 }
 
 function slicesSection(r: NonNullable<Evaluation['slices']>): string {
-  const flagged = r.findings.length > 0 ? r.findings.map((f) => `- 🔴 ${escapeMarkdown(f.message)}`).join('\n') : '- No slice regresses significantly where the whole improves.';
+  const flagged = r.findings.length > 0 ? r.findings.map((f) => `- 🔴 ${escapeMarkdown(f.message, MAX_MESSAGE_CHARS)}`).join('\n') : '- No slice regresses significantly where the whole improves.';
   const gaps = r.worstSliceGap.map((g) => [
     escapeMarkdown(g.model),
     escapeMarkdown(g.column),
@@ -177,7 +178,7 @@ function slicesSection(r: NonNullable<Evaluation['slices']>): string {
         return valueCell(sl.models[n][metric], metric);
       }),
     ]);
-    return `**${escapeMarkdown(sl.column)} = ${escapeMarkdown(sl.value)}** (${sl.rows} rows)\n\n` + markdownTable([['metric', ...names.map(escapeMarkdown)], ...rows], { align: ['l', ...names.map(() => 'r' as const)] });
+    return `**${escapeMarkdown(sl.column)} = ${escapeMarkdown(sl.value)}** (${sl.rows} rows)\n\n` + markdownTable([['metric', ...names.map((t) => escapeMarkdown(t))], ...rows], { align: ['l', ...names.map(() => 'r' as const)] });
   });
   const skipped = r.skipped.length ? `\n\n<sub>Below min-size, not measured: ${r.skipped.map((x) => `${escapeMarkdown(x.column)} = ${escapeMarkdown(x.value)} (${x.rows})`).join(', ')}.</sub>` : '';
   return `### Slices\n\n${flagged}${gapTable}${skipped}\n\n${details(`Every metric per slice (${r.slices.length} slices)`, perSlice.join('\n\n'))}`;
@@ -271,7 +272,7 @@ function predictionDriftSection(p: NonNullable<Evaluation['predictionDrift']>): 
     .filter((x) => x.flips)
     .map((x) => {
       const { labels, counts } = x.flips!;
-      const head = [`${escapeMarkdown(x.baseline)} \\ candidate`, ...labels.map(escapeMarkdown)];
+      const head = [`${escapeMarkdown(x.baseline)} \\ candidate`, ...labels.map((t) => escapeMarkdown(t))];
       return markdownTable([head, ...counts.map((r, i) => [escapeMarkdown(labels[i]), ...r.map(String)])], { align: ['l', ...labels.map(() => 'r' as const)] });
     });
   return details(
@@ -301,7 +302,7 @@ function checksSection(e: Evaluation): string {
 
 function confusionTable(m: ModelMeasurement): string {
   const { labels, counts } = m.confusion!;
-  const head = ['true \\ predicted', ...labels.map(escapeMarkdown)];
+  const head = ['true \\ predicted', ...labels.map((t) => escapeMarkdown(t))];
   const rows = counts.map((r, i) => [escapeMarkdown(labels[i]), ...r.map(String)]);
   return `**${escapeMarkdown(m.name)}**\n\n` + markdownTable([head, ...rows], { align: ['l', ...labels.map(() => 'r' as const)] });
 }

@@ -1,14 +1,20 @@
 // Every string from users' files (column names, class labels, model names, paths) passes through
-// here before it reaches markdown: no HTML, no @mention pings, no broken tables, no link injection.
+// here before it reaches markdown: shortened (a 50 MB label cell shows as its first 200 characters), no
+// HTML, no @mention pings, no broken tables, no link injection.
+
+import { MAX_VALUE_CHARS, shorten } from '../untrusted.js';
+
+/** The longest finding message shown; the values quoted inside it are already shortened to 200. */
+export const MAX_MESSAGE_CHARS = 2000;
 
 // Emphasis, code, links, tables, strikethrough and #123 references. Parentheses and "!" only act
 // after "[", which is escaped; list markers only act at a line start, which a cleaned string never is.
 const MARKDOWN_SPECIAL = /[\\`*_[\]|~#]/g;
 
-/** Escapes text for inline markdown, including inside table cells. */
-export function escapeMarkdown(text: string): string {
+/** Shortens text to `max` characters and escapes it for inline markdown, including inside table cells. */
+export function escapeMarkdown(text: string, max: number = MAX_VALUE_CHARS): string {
   return (
-    text
+    shorten(text, max)
       // Control characters and line breaks would end a table row or a list item.
       .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
       .replace(/&/g, '&amp;')

@@ -7,6 +7,7 @@ import type { Gap } from '../analysis/overfitting.js';
 import type { SliceResult } from '../analysis/slices.js';
 import type { Evaluation, UncertaintyInfo } from '../pipeline/evaluate.js';
 import type { Finding, ModelFile, ModelMeasurement, Role, Verdict } from '../types.js';
+import { clipStrings } from '../untrusted.js';
 
 export interface JsonReport {
   schemaVersion: 1;
@@ -69,7 +70,8 @@ function trainingJson(t: NonNullable<Evaluation['training']>): JsonReport['train
 const num = (v: number | null | undefined): number | null => (v !== null && v !== undefined && Number.isFinite(v) ? v : null);
 
 export function jsonReport(e: Evaluation, changelog: string, version: string): JsonReport {
-  return {
+  // Names, paths and labels come from pull requests: each is shortened (untrusted.ts documents the lengths).
+  return clipStrings({
     schemaVersion: 1,
     tool: { name: 'model-gate', version },
     verdict: e.gate.verdict,
@@ -119,5 +121,5 @@ export function jsonReport(e: Evaluation, changelog: string, version: string): J
     checks: e.gate.checks.map((c) => ({ ...c, value: num(c.value) })),
     findings: e.gate.findings,
     changelog,
-  };
+  });
 }

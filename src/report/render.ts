@@ -1,6 +1,7 @@
 // Everything a run publishes, rendered in one place for the action and the CLI alike.
 
 import type { Evaluation } from '../pipeline/evaluate.js';
+import { safeLogText } from '../untrusted.js';
 import { VERSION } from '../version.js';
 import { changelogEntry } from './changelog.js';
 import { renderComment } from './comment.js';
@@ -13,8 +14,10 @@ export interface Rendered {
 }
 
 export function renderReport(e: Evaluation, o: { date: string; marker?: string; runUrl?: string; title?: string }): Rendered {
-  const changelog = changelogEntry(e, { date: o.date });
-  const markdown = renderComment(e, { marker: o.marker, changelog, version: VERSION, runUrl: o.runUrl, title: o.title });
+  // The markdown is printed too (CLI stdout, the demo): no line of it may start a workflow command,
+  // not even inside a fenced command log.
+  const changelog = safeLogText(changelogEntry(e, { date: o.date }));
+  const markdown = safeLogText(renderComment(e, { marker: o.marker, changelog, version: VERSION, runUrl: o.runUrl, title: o.title }));
   return { json: jsonReport(e, changelog, VERSION), markdown, changelog };
 }
 

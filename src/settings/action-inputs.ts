@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
+import { confinePath, confineSettings, parseAllowedRoots, rootsOf, type Roots } from './confine.js';
 import { INPUT_NAMES, parseConfig, type InputName, resolveSettings, type ConfigFile, type RawInputs, type Settings } from './settings.js';
 
 /**
@@ -46,9 +47,11 @@ export function readRawInputs(get: (name: string) => string = (n) => core.getInp
   return raw;
 }
 
-export async function loadConfigFile(file: string | undefined, cwd: string): Promise<ConfigFile | undefined> {
+/** Reads and parses the config file, which must lie inside the roots (see confine.ts). */
+export async function loadConfigFile(file: string | undefined, cwd: string, roots: Roots): Promise<ConfigFile | undefined> {
   if (file === undefined || file.trim() === '') return undefined;
   const full = path.resolve(cwd, file.trim());
+  confinePath('config', full, roots);
   let text: string;
   try {
     text = await readFile(full, 'utf8');
@@ -61,8 +64,10 @@ export async function loadConfigFile(file: string | undefined, cwd: string): Pro
 export async function readActionSettings(): Promise<Settings> {
   const cwd = process.env.GITHUB_WORKSPACE || process.cwd();
   const raw = readRawInputs();
-  const config = await loadConfigFile(raw.config, cwd);
+  const roots = rootsOf(cwd, parseAllowedRoots(raw['allowed-roots'], cwd));
+  const config = await loadConfigFile(raw.config, cwd, roots);
   const settings = resolveSettings(raw, config, cwd);
+  confineSettings(settings, roots);
   for (const [key, value] of Object.entries(settings)) core.debug(`setting ${key} = ${JSON.stringify(value)}`);
   return settings;
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError, messageOf } from '../errors.js';
 import { loadConfigFile } from './action-inputs.js';
+import { confinePath, confineSettings, parseAllowedRoots, rootsOf, type Roots } from './confine.js';
 import { resolveSettings, type RawInputs, type Settings } from './settings.js';
 import type { DriftSettings } from '../pipeline/drift.js';
 
@@ -41,6 +42,7 @@ const OPTIONS = {
   'stress-seconds': { type: 'string' },
   command: { type: 'string' },
   'command-timeout': { type: 'string' },
+  'command-env': { type: 'string' },
   device: { type: 'string' },
   'onnx-inputs': { type: 'string' },
   'onnx-output': { type: 'string' },
@@ -56,6 +58,7 @@ const OPTIONS = {
   bootstrap: { type: 'string' },
   confidence: { type: 'string' },
   seed: { type: 'string' },
+  'allowed-roots': { type: 'string' },
   json: { type: 'string' },
   markdown: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
@@ -90,6 +93,7 @@ export const EVALUATE_USAGE = `Usage: model-gate evaluate --candidate PATH --dat
   --stress-seconds S       length of the stress run (default 5)
   --command TEMPLATE       run every model with your framework: {model} {data} {predictions} {device}
   --command-timeout S      seconds before a command is stopped (default 3600)
+  --command-env NAMES      variables passed to the command beyond the allow-list (PATH, HOME, Python, CUDA)
   --device D               auto (default) | cpu | gpu: CUDA when a GPU is there (gpu: fail without one)
   --onnx-inputs YAML       ONNX graphs with several inputs: "input: [col, col]" per input
   --onnx-output NAME       ONNX output holding the scores (default the first)
@@ -105,13 +109,18 @@ export const EVALUATE_USAGE = `Usage: model-gate evaluate --candidate PATH --dat
   --bootstrap N            bootstrap resamples for intervals and p-values (default 1000; 0 = off)
   --confidence C           confidence level of the intervals (default 0.95)
   --seed S                 seed of the resampling (default 0)
+  --allowed-roots D,D      folders besides the current one that input paths may lie in (after symlinks)
   --json OUT.json          write the JSON report
   --markdown OUT.md        write the markdown report (the PR comment)
   -q, --quiet              print nothing but errors
 
 Exit status: 0 pass or warn, 1 fail, 2 bad input.`;
 
-export async function readCliSettings(argv: string[], cwd: string): Promise<{ settings: Settings; outputs: CliOutputs } | 'help'> {
+/**
+ * Input paths must lie inside `cwd` (the CLI's workspace), a folder given with --allowed-roots, or one of
+ * `extraRoots` (the demo passes its fixtures folder).
+ */
+export async function readCliSettings(argv: string[], cwd: string, extraRoots: string[] = []): Promise<{ settings: Settings; outputs: CliOutputs } | 'help'> {
   let values: Record<string, string | string[] | boolean | undefined>;
   try {
     ({ values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true }));
@@ -120,9 +129,11 @@ export async function readCliSettings(argv: string[], cwd: string): Promise<{ se
   }
   if (values.help) return 'help';
   const str = (k: string) => values[k] as string | undefined;
+  const roots = rootsOf(cwd, [...parseAllowedRoots(str('allowed-roots'), cwd), ...extraRoots]);
   let thresholds: string | undefined;
   if (str('thresholds') !== undefined) {
     const file = path.resolve(cwd, str('thresholds')!);
+    confinePath('thresholds', file, roots);
     thresholds = await readFile(file, 'utf8').catch(() => {
       throw new InputError(`thresholds file not found: ${str('thresholds')} (resolved to ${file}).`);
     });
@@ -153,13 +164,12 @@ export async function readCliSettings(argv: string[], cwd: string): Promise<{ se
     'stress-seconds': str('stress-seconds'),
     command: str('command'),
     'command-timeout': str('command-timeout'),
+    'command-env': str('command-env'),
     device: str('device'),
     'onnx-inputs': str('onnx-inputs'),
     'onnx-output': str('onnx-output'),
     'onnx-runtime': str('onnx-runtime'),
-    slices: str('slices') === undefined ? undefined : await readFile(path.resolve(cwd, str('slices')!), 'utf8').catch(() => {
-      throw new InputError(`slices file not found: ${str('slices')}.`);
-    }),
+    slices: str('slices') === undefined ? undefined : await readSlicesFile(path.resolve(cwd, str('slices')!), roots),
     'reference-data': str('reference-data'),
     'current-data': str('current-data'),
     'drift-correction': str('drift-correction'),
@@ -170,13 +180,20 @@ export async function readCliSettings(argv: string[], cwd: string): Promise<{ se
     bootstrap: str('bootstrap'),
     confidence: str('confidence'),
     seed: str('seed'),
+    'allowed-roots': str('allowed-roots'),
     comment: 'false',
   };
-  const config = await loadConfigFile(str('config'), cwd);
-  return {
-    settings: resolveSettings(raw, config, cwd),
-    outputs: { json: str('json'), markdown: str('markdown'), quiet: values.quiet === true },
-  };
+  const config = await loadConfigFile(str('config'), cwd, roots);
+  const settings = resolveSettings(raw, config, cwd);
+  confineSettings(settings, roots);
+  return { settings, outputs: { json: str('json'), markdown: str('markdown'), quiet: values.quiet === true } };
+}
+
+async function readSlicesFile(file: string, roots: Roots): Promise<string> {
+  confinePath('slices', file, roots);
+  return readFile(file, 'utf8').catch(() => {
+    throw new InputError(`slices file not found: ${file}.`);
+  });
 }
 
 export const DRIFT_USAGE = `Usage: model-gate drift --reference-data PATH --current-data PATH [options]
@@ -187,6 +204,7 @@ export const DRIFT_USAGE = `Usage: model-gate drift --reference-data PATH --curr
   --drift-correction C     bh (default) | bonferroni | none, over the p-value tests
   --drift-share S          share of drifted features that makes dataset drift (default 0.5)
   --drift-tests COL=T,...  per-feature test: ks, chi-square, z, wasserstein, jensen-shannon, psi
+  --allowed-roots D,D      folders besides the current one that the samples may lie in (after symlinks)
   --json OUT.json          write the JSON report
   --markdown OUT.md        write the markdown report
   -q, --quiet              print nothing but errors
@@ -200,6 +218,7 @@ const DRIFT_OPTIONS = {
   'drift-correction': { type: 'string' },
   'drift-share': { type: 'string' },
   'drift-tests': { type: 'string' },
+  'allowed-roots': { type: 'string' },
   json: { type: 'string' },
   markdown: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
@@ -237,6 +256,9 @@ export function readDriftArgs(argv: string[], cwd: string): { settings: DriftSet
     undefined,
     cwd,
   );
+  const roots = rootsOf(cwd, parseAllowedRoots(str('allowed-roots'), cwd));
+  confinePath('reference-data', full.referenceData!, roots);
+  confinePath('current-data', full.currentData!, roots);
   // No model, so no label: every column but the id is a feature here.
   return { settings: { ...full, labelColumns: [] }, outputs: { json: str('json'), markdown: str('markdown'), quiet: values.quiet === true } };
 }

@@ -4,8 +4,10 @@
 import path from 'node:path';
 import { parseYamlText } from './yaml.js';
 import { InputError } from '../errors.js';
+import { quote, shorten } from '../untrusted.js';
 import type { TaskSetting } from '../types.js';
 import { parseThresholdsYaml, thresholdsFrom, type Thresholds } from './thresholds.js';
+import { parseAllowedRoots } from './confine.js';
 
 export const FAIL_ON = ['regression', 'overfitting', 'drift'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -54,6 +56,8 @@ export interface Settings {
   /** Any framework: `python eval.py --model {model} --data {data} --out {predictions}`. */
   command?: string;
   commandTimeout: number;
+  /** Variables of the runner's environment passed to the command beyond the allow-list (tokens are not, unless named here). */
+  commandEnv: string[];
   device: 'auto' | 'cpu' | 'gpu';
   onnxInputs?: Record<string, string[]>;
   onnxOutput?: string;
@@ -79,6 +83,8 @@ export interface Settings {
   confidence: number;
   /** Seed of the resampling weights: same inputs and seed give byte-identical reports. */
   seed: number;
+  /** Folders besides the workspace that input paths may lie in (absolute). Inputs only: a config file cannot set it. */
+  allowedRoots: string[];
 }
 
 /** Raw values by input name (kebab-case). Empty strings mean "not given". */
@@ -108,6 +114,7 @@ export const INPUT_NAMES = [
   'batch-size',
   'command',
   'command-timeout',
+  'command-env',
   'device',
   'onnx-inputs',
   'onnx-output',
@@ -129,6 +136,7 @@ export const INPUT_NAMES = [
   'bootstrap',
   'confidence',
   'seed',
+  'allowed-roots',
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 
@@ -140,6 +148,9 @@ export interface ConfigFile {
 
 const TASKS: TaskSetting[] = ['auto', 'binary', 'multiclass', 'regression', 'multilabel', 'ranking'];
 
+/** Inputs a config file cannot set: it may come from the pull request, and these widen what it can reach. */
+export const WORKFLOW_ONLY_INPUTS = ['allowed-roots', 'command-env'] as const;
+
 /** Parses config YAML text; errors name the file, line and column. */
 export function parseConfig(text: string, file: string): ConfigFile {
   const values = parseYamlText(text, file, 'the config file is') ?? {};
@@ -148,9 +159,14 @@ export function parseConfig(text: string, file: string): ConfigFile {
   }
   const known = new Set<string>(INPUT_NAMES);
   for (const key of Object.keys(values)) {
+    if ((WORKFLOW_ONLY_INPUTS as readonly string[]).includes(key)) {
+      // The config file may come from the pull request; only the workflow (or the CLI's caller) widens what is
+      // read or which of the runner's variables a command sees.
+      throw new InputError(`${file}: "${key}" cannot be set in a config file; set the \`${key}\` input of the workflow step (--${key} in the CLI).`);
+    }
     if (!known.has(key) || key === 'config') {
       throw new InputError(
-        `${file}: unknown key "${key}". Known keys: ${INPUT_NAMES.filter((n) => n !== 'config').join(', ')}.`,
+        `${file}: unknown key ${JSON.stringify(key.slice(0, 100))}. Known keys: ${INPUT_NAMES.filter((n) => n !== 'config' && !(WORKFLOW_ONLY_INPUTS as readonly string[]).includes(n)).join(', ')}.`,
       );
     }
   }
@@ -263,6 +279,7 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
     batchSize: integerSetting(textSetting('batch-size'), 'batch-size', 1024, 1, 1_000_000),
     command: textSetting('command'),
     commandTimeout: integerSetting(textSetting('command-timeout'), 'command-timeout', 3600, 1, 7 * 24 * 3600),
+    commandEnv: (given('command-env') === undefined ? [] : splitList(given('command-env')!, true)).map((name) => envName(name)),
     device: oneOf(textSetting('device') ?? 'auto', 'device', ['auto', 'cpu', 'gpu'] as const),
     onnxInputs: onnxInputsSetting(given('onnx-inputs') ?? fromConfig('onnx-inputs'), cfgName),
     onnxOutput: textSetting('onnx-output'),
@@ -290,6 +307,7 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
     bootstrap: integerSetting(textSetting('bootstrap'), 'bootstrap', 1000, 0, 100_000),
     confidence: numberSetting(textSetting('confidence'), 'confidence', 0.95, 0.5, 0.9999),
     seed: integerSetting(textSetting('seed'), 'seed', 0, 0, 2 ** 32 - 1),
+    allowedRoots: parseAllowedRoots(given('allowed-roots'), cwd),
   };
 }
 
@@ -300,11 +318,18 @@ export function parseModelSpec(line: string, cwd: string, index: number): ModelS
   if (eq > 0 && !/[\\/]/.test(line.slice(0, eq))) {
     const name = line.slice(0, eq).trim();
     const p = line.slice(eq + 1).trim();
-    if (p === '') throw new InputError(`baseline ${index + 1} ("${line}") names no path after "=".`);
+    if (p === '') throw new InputError(`baseline ${index + 1} (${quote(line)}) names no path after "=".`);
+    // A name is an identifier in every message and table: short, on one line.
+    if (name.length > MAX_MODEL_NAME || /[\u0000-\u001f\u007f\u2028\u2029]/.test(name)) {
+      throw new InputError(`baseline ${index + 1}: the name ${quote(name)} must be at most ${MAX_MODEL_NAME} characters on one line; write "short-name=path".`);
+    }
     return { name, path: path.resolve(cwd, p) };
   }
-  return { name: defaultModelName(line), path: path.resolve(cwd, line) };
+  return { name: shorten(defaultModelName(line).replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' '), MAX_MODEL_NAME), path: path.resolve(cwd, line) };
 }
+
+/** The longest baseline name. */
+const MAX_MODEL_NAME = 100;
 
 function defaultModelName(p: string): string {
   const parts = p.split(/[\\/]/).filter((s) => s !== '');
@@ -326,6 +351,14 @@ function checkNames(specs: ModelSpec[]): void {
 }
 
 /** Baselines are one per line (paths may hold commas); other lists also split on commas. */
+/** A variable name for command-env: letters, digits, _ and - (the runner's INPUT_GITHUB-TOKEN has one). */
+function envName(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) {
+    throw new InputError(`command-env: ${JSON.stringify(name.slice(0, 100))} is not an environment variable name; list names only (for example HF_TOKEN), one per line or comma-separated.`);
+  }
+  return name;
+}
+
 function splitList(text: string, commas: boolean): string[] {
   return text
     .split(commas ? /\r?\n|,/ : /\r?\n/)

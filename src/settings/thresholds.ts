@@ -2,9 +2,12 @@
 // Words follow TFMA and MLflow: an absolute bound on the candidate's value, and a largest allowed
 // worsening against each baseline, absolute or relative. "Drop" always means "got worse", so for
 // a lower-is-better metric such as log_loss a drop is an increase.
+// A threshold is a promise to check: a metric it names that cannot be computed (NaN, never
+// measured, no interval for ci-max-drop) fails the gate unless the rule says `if-missing: warn`.
 
 import { parseYamlText } from './yaml.js';
 import { InputError } from '../errors.js';
+import { quote } from '../untrusted.js';
 
 export interface MetricThreshold {
   /** The candidate's value must be at least this. */
@@ -23,6 +26,8 @@ export interface MetricThreshold {
   maxGap?: number;
   /** What a breach does to the verdict. */
   severity: 'fail' | 'warn';
+  /** What a metric (or interval) the rule needs but that cannot be computed does to the verdict; fail when absent. */
+  ifMissing?: 'fail' | 'warn';
 }
 
 export type Thresholds = Record<string, MetricThreshold>;
@@ -36,6 +41,7 @@ const KEYS: Record<string, keyof MetricThreshold> = {
   'max-gap': 'maxGap',
   significant: 'significant',
   severity: 'severity',
+  'if-missing': 'ifMissing',
 };
 
 /** Parses the `thresholds` input: YAML text mapping metric names to rules. Empty text means none. */
@@ -63,8 +69,8 @@ export function thresholdsFrom(value: unknown, source: string): Thresholds {
 function ruleFrom(metric: string, rule: unknown, source: string): MetricThreshold {
   if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) {
     throw new InputError(
-      `${source}: the threshold for "${metric}" must be a mapping with min, max, max-drop or max-relative-drop, ` +
-        `for example "${metric}: { max-drop: 0.01 }".`,
+      `${source}: the threshold for ${quote(metric)} must be a mapping with min, max, max-drop or max-relative-drop, ` +
+        `for example "accuracy: { max-drop: 0.01 }".`,
     );
   }
   const out: MetricThreshold = { severity: 'fail' };
@@ -72,26 +78,27 @@ function ruleFrom(metric: string, rule: unknown, source: string): MetricThreshol
     const field = KEYS[key];
     if (field === undefined) {
       throw new InputError(
-        `${source}: unknown key "${key}" in the threshold for "${metric}"; use min, max, max-drop, max-relative-drop, ci-max-drop, max-gap, significant or severity.`,
+        `${source}: unknown key ${quote(key)} in the threshold for ${quote(metric)}; ` +
+          'use min, max, max-drop, max-relative-drop, ci-max-drop, max-gap, significant, severity or if-missing.',
       );
     }
     if (field === 'significant') {
-      if (typeof raw !== 'boolean') throw new InputError(`${source}: significant for "${metric}" must be true or false.`);
+      if (typeof raw !== 'boolean') throw new InputError(`${source}: significant for ${quote(metric)} must be true or false.`);
       out.significant = raw;
       continue;
     }
-    if (field === 'severity') {
+    if (field === 'severity' || field === 'ifMissing') {
       if (raw !== 'fail' && raw !== 'warn') {
-        throw new InputError(`${source}: severity for "${metric}" must be "fail" or "warn", not "${String(raw)}".`);
+        throw new InputError(`${source}: ${key} for ${quote(metric)} must be "fail" or "warn", not ${quote(raw)}.`);
       }
-      out.severity = raw;
+      out[field] = raw;
       continue;
     }
     if (typeof raw !== 'number' || !Number.isFinite(raw)) {
-      throw new InputError(`${source}: ${key} for "${metric}" must be a finite number, not "${String(raw)}".`);
+      throw new InputError(`${source}: ${key} for ${quote(metric)} must be a finite number, not ${quote(raw)}.`);
     }
     if ((field === 'maxDrop' || field === 'maxRelativeDrop' || field === 'ciMaxDrop' || field === 'maxGap') && raw < 0) {
-      throw new InputError(`${source}: ${key} for "${metric}" must be zero or more (it is the allowed worsening).`);
+      throw new InputError(`${source}: ${key} for ${quote(metric)} must be zero or more (it is the allowed worsening).`);
     }
     out[field] = raw;
   }

@@ -11,6 +11,7 @@
 
 import { at, DataError, InputError } from '../errors.js';
 import type { TrainingLog, TrainingPoint } from './types.js';
+import { quote } from '../untrusted.js';
 
 export interface KerasCsvOptions {
   /** CSVLogger's `separator`; ',' by default. */
@@ -111,7 +112,7 @@ export function readKerasCsv(text: string, source: string, options: KerasCsvOpti
   const metricCols = header.map((name, c) => ({ name, c })).filter(({ name, c }) => c !== epochCol && name !== '');
   const seen = new Set<string>();
   for (const { name } of metricCols) {
-    if (seen.has(name)) throw new DataError(`${at(source, rows[0]!.line)}: column "${name}" appears twice in the header`);
+    if (seen.has(name)) throw new DataError(`${at(source, rows[0]!.line)}: column ${quote(name)} appears twice in the header`);
     seen.add(name);
   }
   if (metricCols.length === 0) throw new DataError(`${at(source, rows[0]!.line)}: the header names no metric columns`);
@@ -131,7 +132,7 @@ export function readKerasCsv(text: string, source: string, options: KerasCsvOpti
     if (epochCol >= 0) {
       const e = parsePythonFloat(cells[epochCol]!);
       if (typeof e !== 'number' || !Number.isInteger(e)) {
-        warnings.push(`${at(source, row.line)}: epoch ${JSON.stringify(cells[epochCol])} is not a whole number; row skipped`);
+        warnings.push(`${at(source, row.line)}: epoch ${quote(cells[epochCol])} is not a whole number; row skipped`);
         continue;
       }
       epoch = e;
@@ -162,7 +163,7 @@ export function readKerasCsv(text: string, source: string, options: KerasCsvOpti
       if (v !== null) points.push({ step: epoch, value: v });
     }
     if (bad !== undefined) {
-      warnings.push(`${at(source, bad.line)}: column "${name}" holds ${JSON.stringify(bad.fields[c])}, not a number; column skipped`);
+      warnings.push(`${at(source, bad.line)}: column ${quote(name)} holds ${quote(bad.fields[c])}, not a number; column skipped`);
       continue;
     }
     series[name] = points;

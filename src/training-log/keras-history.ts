@@ -14,6 +14,7 @@
 import { at, DataError } from '../errors.js';
 import { parsePythonJson, type PyJson } from './python-json.js';
 import type { TrainingLog, TrainingPoint } from './types.js';
+import { quote } from '../untrusted.js';
 
 const isObject = (v: PyJson | undefined): v is { [key: string]: PyJson } =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -41,7 +42,7 @@ export function readKerasHistory(text: string, source: string): TrainingLog {
   for (const key of Object.keys(history)) {
     const v = history[key];
     if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' || x === null)) {
-      warnings.push(`${at(source)}: "${key}" is not a list of numbers; skipped`);
+      warnings.push(`${at(source)}: ${quote(key)} is not a list of numbers; skipped`);
       continue;
     }
     lists.push([key, v as (number | null)[]]);
@@ -55,18 +56,18 @@ export function readKerasHistory(text: string, source: string): TrainingLog {
     let place: (i: number) => number;
     if (values.length === n) place = epochAt;
     else if (values.length > n) {
-      throw new DataError(`${at(source)}: "${key}" has ${values.length} values but there are only ${n} epochs`);
+      throw new DataError(`${at(source)}: ${quote(key)} has ${values.length} values but there are only ${n} epochs`);
     } else if (values.length > 0 && n % values.length === 0) {
       const freq = n / values.length;
       place = (i) => epochAt((i + 1) * freq - 1);
       warnings.push(
-        `${at(source)}: "${key}" has ${values.length} values for ${n} epochs; placed on every ${ordinal(freq)} epoch ` +
+        `${at(source)}: ${quote(key)} has ${values.length} values for ${n} epochs; placed on every ${ordinal(freq)} epoch ` +
           `(${epochAt(freq - 1)}, ${values.length > 1 ? `${epochAt(2 * freq - 1)}, …` : '…'}) as Keras's validation_freq=${freq} would record them`
       );
     } else {
       place = epochAt;
       if (values.length > 0) {
-        warnings.push(`${at(source)}: "${key}" has ${values.length} values for ${n} epochs; placed on the first ${values.length} epochs`);
+        warnings.push(`${at(source)}: ${quote(key)} has ${values.length} values for ${n} epochs; placed on the first ${values.length} epochs`);
       }
     }
     const points: TrainingPoint[] = [];

@@ -24,6 +24,7 @@ import { DATA_CLASS_SCALAR, decodeEvent, tensorScalar } from './event.js';
 import { ProtoError } from './protobuf.js';
 import { readTfRecords } from './tfrecord.js';
 import type { TrainingLog, TrainingPoint } from './types.js';
+import { quote } from '../untrusted.js';
 
 export interface ScalarEvent {
   tag: string;
@@ -78,7 +79,7 @@ export function readEventFileScalars(bytes: Uint8Array, source: string, plugins 
           if (plugin === 'scalars' && !badTags.has(v.tag)) {
             badTags.add(v.tag);
             warnings.push(
-              `${at(source)}: tag "${v.tag}" (scalars plugin) at step ${event.step} holds a tensor that is not one number ` +
+              `${at(source)}: tag ${quote(v.tag)} (scalars plugin) at step ${event.step} holds a tensor that is not one number ` +
                 `(dtype ${v.tensor.dtype}, shape [${v.tensor.shape.join(', ')}]); its values were skipped`
             );
           }

@@ -83,6 +83,51 @@ describe('gate', () => {
   });
 });
 
+describe('fail closed: a threshold or the dummy check that cannot run is a failure', () => {
+  const dummy = model('dummy', 'dummy', { mse: 53.4, r2: 0 });
+  const errors = (g: ReturnType<typeof gate>) => g.findings.filter((f) => f.severity === 'error').map((f) => f.message);
+  test('a threshold on a metric the candidate has as NaN or Infinity fails, naming it; if-missing: warn only warns', () => {
+    for (const value of [NaN, Infinity]) {
+      const g = gate('regression', [model('candidate', 'candidate', { mse: 10, r2: value }), dummy], { r2: { min: 0.5, severity: 'fail' } });
+      expect(g.verdict).toBe('fail');
+      expect(errors(g)).toEqual([
+        `r2 has a threshold, but the candidate's r2 is ${Number.isNaN(value) ? 'undefined on this data (NaN)' : 'Infinity'}, so it could not be checked. An unchecked threshold fails the gate; add "if-missing: warn" to it to warn instead.`,
+      ]);
+      const lenient = gate('regression', [model('candidate', 'candidate', { mse: 10, r2: value }), dummy], { r2: { min: 0.5, severity: 'fail', ifMissing: 'warn' } });
+      expect(lenient.verdict).toBe('warn');
+      expect(lenient.findings).toEqual([{ kind: 'threshold', severity: 'warning', message: expect.stringMatching(/^r2 has a threshold, but .* so it could not be checked\.$/) }]);
+    }
+  });
+  test('a drop-only threshold on a metric never measured fails too (it used to be skipped without a word)', () => {
+    const g = gate('regression', [model('candidate', 'candidate', { mse: 10 }), model('main', 'baseline', { mse: 11 }), dummy], { latency_p95_ms: { maxDrop: 5, severity: 'fail' } });
+    expect(errors(g)).toEqual([expect.stringMatching(/^latency_p95_ms has a threshold, but the candidate has no latency_p95_ms \(latency and throughput are measured only with `perf: true`\), so it could not be checked\./)]);
+  });
+  test('the no-skill check that cannot run fails: the primary metric missing on either side', () => {
+    const nan = gate('regression', [model('candidate', 'candidate', { mse: NaN, r2: 0.7 }), dummy], {});
+    expect(nan.verdict).toBe('fail');
+    expect(nan.findings).toEqual([
+      { kind: 'no_skill', severity: 'error', message: 'The candidate cannot be compared with the dummy baseline (predicting the mean) on mse: undefined on this data (NaN) against 53.4, so nothing shows it has learned anything usable.' },
+    ]);
+    expect(nan.comparisons.find((c) => c.baseline === 'dummy' && c.metric === 'mse')).toMatchObject({ status: 'fail', change: 'missing' });
+    const absent = gate('regression', [model('candidate', 'candidate', { r2: 0.7 }), dummy], {});
+    expect(absent.findings.map((f) => [f.kind, f.severity])).toEqual([['no_skill', 'error']]);
+    expect(absent.findings[0].message).toContain('on mse: not measured against 53.4');
+    const dummyNaN = gate('regression', [model('candidate', 'candidate', { mse: 10, r2: 0.7 }), model('dummy', 'dummy', { mse: NaN, r2: 0 })], {});
+    expect(dummyNaN.verdict).toBe('fail');
+  });
+  test('without a dummy model (unit use) there is no no-skill check to miss', () => {
+    expect(gate('regression', [model('candidate', 'candidate', { mse: 10 }), model('main', 'baseline', { mse: 11 })], {}).verdict).toBe('pass');
+  });
+  test('ci-max-drop without an interval fails (if-missing: warn warns); with one it is checked as before', () => {
+    const noInterval = compareOne('accuracy', 0.91, 0.9, { ciMaxDrop: 0.02, severity: 'fail' }, 'main');
+    expect(noInterval).toMatchObject({ status: 'fail', reason: 'no confidence interval for the delta (is `bootstrap` 0?), so ci-max-drop could not be checked' });
+    expect(compareOne('accuracy', 0.91, 0.9, { ciMaxDrop: 0.02, severity: 'fail', ifMissing: 'warn' }, 'main').status).toBe('warn');
+    // A max-drop breach keeps its own reason and severity.
+    expect(compareOne('accuracy', 0.8, 0.9, { ciMaxDrop: 0.02, maxDrop: 0.05, severity: 'fail', ifMissing: 'warn' }, 'main')).toMatchObject({ status: 'fail', reason: 'worse by 0.1, more than max-drop 0.05' });
+    expect(compareOne('accuracy', 0.91, 0.9, { ciMaxDrop: 0.02, severity: 'fail' }, 'main', { ci: [-0.01, 0.03], pValue: 0.3, alpha: 0.05 }).status).toBe('pass');
+  });
+});
+
 describe('gating on uncertainty', () => {
   const u = (ci: [number, number], pValue: number) => ({ ci, pValue, alpha: 0.05 });
   test('a non-significant drop is "no significant change" and passes', () => {

@@ -209,6 +209,24 @@ describe('driftReport rules', () => {
     expect(by.yesno.drifted).toBe(false);
   });
 
+  test('±Infinity (pandas writes inf) counts as missing: the same share of inf on both sides is no drift', () => {
+    // 1,200 rows a side: Wasserstein, the test that inf used to turn into an infinite distance ("drifted").
+    const withInf = (n: number, seed: number) => series(n, seed).map((v, i) => (i % 10 === 0 ? (i % 20 === 0 ? Infinity : -Infinity) : v));
+    const a = dataset('a.csv', [numeric('v', withInf(1200, 1))]);
+    const b = dataset('b.csv', [numeric('v', withInf(1200, 2))]);
+    const f = driftReport(a, b).features[0];
+    expect(f.test).toBe('wasserstein');
+    expect(f.drifted).toBe(false);
+    expect(f.missingRate).toEqual({ reference: 120 / 1200, current: 120 / 1200 });
+    // The statistic is the one of the finite values alone.
+    const finiteOnly = driftReport(
+      dataset('a.csv', [numeric('v', withInf(1200, 1).map((v) => (Number.isFinite(v) ? v : NaN)))]),
+      dataset('b.csv', [numeric('v', withInf(1200, 2).map((v) => (Number.isFinite(v) ? v : NaN)))]),
+    ).features[0];
+    expect(f.statistic).toBe(finiteOnly.statistic);
+    expect(Number.isFinite(f.statistic)).toBe(true);
+  });
+
   test('BH by default; Bonferroni and none on request; the decision uses the adjusted p-value', () => {
     const bh = driftReport(ref, cur);
     const bonf = driftReport(ref, cur, { correction: 'bonferroni' });

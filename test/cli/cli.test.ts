@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { jest } from '@jest/globals';
+import { capture } from '../support/capture.js';
 import { writeFileSync } from 'node:fs';
 import { main } from '../../src/cli.js';
 
@@ -10,13 +10,6 @@ const root = process.cwd();
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'model-gate-cli-'));
 const fx = (...p: string[]) => path.join('fixtures', ...p);
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
-  return { out, err, restore: () => (o.mockRestore(), e.mockRestore()) };
-}
 
 const evaluateArgs = [
   'evaluate',
@@ -43,7 +36,8 @@ test('a failing gate exits 1', async () => {
   const thresholds = path.join(tmp, 't.yml');
   writeFileSync(thresholds, 'roc_auc: { min: 0.999 }\n');
   const c = capture();
-  const code = await main([...evaluateArgs, '--thresholds', thresholds, '--json', path.join(tmp, 'f.json'), '-q'], root).finally(c.restore);
+  // The thresholds file lies in a temp folder, outside the workspace (the repository): allowed by name.
+  const code = await main([...evaluateArgs, '--thresholds', thresholds, '--allowed-roots', tmp, '--json', path.join(tmp, 'f.json'), '-q'], root).finally(c.restore);
   expect(code).toBe(1);
   expect(JSON.parse(readFileSync(path.join(tmp, 'f.json'), 'utf8')).verdict).toBe('fail');
 });

@@ -61,12 +61,13 @@ const CASES: Record<string, string> = {
   'missing tokens': 'a,b\n,NA\nnan,1\nNULL,2\n#N/A,n/a\n',
   'a text column and unicode': 'x,name,y\n1,Zürich,2\n3,東京,4\n5,,6\n',
   'a column that turns to text halfway': 'a,b\n1,2\n3,4\n5,abc\n7,8\n',
-  'overflow is text': 'a,b\n1,1e400\n2,3\n',
+  'overflow is infinity, as pandas reads it': 'a,b\n1,1e400\n2,-1e400\n3,1.7976931348623159e308\n',
   'CRLF, lone CR and blank lines': 'a,b\r\n1,2\r\n\r\n3,4\r5,6\n\n\n7,8',
   'byte order mark and leading blank lines': '\ufeff\n\na,b\n1,2\n',
   'one column': 'y\n1\n0\n1\n',
   'empty cells everywhere': 'a,b\n,\n,\n',
-  'infinity words are text': 'a\n1\ninf\n',
+  'infinity words are numbers, as pandas reads them': 'a,b\n1,x\ninf,y\n-Infinity,z\n+INF,w\n',
+  'an infinity word with a space is text': 'a\n1\n inf\n',
   'a lone minus or dot is text': 'a,b\n-,1\n.,2\n',
   'quoted text with delimiters and doubled quotes': 'id,name,x\n1,"Smith, J.",2.5\n2,"say ""hi""",3\n3,plain,4\n',
   'quoted numbers and a quoted empty cell': 'a,b\n"1e3",""\n"2",5\n',
@@ -83,6 +84,18 @@ describe('the fast CSV path agrees with the general parser', () => {
       same(await readDataset(path), parseDataset(text, path));
     });
   }
+
+  test('inf, -Infinity and 1e400 are numbers there too: ±Infinity, as pandas 3.0.6 reads them (a row-major matrix gets them as well)', async () => {
+    const text = 'a,b\n1,inf\n-Infinity,2\n1e400,3\n';
+    const path = await file('infinities.csv', text);
+    const fast = (await readCsvFast(Buffer.from(text), path, { delimiter: ',', rowMajor: {} }))!;
+    expect(fast.columns.map((c) => [c.kind, Array.from(c.values as Float64Array)])).toEqual([
+      ['numeric', [1, -Infinity, Infinity]],
+      ['numeric', [Infinity, 2, 3]],
+    ]);
+    expect(Array.from(fast.rowMajor!.data)).toEqual([1, Infinity, -Infinity, 2, Infinity, 3]);
+    same(fast, parseDataset(text, path));
+  });
 
   test('categorical overrides keep number columns as text', async () => {
     const text = 'label,x\n1,0.5\n0,1.5\n1.0,2\n';

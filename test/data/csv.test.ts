@@ -224,6 +224,13 @@ describe('parseCsv: errors', () => {
     );
   });
 
+  test('a duplicate name from the file is quoted on one line and shortened (found by test/fuzz)', () => {
+    const name = `a\n::error::x${'z'.repeat(300)}`;
+    expect(() => parseCsv(`"${name}",b,"${name}"\n1,2,3\n`, 'eval.csv')).toThrow(
+      `eval.csv:1: column 3 of the header, "a\\n::error::x${'z'.repeat(188)}… (+112 characters)", has the same name as column 1`
+    );
+  });
+
   test('header error points at the header line after leading blank lines', () => {
     expect(() => parseCsv('\n\nx,x\n', 'eval.csv')).toThrow('eval.csv:3: column 2');
   });

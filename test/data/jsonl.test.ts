@@ -81,6 +81,11 @@ describe('parseJsonl', () => {
     expect(() => parseJsonl('{"a": 1}\n\n{"a": [1, 2]}\n', 'eval.jsonl')).toThrow('eval.jsonl:3: key "a" holds an array');
   });
 
+  test('a key from the file is quoted on one line and shortened (found by test/fuzz)', () => {
+    expect(() => parseJsonl('{"\\r\\n::set-output name=x::y": [1]}\n', 'eval.jsonl')).toThrow('eval.jsonl:1: key "\\r\\n::set-output name=x::y" holds an array');
+    expect(() => parseJsonl(`{"${'k'.repeat(5000)}": 1e400}\n`, 'eval.jsonl')).toThrow(`eval.jsonl:1: key "${'k'.repeat(200)}… (+4800 characters)" holds a number too large`);
+  });
+
   test('invalid JSON names the line, and the column when JSON.parse gives a position', () => {
     expect(() => parseJsonl('{"a": 1}\n{"a": 1\n', 'eval.jsonl')).toThrow(
       "eval.jsonl:2:8: invalid JSON (Expected ',' or '}' after property value) — each line must be one complete JSON object"

@@ -10,6 +10,7 @@ import { rowPlace } from '../../src/data/row-place.js';
 import { halfToNumber } from '../../src/data/npy.js';
 import { DataError } from '../../src/errors.js';
 import type { Column, Dataset, NumericColumn } from '../../src/types.js';
+import { npyHeaderText, npzBytes } from '../fuzz/npz-build.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const npz = (f: string) => path.join(root, 'fixtures', 'npz', f);
@@ -180,12 +181,12 @@ describe('the penguins rows, as CSV and as .npz', () => {
 describe('archives it refuses say which file, which array and what to do', () => {
   test.each([
     ['bad-structured.npz', /bad-structured\.npz, array "rec", holds a structured \(record\) array — save each field as its own array/],
-    ['bad-object.npz', /bad-object\.npz, array "obj", holds Python objects \(dtype '\|O', saved with pickling\) — convert strings with \.astype\(str\)/],
+    ['bad-object.npz', /bad-object\.npz, array "obj", holds Python objects \(dtype "\|O", saved with pickling\) — convert strings with \.astype\(str\)/],
     ['bad-scalar.npz', /bad-scalar\.npz: array "meta" is a single value, not one value per row/],
     ['bad-ragged.npz', /bad-ragged\.npz: array "y" has 3 rows but "x" has 4 — every array in the archive needs one entry per example/],
-    ['bad-datetime.npz', /bad-datetime\.npz, array "t", holds dates or time spans \(dtype '<M8\[D\]'\) — save it as numbers/],
+    ['bad-datetime.npz', /bad-datetime\.npz, array "t", holds dates or time spans \(dtype "<M8\[D\]"\) — save it as numbers/],
     ['bad-empty.npz', /bad-empty\.npz has arrays of length 0: the dataset has no rows/],
-    ['bad-complex.npz', /bad-complex\.npz, array "z", holds complex numbers \(dtype '<c16'\)/],
+    ['bad-complex.npz', /bad-complex\.npz, array "z", holds complex numbers \(dtype "<c16"\)/],
     ['bad-short.npz', /bad-short\.npz, array "x", is cut short: its shape \(100\) needs 800 bytes of data, the archive holds 80/],
     ['bad-member.npz', /bad-member\.npz holds "notes\.txt", which is not an \.npy array/],
   ])('%s', async (file, message) => {
@@ -223,5 +224,46 @@ describe('archives it refuses say which file, which array and what to do', () =>
     await writeFile(text, 'id,x\n1,2\n');
     expect(await failure(text)).toMatch(/text\.npz is not a ZIP archive/);
     expect(await failure(path.join(tmp, 'nope.npz'))).toMatch(/data file not found: .*nope\.npz/);
+  });
+});
+
+// Archives the fuzz test (test/fuzz/data-readers.test.ts) found: each once crashed, hung or printed a raw name.
+describe('hostile archives end in a DataError', () => {
+  const commandLines = (message: string) => message.split(/\r\n|\r|\n/).filter((line) => /^\s*::/.test(line));
+  const write = async (name: string, bytes: Uint8Array) => {
+    const p = path.join(tmp, name);
+    await writeFile(p, bytes);
+    return p;
+  };
+
+  test('a stored array whose directory claims more bytes than it stores: damaged, not a 4 GiB read that aborts the process', async () => {
+    const bytes = Buffer.from(npzBytes([{ name: 'x.npy', header: npyHeaderText('<f8', [2]), payload: new Uint8Array(16) }]));
+    const central = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    bytes.writeUInt32LE(0xffffff00, central + 24); // uncompressed size; the stored (compressed) size stays 144
+    expect(await failure(await write('oversized.npz', bytes))).toMatch(
+      /oversized\.npz, array "x", is damaged: the archive's directory gives it 144 stored bytes but 4294967040 bytes in all — save it again/,
+    );
+  });
+
+  test('text of width 0 is refused: its shape could claim 2^31 items without the file holding one', async () => {
+    const started = performance.now();
+    const p = await write('zero-width.npz', npzBytes([{ name: 's.npy', header: npyHeaderText('|S0', [2 ** 31]), payload: new Uint8Array(0) }]));
+    expect(await failure(p)).toMatch(/zero-width\.npz, array "s", holds a dtype this reader does not take \(dtype "\|S0"\)/);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  test('an array with no values per row (shape (3, 0)) is refused, not read as rows without columns', async () => {
+    const p = await write('no-width.npz', npzBytes([{ name: 'x.npy', header: npyHeaderText('<f8', [3, 0]), payload: new Uint8Array(0) }]));
+    expect(await failure(p)).toMatch(/no-width\.npz: array "x" has shape \(3, 0\), no values per row/);
+  });
+
+  test('names and header text from the archive are quoted on one line and shortened', async () => {
+    const scalar = await failure(await write('scalar.npz', npzBytes([{ name: 'a\n::error::x.npy', header: npyHeaderText('<f8', []), payload: new Uint8Array(8) }])));
+    expect(scalar).toContain('array "a\\n::error::x" is a single value');
+    const header = await failure(await write('header.npz', npzBytes([{ name: 'x.npy', header: `{'descr': '<f8', ${'z'.repeat(500)}\n::error::x}`, payload: new Uint8Array(0) }])));
+    expect(header).toMatch(/header\.npz, array "x", has an \.npy header this reader cannot parse: "\{'descr': '<f8', z+… \(\+\d+ characters\)"/);
+    const member = await failure(await write('member.npz', npzBytes([{ name: 'notes\n::add-mask::x', header: '', payload: new Uint8Array(0) }])));
+    expect(member).toContain('holds "notes\\n::add-mask::x", which is not an .npy array');
+    for (const m of [scalar, header, member]) expect(commandLines(m)).toEqual([]);
   });
 });

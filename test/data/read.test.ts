@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile, mkdir, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatOf, parseDataset, readDataset, selectFeatures } from '../../src/data/read.js';
 import * as data from '../../src/data/index.js';
+import { readFully } from '../../src/data/read-fully.js';
 import { DataError } from '../../src/errors.js';
 import type { NumericColumn } from '../../src/types.js';
 
@@ -65,7 +66,7 @@ describe('readDataset', () => {
   test('a categorical override naming an unknown column lists the available ones', async () => {
     const path = await file('cat.csv', 'x,y\n1,0\n');
     await expect(readDataset(path, { categorical: ['Y'] })).rejects.toThrow(
-      `categorical override column "Y" is not in ${path} (did you mean "y"?); available columns: x, y`
+      `categorical override column "Y" is not in ${path} (did you mean "y"?); available columns: "x", "y"`
     );
   });
 
@@ -155,13 +156,13 @@ describe('selectFeatures', () => {
 
   test('unknown names list the available columns', () => {
     expect(() => selectFeatures(dataset, { label: 'target' })).toThrow(
-      'label column "target" is not in eval.csv; available columns: id, f1, label, f2, f3'
+      'label column "target" is not in eval.csv; available columns: "id", "f1", "label", "f2", "f3"'
     );
     expect(() => selectFeatures(dataset, { label: 'label', id: 'ID' })).toThrow(
-      'id column "ID" is not in eval.csv (did you mean "id"?); available columns: id, f1, label, f2, f3'
+      'id column "ID" is not in eval.csv (did you mean "id"?); available columns: "id", "f1", "label", "f2", "f3"'
     );
     expect(() => selectFeatures(dataset, { label: 'label', features: ['f1', 'f9'] })).toThrow(
-      'feature column "f9" is not in eval.csv; available columns: id, f1, label, f2, f3'
+      'feature column "f9" is not in eval.csv; available columns: "id", "f1", "label", "f2", "f3"'
     );
   });
 
@@ -174,7 +175,7 @@ describe('selectFeatures', () => {
 
   test('no features left', () => {
     const two = parseDataset('id,y\n1,2\n', 'two.csv');
-    expect(() => selectFeatures(two, { label: 'y', id: 'id' })).toThrow('two.csv has no feature columns besides the label and id; available columns: id, y');
+    expect(() => selectFeatures(two, { label: 'y', id: 'id' })).toThrow('two.csv has no feature columns besides the label and id; available columns: "id", "y"');
     expect(() => selectFeatures(dataset, { label: 'label', features: [] })).toThrow('has no feature columns');
   });
 });
@@ -186,4 +187,42 @@ test('index re-exports the public functions', () => {
       'parseDecimal', 'parseJsonl', 'readDataset', 'selectFeatures', 'typeColumn', 'typeColumns'
     ].sort()
   );
+});
+
+describe('readFully', () => {
+  test('asks for at most 2^30 bytes a read: Node aborts the whole process on a read longer than 2^31 - 1', async () => {
+    // A 3 GiB target, never allocated: only its length is read, and the file handle fills nothing.
+    const target = { length: 3 * 2 ** 30 } as Uint8Array;
+    const asked: number[] = [];
+    const file = {
+      read: async (_buffer: Uint8Array, _offset: number, length: number) => {
+        asked.push(length);
+        return { bytesRead: length, buffer: _buffer };
+      },
+    } as unknown as FileHandle;
+    expect(await readFully(file, target, 0)).toBe(3 * 2 ** 30);
+    expect(asked).toEqual([2 ** 30, 2 ** 30, 2 ** 30]);
+  });
+});
+
+describe('untrusted names in messages are quoted on one line and shortened', () => {
+  const commandLines = (message: string) => message.split(/\r\n|\r|\n/).filter((line) => /^\s*::/.test(line));
+
+  test('a categorical override that names no column: a hostile name, and a file of 300 long column names', async () => {
+    const names = Array.from({ length: 300 }, (_, k) => `c${k}_${'x'.repeat(300)}`);
+    const path = await file('wide.csv', `${names.join(',')}\n${names.map(() => '1').join(',')}\n`);
+    const error = await readDataset(path, { categorical: ['y\n::error::x'] }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(DataError);
+    const message = (error as Error).message;
+    expect(message.startsWith(`categorical override column "y\\n::error::x" is not in ${path}; available columns: "c0_${'x'.repeat(197)}… (+103 characters)", "c1_`)).toBe(true);
+    expect(message).toMatch(/, … and 29\d more$/);
+    expect(message.length).toBeLessThan(2000);
+    expect(commandLines(message)).toEqual([]);
+  });
+
+  test('selectFeatures: label, id and feature names from a config', () => {
+    const dataset = parseDataset('id,f1,label\n1,2,a\n', 'eval.csv');
+    expect(() => selectFeatures(dataset, { label: 'label\n::error::x' })).toThrow('label column "label\\n::error::x" is not in eval.csv; available columns: "id", "f1", "label"');
+    expect(() => selectFeatures(dataset, { label: 'label', features: ['f1', 'f1'] })).toThrow('feature column "f1" is listed twice');
+  });
 });

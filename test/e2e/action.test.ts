@@ -3,7 +3,7 @@
 // 127.0.0.1 that validates every request against GitHub's OpenAPI description.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startGitHubApi, type GitHubApi, type GitHubApiOptions } from '../support/github-api-server.js';
@@ -36,7 +36,12 @@ function parseOutputs(text: string): Record<string, string> {
   return out;
 }
 
-async function runStep(api: GitHubApi, inputs: Record<string, string>, event = 'pull_request'): Promise<StepResult> {
+async function runStep(
+  api: GitHubApi,
+  inputs: Record<string, string>,
+  event = 'pull_request',
+  extraEnv: Record<string, string> = {},
+): Promise<StepResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'model-gate-e2e-'));
   const outputFile = path.join(dir, 'output');
   const summaryFile = path.join(dir, 'summary');
@@ -62,12 +67,14 @@ async function runStep(api: GitHubApi, inputs: Record<string, string>, event = '
     INPUT_TASK: 'auto',
   };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  Object.assign(env, extraEnv);
   const child = spawn(process.execPath, [path.join(root, 'dist', 'index.js')], { env, cwd: root });
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stdout += d));
   const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
-  return { code, stdout, outputs: parseOutputs(readFileSync(outputFile, 'utf8')), summary: readFileSync(summaryFile, 'utf8') };
+  const read = (file: string) => (existsSync(file) && statSync(file).isFile() ? readFileSync(file, 'utf8') : '');
+  return { code, stdout, outputs: parseOutputs(read(env.GITHUB_OUTPUT)), summary: read(env.GITHUB_STEP_SUMMARY) };
 }
 
 const gateInputs = { config: 'fixtures/penguins-sex/model-gate.yml' };
@@ -108,7 +115,8 @@ test('first run creates the comment, second run updates it in place', async () =
   expect(report.models[0].engine).toBe('tfjs layers model');
   expect(report.models[0].backend).toMatch(/^(wasm|tensorflow)/);
 
-  const second = await runStep(api, gateInputs);
+  // A later workflow run: its body differs (the run link), so the comment is edited in place.
+  const second = await runStep(api, gateInputs, 'pull_request', { GITHUB_RUN_ID: '4243' });
   expect(second.code).toBe(0);
   expect(api.state.comments).toHaveLength(1);
   expect(second.outputs['comment-id']).toBe(first.outputs['comment-id']);
@@ -138,14 +146,30 @@ test('a fork pull request with a read-only token: summary, warning, no failure f
   expect(api.violations).toEqual([]);
 }, 60000);
 
-test('bad input: one clear error in the log and in the comment, the step fails, no stack trace', async () => {
+test('bad input: one clear error in the log and in the comment, the step fails with exit code 2, no stack trace', async () => {
   await start();
   const result = await runStep(api, { ...gateInputs, data: 'fixtures/penguins-sex/no-such-file.csv' });
-  expect(result.code).toBe(1);
+  expect(result.code).toBe(2);
   expect(result.outputs.verdict).toBe('fail');
   expect(result.stdout).toMatch(/::error::.*no-such-file\.csv/);
   expect(result.stdout).not.toMatch(/\n\s+at .*\.js:\d+/);
   expect(api.state.comments[0].body).toMatch(/no\\?-such\\?-file\.csv/);
+  expect(api.violations).toEqual([]);
+}, 60000);
+
+test('the bundle rides out a 502 and a connection lost after the comment was made: one comment, step green', async () => {
+  const COMMENTS = '/repos/{owner}/{repo}/issues/{issue_number}/comments';
+  await start({
+    faults: [
+      { method: 'GET', route: COMMENTS, status: 502, message: 'Bad Gateway', times: 1 },
+      { method: 'POST', route: COMMENTS, reset: 'after', times: 1 },
+    ],
+  });
+  const result = await runStep(api, gateInputs);
+  expect(result.code).toBe(0);
+  expect(api.state.comments).toHaveLength(1); // the lost answer did not lead to a second post
+  expect(result.outputs['comment-id']).toBe(String(api.state.comments[0].id));
+  expect(api.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
   expect(api.violations).toEqual([]);
 }, 60000);
 
@@ -156,3 +180,104 @@ test('a push event writes the job summary only', async () => {
   expect(result.summary).toContain('| accuracy');
   expect(api.requests).toHaveLength(0);
 }, 60000);
+
+/** Lines of the log that the runner would read as a workflow command, less the ones model-gate issues itself. */
+function injectedCommands(stdout: string): string[] {
+  return stdout.split('\n').filter((l) => /^\s*(::|##\[)/.test(l) && !/^::(error|warning|debug|group|endgroup|add-mask)::/.test(l) && !/^::endgroup::/.test(l));
+}
+
+describe('safe on a public repository', () => {
+  // A "framework" that prints its whole environment and then fails: the token must reach nothing.
+  const species = {
+    candidate: 'fixtures/onnx/species.expected.json',
+    baselines: '',
+    config: '',
+    data: 'fixtures/penguins-species/eval.csv',
+    'label-column': 'species',
+    'id-column': 'id',
+    command: `${JSON.stringify(process.execPath)} fixtures/onnx/stand-in.mjs --model {model} --data {data} --out {predictions} --classes Adelie,Chinstrap,Gentoo --print-env --exit 3`,
+  };
+
+  async function everything(result: StepResult): Promise<string> {
+    const report = result.outputs['report-json'] ? readFileSync(result.outputs['report-json'], 'utf8') : '';
+    // The runner's own masking commands are the one place a secret may appear.
+    const log = result.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+    return [log, result.summary, JSON.stringify(result.outputs), report, ...api.state.comments.map((c) => c.body)].join('\n');
+  }
+
+  test('a command that prints its environment: the token is in no log line, comment, summary, output or report', async () => {
+    await start();
+    const result = await runStep(api, species, 'pull_request', { GITHUB_TOKEN: TOKEN, ACTIONS_RUNTIME_TOKEN: 'runtime-secret-value-0001' });
+    expect(result.code).toBe(2); // the command failed: a model error
+    expect(api.state.comments).toHaveLength(1);
+    expect(api.state.comments[0].body).toContain('exited with code 3');
+    const all = await everything(result);
+    expect(all).toContain('MODEL_GATE_DEVICE=cpu'); // the environment was printed...
+    expect(all).not.toContain(TOKEN); // ...without the token
+    expect(all).not.toContain('runtime-secret-value-0001');
+    expect(api.violations).toEqual([]);
+  }, 60000);
+
+  test('a variable the user passes on with command-env is masked wherever the command prints it', async () => {
+    await start();
+    const secret = 'hf_userSecretValue_9876543210';
+    const result = await runStep(api, { ...species, 'command-env': 'HF_TOKEN, GITHUB_TOKEN' }, 'pull_request', { HF_TOKEN: secret, GITHUB_TOKEN: TOKEN });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain(`::add-mask::${secret}`); // masked with the runner before it ran
+    const all = await everything(result);
+    expect(all).toContain('HF_TOKEN=***');
+    expect(all).toContain('GITHUB_TOKEN=***');
+    expect(all).not.toContain(secret);
+    expect(all).not.toContain(TOKEN);
+  }, 60000);
+
+  test('a data path from a config file cannot start workflow commands in the log', async () => {
+    await start();
+    const dir = path.join(root, 'tmp', `e2e-inject-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    const config = path.join(dir, 'model-gate.yml');
+    writeFileSync(
+      config,
+      'label-column: sex\nid-column: id\ncandidate: ../../fixtures/penguins-sex/candidate/model.json\n' +
+        'data: "x.csv\\n::error::injected\\n::add-mask::sex\\n::stop-commands::pwned\\r::set-output name=verdict::pass\\n##[error]old"\n',
+    );
+    const result = await runStep(api, { config });
+    expect(result.code).toBe(2);
+    expect(injectedCommands(result.stdout)).toEqual([]);
+    expect(result.stdout).not.toMatch(/^\s*::(stop-commands|add-mask::sex|error::injected)/m);
+    expect(result.outputs.verdict).toBe('fail');
+  }, 60000);
+
+  test('the verdict survives when the report file, the job summary and GITHUB_OUTPUT cannot be written', async () => {
+    await start();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'model-gate-e2e-unwritable-'));
+    const notADir = path.join(dir, 'file');
+    writeFileSync(notADir, '');
+    mkdirSync(path.join(dir, 'summary-is-a-folder'));
+    // RUNNER_TEMP is a file (the report's folder cannot be made); the summary is a folder; GITHUB_OUTPUT's folder is missing.
+    const result = await runStep(api, gateInputs, 'pull_request', {
+      RUNNER_TEMP: notADir,
+      GITHUB_STEP_SUMMARY: path.join(dir, 'summary-is-a-folder'),
+      GITHUB_OUTPUT: path.join(dir, 'missing', 'output'),
+    });
+    expect(result.code).toBe(0); // the gate passes: a write that failed does not fail it
+    expect(result.stdout).toMatch(/::warning::Could not write the JSON report/);
+    expect(result.stdout).toMatch(/::warning::Could not write the job summary/);
+    expect(result.stdout).toMatch(/::warning::Could not set the verdict output/);
+    expect(result.stdout).toMatch(/model-gate: verdict (pass|warn)/);
+    expect(api.state.comments).toHaveLength(1); // and the comment was still posted
+    expect(api.violations).toEqual([]);
+  }, 60000);
+
+  test('a failing gate still fails the step when nothing can be written', async () => {
+    await start();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'model-gate-e2e-unwritable-'));
+    const result = await runStep(api, { ...gateInputs, thresholds: 'accuracy: { min: 0.99 }' }, 'pull_request', {
+      GITHUB_STEP_SUMMARY: path.join(dir, 'missing', 'summary'),
+      GITHUB_OUTPUT: path.join(dir, 'missing', 'output'),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/::error::model-gate verdict: fail/);
+  }, 60000);
+});
+

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readDataset, selectFeatures } from '../../src/data/read.js';
-import { fillPlaceholders, loadCommandModel, LOG_LIMIT, runCommand, splitCommand, type CommandOptions } from '../../src/engines/command.js';
+import { childEnvironment, fillPlaceholders, loadCommandModel, LOG_LIMIT, runCommand, splitCommand, type CommandOptions } from '../../src/engines/command.js';
 import type { PredictInput } from '../../src/engines/engine.js';
 import { InputError, ModelError } from '../../src/errors.js';
 import type { GpuReport } from '../../src/hardware/gpus.js';
@@ -152,6 +152,48 @@ describe('loadCommandModel', () => {
     expect(isRunning(pid)).toBe(false); // the sleeping child is gone too
   });
 
+  test('a process the command leaves behind, even in a session of its own, is stopped when the run ends', async () => {
+    const pidFile = path.join(tmp, 'daemon.pid');
+    const model = await loadCommandModel(speciesModel, 'daemon', { ...cpu, command: cmd(`--daemon ${JSON.stringify(pidFile)}`) });
+    await model.predict(await speciesInput());
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    await new Promise((r) => setTimeout(r, 200));
+    // Before: the detached child slept on for 600 s after model-gate had finished.
+    expect(isRunning(pid)).toBe(false);
+  });
+
+  test('the command gets an allow-listed environment: no token, no runtime tokens, no file-command paths', async () => {
+    const secrets = {
+      'INPUT_GITHUB-TOKEN': 'ghs_inputTokenValue0123456789abcdefXYZ',
+      GITHUB_TOKEN: 'ghs_envTokenValue0123456789abcdefXYZab',
+      ACTIONS_RUNTIME_TOKEN: 'runtime-token-value-42',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-request-token-43',
+      GITHUB_OUTPUT: '/tmp/github-output-file-44',
+      GITHUB_ENV: '/tmp/github-env-file-45',
+      WANDB_API_KEY: 'wandb-key-value-46',
+    };
+    const saved = Object.fromEntries(Object.keys(secrets).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, secrets);
+    try {
+      const plain = await loadCommandModel(speciesModel, 'env', { ...cpu, command: cmd('--print-env') });
+      await plain.predict(await speciesInput());
+      for (const value of Object.values(secrets)) expect(plain.log).not.toContain(value);
+      expect(plain.log).toContain(`PATH=${process.env.PATH}`);
+      expect(plain.log).toContain('MODEL_GATE_DEVICE=cpu');
+
+      // Opting in is per variable: the one named reaches the command, the others still do not.
+      const named = await loadCommandModel(speciesModel, 'env', { ...cpu, command: cmd('--print-env'), passEnv: ['WANDB_API_KEY'] });
+      await named.predict(await speciesInput());
+      expect(named.log).toContain('WANDB_API_KEY=wandb-key-value-46');
+      expect(named.log).not.toContain(secrets['INPUT_GITHUB-TOKEN']);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
   test('killed by a signal', async () => {
     const model = await loadCommandModel(speciesModel, 'oom', { ...cpu, command: cmd('--kill-self') });
     await expect(model.predict(await speciesInput())).rejects.toThrow(/model oom: command ".*" was killed by SIGKILL after/);
@@ -204,6 +246,12 @@ describe('loadCommandModel', () => {
       /device is gpu, but no NVIDIA GPU was found/,
     );
   });
+});
+
+test('childEnvironment: the allow-list, locale and conda families, and the names passed', () => {
+  const env = { PATH: '/bin', LC_ALL: 'C', CONDA_PREFIX: '/opt/conda', 'INPUT_GITHUB-TOKEN': 't', ACTIONS_CACHE_URL: 'u', GITHUB_PATH: 'p', HF_TOKEN: 'h' };
+  expect(childEnvironment(env, [])).toEqual({ PATH: '/bin', LC_ALL: 'C', CONDA_PREFIX: '/opt/conda' });
+  expect(childEnvironment(env, ['HF_TOKEN', 'NOT_SET'])).toEqual({ PATH: '/bin', LC_ALL: 'C', CONDA_PREFIX: '/opt/conda', HF_TOKEN: 'h' });
 });
 
 test('runCommand streams output as it comes', async () => {

@@ -203,6 +203,29 @@ describe('fake GitHub API: realistic responses', () => {
     expect(api.violations).toEqual([]);
   });
 
+  test("deleting another account's comment is refused and recorded; deleting one's own answers 204 without a body", async () => {
+    api = await startGitHubApi({ owner: 'acme', repo: 'models', issues: [7], tokenUser: 'mona' });
+    const foreign = api.state.addComment({ issueNumber: 7, author: 'octocat', body: 'theirs' });
+    const own = api.state.addComment({ issueNumber: 7, author: 'mona', body: 'mine' });
+    expect((await send(api, 'DELETE', `/repos/acme/models/issues/comments/${foreign.id}`)).status).toBe(403);
+    const deleted = await send(api, 'DELETE', `/repos/acme/models/issues/comments/${own.id}`);
+    expect(deleted.status).toBe(204);
+    expect(await deleted.text()).toBe('');
+    expect(api.state.comments.map((c) => c.id)).toEqual([foreign.id]);
+    expect(api.violations).toEqual([expect.stringContaining(`DELETE comment ${foreign.id}: written by octocat, but the token acts as mona`)]);
+  });
+
+  test('faults: a reset after handling makes the change and sends nothing; a request that breaks the contract is refused first', async () => {
+    const route = '/repos/{owner}/{repo}/issues/{issue_number}/comments';
+    api = await startGitHubApi({ owner: 'acme', repo: 'models', issues: [7], faults: [{ method: 'POST', route, reset: 'after' }] });
+    await expect(send(api, 'POST', '/repos/acme/models/issues/7/comments', { body: 'made anyway' })).rejects.toThrow();
+    expect(api.state.comments.map((c) => c.body)).toEqual(['made anyway']);
+    expect(api.requests[0]).toMatchObject({ status: 0, fault: 'reset after' });
+    // The contract check comes before any fault: a bad request gets its 422, not the fault.
+    expect((await send(api, 'POST', '/repos/acme/models/issues/7/comments', { bodyy: 'x' })).status).toBe(422);
+    expect(api.violations).toEqual([expect.stringContaining("must have required property 'body'")]);
+  });
+
   test('a body over 65536 characters is refused with 422 like GitHub', async () => {
     api = await startGitHubApi({ issues: [7] });
     const response = await send(api, 'POST', `/repos/${api.state.owner}/${api.state.repo}/issues/7/comments`, { body: 'x'.repeat(65537) });

@@ -5,10 +5,14 @@ import {
   fitCommentBody,
   GITHUB_ACTIONS_BOT,
   MAX_COMMENT_LENGTH,
+  truncationNote,
   upsertStickyComment,
   withMarker
 } from '../../src/github/comment.js';
 import { GitHubError } from '../../src/errors.js';
+import { gate } from '../../src/analysis/compare.js';
+import { renderComment } from '../../src/report/comment.js';
+import type { ModelMeasurement } from '../../src/types.js';
 import { startGitHubApi, type GitHubApi, type GitHubApiOptions } from '../support/github-api-server.js';
 
 const TOKEN = 'ghp_upsertTestToken0123456789abcdefXYZ';
@@ -84,6 +88,51 @@ describe('fitCommentBody', () => {
     expect(fitted).toMatch(/<\/details>\n\ncut$/);
   });
 
+  test('the note links the run only for a plain http(s) link', () => {
+    expect(truncationNote('https://github.com/o/r/actions/runs/1')).toContain('[workflow run](https://github.com/o/r/actions/runs/1)');
+    for (const bad of ['javascript:alert(1)', 'https://x.test/a) [click](https://evil.test', 'https://x.test/a b', '']) {
+      expect(truncationNote(bad)).toBe(DEFAULT_TRUNCATION_NOTE);
+    }
+    expect(DEFAULT_TRUNCATION_NOTE).toContain("workflow run's job summary");
+  });
+
+  test('one very long line is cut inside, not dropped whole: a finding quoting a huge value stays', () => {
+    const huge = `- ❌ column label has a value "${'x'.repeat(200_000)}"`;
+    const body = withMarker(['## ❌ model-gate: fail', '', '### Findings', '', huge, '- ⚠️ second finding'].join('\n'), 'k');
+    const fitted = fitCommentBody(body, 'k');
+    expect(fitted.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
+    expect(fitted).toContain('### Findings\n\n- ❌ column label has a value "xxxx');
+    expect(fitted).toMatch(/x…\n\n> \[!NOTE\]/);
+  });
+
+  test('the real report, cut: the verdict, the failed gates and the run link are kept', () => {
+    const runUrl = 'https://github.com/acme/models/actions/runs/77';
+    const model = (name: string, role: ModelMeasurement['role'], accuracy: number, logLoss: number, log?: string): ModelMeasurement => ({
+      name,
+      role,
+      path: `/w/${name}/model.onnx`,
+      engine: 'command',
+      backend: 'cpu',
+      files: [],
+      metrics: { accuracy: { value: accuracy }, log_loss: { value: logLoss }, example_count: { value: 100 } },
+      ...(log !== undefined ? { log } : {})
+    });
+    // A chatty training command: its log (last in the report) pushes the comment far over the limit.
+    const log = Array.from({ length: 20_000 }, (_, i) => `epoch ${i}: loss ${(1 / (i + 1)).toFixed(6)}`).join('\n');
+    const models = [model('candidate', 'candidate', 0.7, 0.55, log), model('main', 'baseline', 0.9, 0.3), model('dummy', 'dummy', 0.5, 0.69)];
+    const e = { task: 'binary' as const, classes: ['0', '1'], data: { path: '/w/eval.csv', rows: 100 }, models, gate: gate('binary', models, { accuracy: { min: 0.8, severity: 'fail' } }) };
+    const md = renderComment(e, { marker: commentMarker('k'), changelog: '- evaluated', version: '0.1.0', runUrl });
+    expect(md.length).toBeGreaterThan(MAX_COMMENT_LENGTH);
+    const failedGates = md.split('\n').filter((line) => line.startsWith('- ❌'));
+    expect(failedGates.join('\n')).toMatch(/accuracy/);
+    const fitted = fitCommentBody(md, 'k', MAX_COMMENT_LENGTH, truncationNote(runUrl));
+    expect(fitted.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
+    expect(fitted).toContain('## ❌ model-gate: fail');
+    for (const line of failedGates) expect(fitted).toContain(line);
+    expect(fitted).toContain(`[workflow run](${runUrl})`);
+    expect(fitted.endsWith(truncationNote(runUrl))).toBe(true);
+  });
+
   test('a body with no line breaks is still cut within the limit and not inside a surrogate pair', () => {
     const body = withMarker('😀'.repeat(40000), 'k');
     const fitted = fitCommentBody(body, 'k');
@@ -107,6 +156,8 @@ describe('upsertStickyComment against the OpenAPI-checked fake', () => {
       'GET /user',
       'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
       'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      // Listed again after posting: a run started at the same time may have posted too.
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
       'GET /user',
       'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
       'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}'
@@ -141,14 +192,34 @@ describe('upsertStickyComment against the OpenAPI-checked fake', () => {
     expect(api.violations).toEqual([]);
   });
 
-  test('a comment with a different key is not taken over; the newest own match is updated', async () => {
+  test('a comment with a different key is not taken over; duplicates are folded into the oldest own match', async () => {
     const { api, octokit } = await setUp({ tokenUser: 'mona' });
     const other = api.state.addComment({ issueNumber: PR, author: 'mona', body: `${commentMarker('ci-2')}\nother` });
-    api.state.addComment({ issueNumber: PR, author: 'mona', body: `${commentMarker('ci')}\nolder` });
-    const newer = api.state.addComment({ issueNumber: PR, author: 'mona', body: `${commentMarker('ci')}\nnewer` });
+    const older = api.state.addComment({ issueNumber: PR, author: 'mona', body: `${commentMarker('ci')}\nolder` });
+    api.state.addComment({ issueNumber: PR, author: 'mona', body: `${commentMarker('ci')}\nnewer` });
     const result = await upsertStickyComment(octokit, { ...target, body: 'report' });
-    expect(result).toMatchObject({ id: newer.id, action: 'updated' });
-    expect(other.body).toBe(`${commentMarker('ci-2')}\nother`);
+    expect(result).toMatchObject({ id: older.id, action: 'updated' });
+    expect(api.state.commentsOn(PR).map((c) => [c.id, c.body])).toEqual([
+      [other.id, `${commentMarker('ci-2')}\nother`],
+      [older.id, `${commentMarker('ci')}\nreport`]
+    ]);
+    expect(api.requests.map((r) => r.route).slice(1)).toEqual([
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
+      'DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}'
+    ]);
+    expect(api.violations).toEqual([]);
+  });
+
+  test('a cut body links the workflow run in its note', async () => {
+    const { api, octokit } = await setUp({ tokenUser: 'mona' });
+    const runUrl = 'https://github.com/acme/models/actions/runs/4242/attempts/2';
+    const body = Array.from({ length: 4000 }, (_, i) => `line ${i} ${'y'.repeat(30)}`).join('\n') + `\n\n<sub>model-gate · [workflow run](${runUrl})</sub>`;
+    await upsertStickyComment(octokit, { ...target, body, runUrl });
+    const stored = api.state.commentsOn(PR)[0]!.body;
+    expect(stored.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
+    expect(stored.endsWith(truncationNote(runUrl))).toBe(true);
+    expect(stored).toContain(`[workflow run](${runUrl})'s job summary`);
     expect(api.violations).toEqual([]);
   });
 

@@ -73,6 +73,20 @@ describe('parseConfig', () => {
   test('unknown keys are named with the known ones', () => {
     expect(() => parseConfig('candidat: a\n', 'gate.yml')).toThrow(/gate\.yml: unknown key "candidat"\. Known keys: candidate,/);
   });
+  test('a config file (it may come from the pull request) cannot hand the command more of the environment', () => {
+    expect(() => parseConfig('command-env: GITHUB_TOKEN\n', 'gate.yml')).toThrow(/^gate\.yml: "command-env" cannot be set in a config file; set the `command-env` input/);
+  });
+});
+
+describe('command-env', () => {
+  test('names, comma- or newline-separated, from the inputs only; anything else is an input error', () => {
+    const s = resolveSettings({ candidate: 'c', data: 'd', 'label-column': 'y', 'command-env': 'HF_TOKEN, WANDB_API_KEY\nINPUT_GITHUB-TOKEN' }, undefined, cwd);
+    expect(s.commandEnv).toEqual(['HF_TOKEN', 'WANDB_API_KEY', 'INPUT_GITHUB-TOKEN']);
+    expect(resolveSettings({ candidate: 'c', data: 'd', 'label-column': 'y' }, undefined, cwd).commandEnv).toEqual([]);
+    expect(() => resolveSettings({ candidate: 'c', data: 'd', 'label-column': 'y', 'command-env': 'HF_TOKEN=abc' }, undefined, cwd)).toThrow(
+      /^command-env: "HF_TOKEN=abc" is not an environment variable name/,
+    );
+  });
 });
 
 describe('parseModelSpec', () => {

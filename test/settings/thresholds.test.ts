@@ -24,3 +24,16 @@ test('bad rules say what is allowed', () => {
   expect(() => thresholdsFrom({ accuracy: { severity: 'panic' } }, 'x')).toThrow(/severity/);
   expect(() => thresholdsFrom(['accuracy'], 'x')).toThrow(/mapping of metric names/);
 });
+
+test('if-missing: warn or fail (absent means fail); anything else is named', () => {
+  expect(parseThresholdsYaml('mse: { max: 20, if-missing: warn }\nr2: { min: 0.5, if-missing: fail }\n', 'in')).toEqual({
+    mse: { max: 20, severity: 'fail', ifMissing: 'warn' },
+    r2: { min: 0.5, severity: 'fail', ifMissing: 'fail' },
+  });
+  expect(() => thresholdsFrom({ mse: { 'if-missing': 'ignore' } }, 'x')).toThrow('x: if-missing for "mse" must be "fail" or "warn", not "ignore".');
+  expect(() => thresholdsFrom({ mse: { 'if-missng': 'warn' } }, 'x')).toThrow(/unknown key "if-missng".*severity or if-missing\.$/);
+});
+
+test('a rule value from the config is quoted and shortened in the message', () => {
+  expect(() => thresholdsFrom({ accuracy: { min: `high\n::error::x${'y'.repeat(5000)}` } }, 'x')).toThrow(/^x: min for "accuracy" must be a finite number, not "high\\n::error::xy+… \(\+4815 characters\)"\.$/);
+});

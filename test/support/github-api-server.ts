@@ -12,6 +12,11 @@
 //   DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}
 // Like GitHub, the Link header points at /repositories/{id}/...; those paths are served as aliases
 // of /repos/{owner}/{repo}/... (the description does not list them).
+//
+// Faults: a matching request can be answered with an error status (and headers such as Retry-After),
+// delayed, stalled, or have its connection dropped before or after the server acts on it. The request
+// itself is still checked against the description first; a request that is only delayed is then
+// handled and answered (and the answer checked) as usual.
 
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -42,10 +47,44 @@ export interface Fault {
   method?: string;
   /** Route template from the description, e.g. /repos/{owner}/{repo}/issues/{issue_number}/comments (any when left out). */
   route?: string;
-  status: number;
+  /** Answer with this status (GitHub's error body with `message`, plus `headers`) instead of handling the request. */
+  status?: number;
   message?: string;
+  /** Headers sent with the injected status, e.g. retry-after or x-ratelimit-remaining. */
+  headers?: Record<string, string>;
+  /**
+   * Drop the connection: 'before' the request is handled (nothing changes); 'after' it, before any
+   * answer (the change is made, the answer is lost); 'midway' through the answer's body.
+   */
+  reset?: 'before' | 'after' | 'midway';
+  /** Never answer: hold the connection until the client gives up. */
+  stall?: boolean;
+  /** Wait this long first (alone: a slow but normal answer, e.g. to force an order between concurrent runs). */
+  delayMs?: number;
+  /** Change the state before the request is handled, e.g. delete a comment as a person would during a run. */
+  before?: (state: GitHubApiState) => void;
   /** How many requests to fail (default: all). */
   times?: number;
+}
+
+/** GitHub's secondary rate limit answer (403 or 429), with the Retry-After it sends. */
+export function secondaryRateLimit(retryAfterSeconds: number, status: 403 | 429 = 403): Pick<Fault, 'status' | 'message' | 'headers'> {
+  return {
+    status,
+    message:
+      'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. ' +
+      'If you reach out to GitHub Support for help, please include the request ID 0000:0000:MODELGATE.',
+    headers: { 'retry-after': String(retryAfterSeconds) }
+  };
+}
+
+/** GitHub's primary rate limit answer: 403 with x-ratelimit-remaining 0 and the reset time (epoch seconds). */
+export function primaryRateLimit(resetEpochSeconds: number): Pick<Fault, 'status' | 'message' | 'headers'> {
+  return {
+    status: 403,
+    message: 'API rate limit exceeded for installation ID 4242.',
+    headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': String(resetEpochSeconds) }
+  };
 }
 
 export interface PreloadComments {
@@ -95,9 +134,15 @@ export interface RecordedRequest {
   /** METHOD + template of the matched operation. */
   route?: string;
   operationId?: string;
+  /** 0 when no answer was sent (see `fault`). */
   status: number;
   responseHeaders: Record<string, string>;
   responseBody?: unknown;
+  /** What a fault did to this request: 'status 503', 'reset before', 'reset after', 'stall', 'delay 50 ms'. */
+  fault?: string;
+  /** When the request arrived and when it was answered (Date.now()). */
+  receivedAt: number;
+  answeredAt?: number;
 }
 
 const KNOWN_USERS: Record<string, ApiUser> = {
@@ -438,6 +483,10 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       const comment = findComment(params);
       if (!comment) return notFound(operation);
       if (state.writes === 'forbidden') return forbidden(operation);
+      if (comment.author.login.toLowerCase() !== state.writer.toLowerCase()) {
+        violations.push(`DELETE comment ${comment.id}: written by ${comment.author.login}, but the token acts as ${state.writer}`);
+        return forbidden(operation);
+      }
       state.comments = state.comments.filter((c) => c !== comment);
       return new Reply(204);
     }
@@ -490,7 +539,10 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     return fault;
   }
 
-  function handle(method: string, rawUrl: string, headers: IncomingHttpHeaders, rawBody: string, record: RecordedRequest): { reply: Reply; operation?: Operation } {
+  /** What to do with a request: an answer now (refusals), or a checked call to handle, perhaps with a fault. */
+  type Outcome = { reply: Reply; operation?: Operation } | { call: Call; fault?: Fault };
+
+  function handle(method: string, rawUrl: string, headers: IncomingHttpHeaders, rawBody: string, record: RecordedRequest): Outcome {
     const url = new URL(rawUrl, 'http://127.0.0.1');
     let pathname = url.pathname;
     const note = (message: string): void => {
@@ -544,21 +596,74 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       };
     }
 
+    const call: Call = { operation, params, query: url.searchParams, body, accept: headers.accept, pathname };
     const fault = takeFault(operation);
-    if (fault) {
-      const message = fault.message ?? (fault.status >= 500 ? 'Server Error' : 'Injected failure');
-      return { reply: new Reply(fault.status, errorBody(fault.status, message, operation.documentationUrl)), operation };
-    }
-
-    const handler = handlers[operation.operationId];
-    if (!handler) {
-      note(`${operation.operationId} is a real GitHub operation, but this fake does not implement it`);
-      return { reply: new Reply(501, errorBody(501, `Not implemented by the test server: ${operation.operationId}`)), operation };
-    }
-    return { reply: handler({ operation, params, query: url.searchParams, body, accept: headers.accept, pathname }), operation };
+    return fault ? { call, fault } : { call };
   }
 
-  function send(res: ServerResponse, record: RecordedRequest, reply: Reply, operation: Operation | undefined): void {
+  function dispatch(call: Call, note: (message: string) => void): Reply {
+    const handler = handlers[call.operation.operationId];
+    if (!handler) {
+      note(`${call.operation.operationId} is a real GitHub operation, but this fake does not implement it`);
+      return new Reply(501, errorBody(501, `Not implemented by the test server: ${call.operation.operationId}`));
+    }
+    return handler(call);
+  }
+
+  function faultReply(fault: Fault & { status: number }, operation: Operation): Reply {
+    const message = fault.message ?? (fault.status >= 500 ? 'Server Error' : 'Injected failure');
+    return new Reply(fault.status, errorBody(fault.status, message, operation.documentationUrl), fault.headers);
+  }
+
+  const timers = new Set<NodeJS.Timeout>();
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+
+  /** Apply the fault, if any, and answer (or not). */
+  async function respond(res: ServerResponse, record: RecordedRequest, outcome: Outcome): Promise<void> {
+    if ('reply' in outcome) return send(res, record, outcome.reply, outcome.operation);
+    const { call, fault } = outcome;
+    const note = (message: string): void => {
+      violations.push(`${record.method} ${record.url}: ${message}`);
+    };
+    if (!fault) return send(res, record, dispatch(call, note), call.operation);
+    const effects: string[] = [];
+    if (fault.delayMs) {
+      effects.push(`delay ${fault.delayMs} ms`);
+      await sleep(fault.delayMs); // never resolves once the server closes
+    }
+    if (fault.stall) {
+      record.fault = [...effects, 'stall'].join(', ');
+      return; // the connection stays open until the client aborts it or the server closes
+    }
+    if (fault.reset === 'before') {
+      record.fault = [...effects, 'reset before'].join(', ');
+      res.socket?.destroy();
+      return;
+    }
+    if (fault.before) {
+      effects.push('state changed first');
+      fault.before(state);
+    }
+    const reply = fault.status !== undefined ? faultReply({ ...fault, status: fault.status }, call.operation) : dispatch(call, note);
+    if (fault.status !== undefined) effects.push(`status ${fault.status}`);
+    if (fault.reset === 'after') {
+      record.fault = [...effects, 'reset after'].join(', ');
+      res.socket?.destroy();
+      return;
+    }
+    record.fault = [...effects, ...(fault.reset === 'midway' ? ['reset midway'] : [])].join(', ');
+    send(res, record, reply, call.operation, fault.reset === 'midway');
+  }
+
+  /** Answer; `cutOff` sends the headers and half the body, then drops the connection. */
+  function send(res: ServerResponse, record: RecordedRequest, reply: Reply, operation: Operation | undefined, cutOff = false): void {
     const headers: Record<string, string> = {
       'x-github-media-type': 'github.v3; format=json',
       'x-github-api-version-selected': '2022-11-28',
@@ -566,6 +671,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       'x-ratelimit-limit': '5000',
       'x-ratelimit-remaining': String(Math.max(0, 5000 - requestCounter)),
       'x-ratelimit-used': String(requestCounter),
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
       'x-ratelimit-resource': 'core',
       ...reply.headers
     };
@@ -583,7 +689,12 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     record.status = reply.status;
     record.responseHeaders = headers;
     record.responseBody = reply.body;
+    record.answeredAt = Date.now();
     res.writeHead(reply.status, headers);
+    if (cutOff) {
+      res.write(payload.slice(0, Math.floor(payload.length / 2)), () => res.socket?.destroy());
+      return;
+    }
     res.end(payload);
   }
 
@@ -602,17 +713,19 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
         query: Object.fromEntries(url.searchParams),
         headers: req.headers,
         status: 0,
-        responseHeaders: {}
+        responseHeaders: {},
+        receivedAt: Date.now()
       };
       requests.push(record);
-      let outcome: { reply: Reply; operation?: Operation };
-      try {
-        outcome = handle(method, rawUrl, req.headers, rawBody, record);
-      } catch (error) {
+      const failed = (error: unknown): void => {
         violations.push(`${method} ${rawUrl}: test server failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-        outcome = { reply: new Reply(500, errorBody(500, 'Server Error')) };
+        if (!res.headersSent && !res.destroyed) send(res, record, new Reply(500, errorBody(500, 'Server Error')), undefined);
+      };
+      try {
+        respond(res, record, handle(method, rawUrl, req.headers, rawBody, record)).catch(failed);
+      } catch (error) {
+        failed(error);
       }
-      send(res, record, outcome.reply, outcome.operation);
     });
   });
 
@@ -632,6 +745,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     contract,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        for (const timer of timers) clearTimeout(timer);
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       })

@@ -102,6 +102,15 @@ describe('Keras CSVLogger', () => {
     ]);
   });
 
+  test('names and cells from the file are quoted on one line and shortened (found by test/fuzz)', () => {
+    const name = `acc\n::error::x${'y'.repeat(300)}`;
+    const log = readKerasCsv(`epoch,loss,"${name}"\n0,0.5,"a\r::add-mask::b"\n`, 'log.csv');
+    expect(log.warnings).toEqual([`log.csv:3: column "acc\\n::error::x${'y'.repeat(186)}… (+114 characters)" holds "a\\r::add-mask::b", not a number; column skipped`]);
+    expect(() => readKerasCsv(`epoch,"${name}","${name}"\n`, 't.csv')).toThrow(`t.csv:1: column "acc\\n::error::x${'y'.repeat(186)}… (+114 characters)" appears twice`);
+    const history = readKerasHistory('{"loss": [1, 2], "\\n::stop-commands::x": "text"}', 'h.json');
+    expect(history.warnings).toEqual(['h.json: "\\n::stop-commands::x" is not a list of numbers; skipped']);
+  });
+
   test('empty cells are missing points; bad input fails clearly', () => {
     const log = readKerasCsv('epoch,loss,val_loss\n0,0.5,\n1,0.4,0.45\n', 't.csv');
     expect(steps(log.series['val_loss'])).toEqual([1]);

@@ -1,0 +1,90 @@
+// Inputs may name only files inside the workspace, or inside a folder the workflow allowed with
+// `allowed-roots`, judged after symlinks: a pull request cannot point the gate (or a symlink it commits) at
+// the runner's other files and have their contents echoed into a comment.
+
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../errors.js';
+import { quote } from '../untrusted.js';
+import type { Settings } from './settings.js';
+
+/** fs.realpathSync's shape; tests may pass their own. */
+export type Realpath = (p: string) => string;
+
+/** The folders that inputs may read from: the workspace first, then the allowed roots. */
+export interface Roots {
+  /** Real paths, the workspace first. */
+  real: string[];
+  /** As given (absolute), for messages. */
+  shown: string[];
+}
+
+/** `allowed-roots`: folders one per line or comma-separated, relative ones against `cwd`. */
+export function parseAllowedRoots(text: string | undefined, cwd: string): string[] {
+  return (text ?? '')
+    .split(/\r?\n|,/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((s) => path.resolve(cwd, s));
+}
+
+export function rootsOf(workspace: string, allowed: readonly string[], realpath: Realpath = realpathSync.native): Roots {
+  const shown = [path.resolve(workspace), ...allowed.map((p) => path.resolve(p))];
+  return { real: shown.map((p) => realPathOf(p, realpath)), shown };
+}
+
+/**
+ * The real path of `p` (absolute). A path that does not exist yet is its nearest existing folder's real path
+ * joined with the rest: whoever reads it later reports it missing, and nothing in the rest can be a symlink.
+ */
+export function realPathOf(p: string, realpath: Realpath = realpathSync.native): string {
+  const rest: string[] = [];
+  let at = path.resolve(p);
+  for (;;) {
+    let real: string | undefined;
+    try {
+      real = realpath(at);
+    } catch {
+      // missing (or unreadable): try its folder
+    }
+    if (real !== undefined) return path.join(real, ...rest);
+    const up = path.dirname(at);
+    if (up === at) return path.join(at, ...rest);
+    rest.unshift(path.basename(at));
+    at = up;
+  }
+}
+
+function inside(p: string, dir: string): boolean {
+  const rel = path.relative(dir, p);
+  return rel === '' || (!path.isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${path.sep}`));
+}
+
+/**
+ * Throws an InputError naming the input and the path unless `p` (absolute) resolves, after symlinks, inside
+ * one of the roots.
+ */
+export function confinePath(input: string, p: string, roots: Roots, realpath: Realpath = realpathSync.native): void {
+  const real = realPathOf(p, realpath);
+  if (roots.real.some((r) => inside(real, r))) return;
+  const where = real === path.resolve(p) ? '' : ` (it resolves to ${quote(real)})`;
+  const allowed = roots.shown.length > 1 ? ` or the allowed roots (${roots.shown.slice(1).join(', ')})` : '';
+  throw new InputError(
+    `${input}: ${quote(p)}${where} lies outside the workspace (${roots.shown[0]})${allowed}. ` +
+      'model-gate reads only files inside the workspace: move the file there, or add its folder to the `allowed-roots` input (--allowed-roots in the CLI).',
+  );
+}
+
+/** Checks every path setting: models, data sets and the training log. */
+export function confineSettings(settings: Settings, roots: Roots, realpath: Realpath = realpathSync.native): void {
+  const check = (input: string, p: string | undefined) => {
+    if (p !== undefined) confinePath(input, p, roots, realpath);
+  };
+  check('candidate', settings.candidate.path);
+  for (const b of settings.baselines) check(`baselines (${quote(b.name)})`, b.path);
+  check('data', settings.data);
+  check('train-data', settings.trainData);
+  check('reference-data', settings.referenceData);
+  check('current-data', settings.currentData);
+  check('training-log', settings.trainingLog);
+}
