@@ -1,5 +1,6 @@
-// npm run bench: the performance targets, measured on the shipped bundle (dist/).
-// Prints a markdown table for the README. Targets are reported, never asserted.
+// npm run bench: the performance targets, measured on the shipped bundle (dist/), then the verdict's
+// false-alarm and detection rates (scripts/bench-verdicts.mjs, on src/). Prints markdown tables for
+// the README. Targets are reported, never asserted.
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
@@ -271,3 +272,9 @@ if (!process.argv.includes('--quick')) {
 console.log(`Measured on ${os.cpus()[0].model.trim()}, ${os.cpus().length} cores, Node ${process.version}:\n`);
 console.log('| what | seconds (or GFLOP/s) | target |\n| --- | ---: | --- |');
 for (const r of rows) console.log(`| ${r.what} | ${Number.isFinite(r.seconds) ? r.seconds.toFixed(3) : '—'} | ${r.target} |`);
+
+// The verdict's false-alarm and detection rates by simulation (the current src/, transpiled): a few minutes.
+if (!process.argv.includes('--quick')) {
+  const v = spawnSync(process.execPath, [path.join(root, 'scripts', 'bench-verdicts.mjs')], { encoding: 'utf8', cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  console.log(v.status === 0 ? `\n${v.stdout}` : `\nscripts/bench-verdicts.mjs failed (exit ${v.status})`);
+}

@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BAD_INPUT_KINDS, GateError, InputError, messageOf } from './errors.js';
-import { evaluate, stepFails, type Evaluation } from './pipeline/evaluate.js';
+import { escalate, evaluate, stepFails, type Evaluation } from './pipeline/evaluate.js';
 import type { Log } from './pipeline/log.js';
 import { renderReport, reportDate } from './report/render.js';
 import { DRIFT_USAGE, EVALUATE_USAGE, readCliSettings, readDriftArgs } from './settings/cli-args.js';
@@ -157,8 +157,8 @@ async function demoCommand(argv: string[]): Promise<number> {
   process.stdout.write(rendered.markdown);
   printFindings(evaluation);
   stderr(`verdict: ${evaluation.gate.verdict}`);
-  // The demo shows a report; only a broken demo (an error finding from bad fixtures) exits non-zero.
-  return evaluation.models.some((m) => m.role === 'candidate') ? 0 : 1;
+  // The demo shows a report; only a broken demo (an error finding from bad fixtures: bad input) exits non-zero, with 2.
+  return evaluation.models.some((m) => m.role === 'candidate') ? 0 : 2;
 }
 
 /** The bundle lives in dist/cli/, the source in src/: walk up to the repository's fixtures. */
@@ -181,8 +181,10 @@ async function driftCommand(argv: string[], cwd: string): Promise<number> {
   checkOutputPaths(cwd, parsed.outputs.json, parsed.outputs.markdown);
   const stage = await measureDataDrift(parsed.settings, stderrLog(parsed.outputs.quiet));
   const drift = { ...stage.drift!, reference: stage.reference!, current: stage.current! };
-  const markdown = safeLogText(renderDriftReport(drift, stage.findings, VERSION));
-  const json = { schemaVersion: 1, tool: { name: 'model-gate', version: VERSION }, kind: 'drift', drift, findings: stage.findings };
+  // This command fails on dataset drift, as `fail-on: drift` does: the decision is an error here.
+  const findings = escalate(stage.findings, ['drift']);
+  const markdown = safeLogText(renderDriftReport(drift, findings, VERSION));
+  const json = { schemaVersion: 1, tool: { name: 'model-gate', version: VERSION }, kind: 'drift', drift, findings };
   if (parsed.outputs.json) await writeOut(path.resolve(cwd, parsed.outputs.json), JSON.stringify(json, null, 2) + '\n');
   if (parsed.outputs.markdown) await writeOut(path.resolve(cwd, parsed.outputs.markdown), markdown);
   if (!parsed.outputs.json && !parsed.outputs.markdown && !parsed.outputs.quiet) process.stdout.write(markdown);

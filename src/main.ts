@@ -137,8 +137,8 @@ async function runGate(out: ActionOutput): Promise<void> {
   core.info(`model-gate: verdict ${verdict}`);
   const badInput = evaluation.gate.findings.some(isBadInput);
   if (badInput || stepFails(evaluation, settings?.failOn ?? ['regression'])) {
-    const first = evaluation.gate.findings.find((f) => f.severity === 'error');
-    core.setFailed(out.message(`model-gate verdict: fail${first ? ` (${first.message})` : ''}`));
+    // The errors were annotated above, each once: this line only ends the step.
+    core.setFailed(`model-gate verdict: fail${evaluation.gate.findings.some((f) => f.severity === 'error') ? ' (see the errors above)' : ''}`);
     // As the CLI: 2 when the inputs (settings, data, models) were at fault, 1 when the gate failed.
     if (badInput) {
       core.info('model-gate: exit code 2 (bad input: see the error above)');

@@ -50,6 +50,8 @@ export type Predictions =
 
 export type Role = 'candidate' | 'baseline' | 'dummy';
 
+export type FeatureOrder = 'settings' | 'model' | 'file';
+
 export interface ModelFile {
   path: string;
   sha256: string;
@@ -70,6 +72,8 @@ export interface MetricValue {
   value: number;
   /** Bootstrap confidence interval, when the bootstrap ran and the metric is defined in enough resamples. */
   ci?: [number, number];
+  /** Why the value cannot be trusted (an operating point the data cannot resolve); such a metric raises no finding. */
+  unreliable?: string;
 }
 
 export type ConfusionMatrix = { labels: string[]; counts: number[][] };
@@ -99,6 +103,12 @@ export interface ModelMeasurement {
   log?: string;
   /** Size, parameter count and input/output signature, where the format tells. */
   facts?: Facts;
+  /** The data columns model-gate fed the model, in the order it took them; absent for models that read no columns from it (a predictions file, a command). */
+  features?: string[];
+  /** Who set that order: the `features` / `inputs` setting, the model's own metadata, or nobody (the data file's column order). */
+  featureOrder?: FeatureOrder;
+  /** A model with several inputs (ONNX `inputs`): the columns feeding each input, by its name. */
+  featureInputs?: Record<string, string[]>;
   /** Latency, stress run and memory, when measured (`perf`). */
   perf?: PerfReport;
   confusion?: ConfusionMatrix;

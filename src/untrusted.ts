@@ -54,9 +54,12 @@ export const MASK = '***';
  * Secrets shorter than 4 characters are ignored (masking "a" would mask every "a").
  */
 export function scrubber(secrets: readonly (string | undefined)[]): (text: string) => string {
-  const known = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4))]
-    // Longest first, so a secret that contains another is removed whole.
-    .sort((a, b) => b.length - a.length);
+  // Each secret also as quote() and JSON write it, since a message may have escaped it before the scrub.
+  const forms = secrets
+    .filter((s): s is string => typeof s === 'string' && s.length >= 4)
+    .flatMap((s) => [s, JSON.stringify(s).slice(1, -1), quote(s).slice(1, -1)]);
+  // Longest first, so a secret that contains another is removed whole.
+  const known = [...new Set(forms)].sort((a, b) => b.length - a.length);
   return (text) => {
     let out = text;
     for (const s of known) if (out.includes(s)) out = out.split(s).join(MASK);
@@ -64,19 +67,22 @@ export function scrubber(secrets: readonly (string | undefined)[]): (text: strin
   };
 }
 
-// The runner reads a workflow command from any line that starts, after white space, with `::` (or the
-// older `##[`): such a line from a value could set outputs, add masks or stop command processing.
-const COMMAND_START = /^(\s*)(::|##\[)/;
+// The runner reads a workflow command from a line that starts, after white space (.NET's, which counts
+// U+0085 too), with `::`; its older parser finds `##[command]` anywhere in a line. Such text from a value
+// could set outputs, add masks or stop command processing for the rest of the step.
+const COMMAND_START = /^([\s\u0085]*)::/;
+const LEGACY_COMMAND = /##\[/g;
 
 /**
- * Text that is safe to print to a workflow log: every line that would start a workflow command gets a
- * visible `›` in front, and stray carriage returns (which can hide a line's start) become line breaks.
+ * Text that is safe to print to a workflow log: a line that would start a workflow command gets a
+ * visible `›` in front, `##[` anywhere becomes `## [`, and stray carriage returns (which can hide a
+ * line's start) become line breaks.
  */
 export function safeLogText(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
     .split('\n')
-    .map((line) => (COMMAND_START.test(line) ? line.replace(COMMAND_START, '$1› $2') : line))
+    .map((line) => line.replace(LEGACY_COMMAND, '## [').replace(COMMAND_START, '$1› ::'))
     .join('\n');
 }
 

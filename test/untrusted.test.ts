@@ -40,6 +40,10 @@ describe('scrubber', () => {
     const fine = 'github_pat_11ABCDEFG0' + 'x'.repeat(72);
     const oauth = 'gho_' + 'z'.repeat(36);
     expect(scrubber([])(`a ${classic} b ${fine} c ${oauth} d`)).toBe(`a ${MASK} b ${MASK} c ${MASK} d`);
+    // A secret that a message escaped (quote(), JSON) before the scrub is still found.
+    const odd = 'Pa"ss\\word-12345';
+    const scrubOdd = scrubber([odd]);
+    expect(scrubOdd(`found ${quote(odd)} and ${JSON.stringify({ v: odd })}`)).toBe(`found "${MASK}" and {"v":"${MASK}"}`);
     // Words that merely start the same way are left alone.
     expect(scrubber([])('ghp_short ghs_ github_pat_x')).toBe('ghp_short ghs_ github_pat_x');
   });
@@ -50,7 +54,15 @@ describe('safeLogText', () => {
     const text = 'ok\n::error::pwned\n  ::add-mask::x\r::stop-commands::abc\r\n##[set-output name=v;]1\nmid :: dle';
     const safe = safeLogText(text);
     for (const line of safe.split('\n')) expect(line.trimStart()).not.toMatch(/^(::|##\[)/);
-    expect(safe).toBe('ok\n› ::error::pwned\n  › ::add-mask::x\n› ::stop-commands::abc\n› ##[set-output name=v;]1\nmid :: dle');
+    expect(safe).toBe('ok\n› ::error::pwned\n  › ::add-mask::x\n› ::stop-commands::abc\n## [set-output name=v;]1\nmid :: dle');
+  });
+
+  test("the runner's older parser finds ##[ anywhere in a line, and .NET's white space includes U+0085", () => {
+    // Found in review: a data file named d##[error]pwned.csv, and a name starting with NEL then ::.
+    expect(safeLogText('rows of /ws/d##[error]pwned.csv in 0 ms')).toBe('rows of /ws/d## [error]pwned.csv in 0 ms');
+    expect(safeLogText('x ##[stop-commands]tok')).not.toContain('##[');
+    expect(safeLogText('\u0085::error::pwned')).toBe('\u0085› ::error::pwned');
+    expect(safeLogText('\u00a0\u3000::warning::x')).toBe('\u00a0\u3000› ::warning::x');
   });
 });
 

@@ -2,6 +2,8 @@
 // Pure: plain measurements and thresholds in, plain comparisons out.
 
 import { metricInfo } from '../metrics/index.js';
+import { defaultMinEffect, defaultPrimaryMetrics } from '../metrics/direction.js';
+import { holm } from '../stats/corrections.js';
 import type { MetricThreshold, Thresholds } from '../settings/thresholds.js';
 import type { Finding, ModelMeasurement, Task, Verdict } from '../types.js';
 
@@ -19,6 +21,20 @@ export interface Comparison {
   ci?: [number, number];
   /** Two-sided p-value of "no difference": McNemar's exact test for accuracy, else the bootstrap's. */
   pValue?: number;
+  /** pValue after a correction across a family of tests (timings: Holm over the run's timing tests). */
+  adjustedPValue?: number;
+  /**
+   * Rows of the verdict's family (primary metric × real baseline): the one-sided p-value of "the
+   * candidate is worse", adjusted across the family (max-T from the joint bootstrap replicates, or
+   * Holm where there are none). It alone decides whether a worse value is a significant regression.
+   */
+  familyPValue?: number;
+  /** A primary metric: it moves the verdict without a threshold. Others move it only when a threshold names them. */
+  primary?: boolean;
+  /** The smallest worsening that counts, in the metric's units: the threshold's `min-effect`, or the default. */
+  minEffect?: number;
+  /** |delta| is at most minEffect: too small to matter, significant or not. A negligible regression never warns by itself. */
+  negligible?: boolean;
   change: Change;
   status: Status;
   reason?: string;
@@ -30,6 +46,28 @@ export interface DeltaUncertainty {
   pValue: number;
   /** 1 − confidence: a p-value below it is a significant change. */
   alpha: number;
+  /** Timings (src/perf/compare-latency.ts): the p-value after Holm over the run's timing tests, and the smallest change that counts. */
+  adjustedPValue?: number;
+  minEffect?: number;
+  /** Members of the verdict's family (primary metric × real baseline): one-sided max-T adjusted p-value of "worse" (src/stats/bootstrap.ts). */
+  familyPValue?: number;
+}
+
+/** How compareOne judges a row beyond its rule: the gate's family-wise p-value and minimum effect. */
+export interface CompareOptions {
+  /** Adjusted two-sided p-value; replaces uncertainty.pValue in the significance call. */
+  adjustedPValue?: number;
+  /** The verdict's family: the adjusted one-sided p-value of "worse"; it decides whether a worse value is a regression. */
+  familyPValue?: number;
+  /** Smallest worsening that counts when the rule sets no min-effect; default defaultMinEffect(metric, baseline). */
+  minEffect?: number;
+}
+
+export interface GateOptions {
+  /** The metrics that move the verdict without a threshold (the `primary-metrics` input); default per task (direction.ts). */
+  primaryMetrics?: readonly string[];
+  /** Latency and throughput: per baseline, per metric, the test across interleaved rounds (src/perf/compare-latency.ts). */
+  timings?: Uncertainties;
 }
 
 export interface BoundCheck {
@@ -81,6 +119,7 @@ export function compareOne(
   rule: MetricThreshold | undefined,
   baseline: string,
   uncertainty?: DeltaUncertainty,
+  options: CompareOptions = {},
 ): Comparison {
   const c = finite(cand);
   const b = finite(base);
@@ -94,33 +133,45 @@ export function compareOne(
   const gain = higherIsBetter(metric) ? c - b : b - c;
   const scale = Math.max(1, Math.abs(b));
   row.change = gain > EPS * scale ? 'improved' : gain < -EPS * scale ? 'regressed' : 'unchanged';
+  // Significant is not important: at 300,000 rows a rise of ece by 0.07 percentage points is
+  // significant and harmless. A change no larger than the minimum effect is negligible.
+  row.minEffect = rule?.minEffect ?? options.minEffect ?? defaultMinEffect(metric, b);
+  row.negligible = Math.abs(gain) <= row.minEffect + EPS * scale;
   let significant = true;
   if (uncertainty !== undefined) {
     row.ci = uncertainty.ci;
     row.pValue = uncertainty.pValue;
+    if (options.adjustedPValue !== undefined) row.adjustedPValue = options.adjustedPValue;
     // Both must agree: the p-value (McNemar's for accuracy, else the bootstrap's) and the interval the
     // reader sees (BCa on small data), so no "improved" is ever printed beside an interval holding 0.
     const [lo, hi] = uncertainty.ci;
-    significant = uncertainty.pValue < uncertainty.alpha && (lo > 0 || hi < 0);
+    significant = (options.adjustedPValue ?? uncertainty.pValue) < uncertainty.alpha && (lo > 0 || hi < 0);
+    if (options.familyPValue !== undefined) {
+      // The verdict's question is one-sided, "is the candidate worse?", and asked of the whole family
+      // at once: its adjusted p-value decides a worsening (an improvement keeps the rule above).
+      row.familyPValue = options.familyPValue;
+      if (gain < 0) significant = options.familyPValue < uncertainty.alpha;
+    }
     // With intervals, only a significant change is called a change: the rest is noise.
     if (row.change !== 'unchanged' && !significant) row.change = 'no significant change';
   }
-  row.status = row.change === 'regressed' ? 'warn' : 'pass';
+  row.status = row.change === 'regressed' && !row.negligible ? 'warn' : 'pass';
   const worsening = Math.max(0, -gain);
-  const counts = !(rule?.significant === true && uncertainty !== undefined && !significant);
+  // A timing delta is a regression only when the test across rounds says so: a drop rule on one counts only then.
+  const counts = !((rule?.significant === true || isTiming(metric)) && uncertainty !== undefined && !significant);
   if (rule?.ciMaxDrop !== undefined && uncertainty !== undefined) {
     // The bad end of the interval: its lower end for higher-is-better metrics, its upper end otherwise.
     const badEnd = higherIsBetter(metric) ? -uncertainty.ci[0] : uncertainty.ci[1];
     if (badEnd > rule.ciMaxDrop + EPS * scale) {
       row.status = rule.severity;
-      row.reason = `the ${fmt(100 * (1 - uncertainty.alpha))} % interval reaches a worsening of ${fmt(badEnd)}, more than ci-max-drop ${rule.ciMaxDrop}`;
+      row.reason = `the ${fmt(100 * (1 - uncertainty.alpha))} % interval reaches a worsening of ${amount(metric, badEnd)}, more than ci-max-drop ${limit(metric, rule.ciMaxDrop)}`;
       return row;
     }
   }
   if (!counts) return row;
   if (rule?.maxDrop !== undefined && worsening > rule.maxDrop + EPS * scale) {
     row.status = rule.severity;
-    row.reason = `worse by ${fmt(worsening)}, more than max-drop ${rule.maxDrop}`;
+    row.reason = `worse by ${amount(metric, worsening)}, more than max-drop ${limit(metric, rule.maxDrop)}`;
   } else if (rule?.maxRelativeDrop !== undefined && worsening > 0) {
     const rel = b === 0 ? Infinity : worsening / Math.abs(b);
     if (rel > rule.maxRelativeDrop + EPS) {
@@ -154,6 +205,7 @@ export function gate(
   thresholds: Thresholds,
   extraFindings: Finding[] = [],
   uncertainties: Uncertainties = {},
+  options: GateOptions = {},
 ): Gate {
   const candidate = models.find((m) => m.role === 'candidate');
   const findings: Finding[] = [...extraFindings];
@@ -163,17 +215,32 @@ export function gate(
 
   const metricNames = Object.keys(candidate.metrics).filter((m) => !isInformational(m));
   const bootstrapped = Object.keys(uncertainties).length > 0;
+  const primarySet = new Set(options.primaryMetrics ?? defaultPrimaryMetrics(task, metricNames));
+  for (const metric of primarySet) {
+    if (!metricNames.includes(metric)) {
+      findings.push({ kind: 'primary_metrics', severity: 'warning', message: `primary-metrics names ${metric}, which is not measured for this ${task} task, so it cannot move the verdict.` });
+    }
+  }
+  const family = familyPValues(models, primarySet, uncertainties);
   for (const other of models) {
     if (other === candidate) continue;
     for (const metric of metricNames) {
       const rule = other.role === 'dummy' ? undefined : thresholds[metric];
       if (isTiming(metric) && other.role === 'dummy') continue;
-      const u = uncertainties[other.name]?.[metric];
-      const row = compareOne(metric, candidate.metrics[metric]?.value, other.metrics[metric]?.value, rule, other.name, u);
-      // Timings are noisy, and so is any metric the bootstrap gave no interval for while it ran for the
-      // others: a worse value there warns only when a threshold names the metric. The dummy is only
-      // there to be beaten on the primary metric (checked below).
-      const unsure = isTiming(metric) || (bootstrapped && u === undefined) || other.role === 'dummy';
+      const u = isTiming(metric) ? options.timings?.[other.name]?.[metric] : uncertainties[other.name]?.[metric];
+      const row = compareOne(metric, candidate.metrics[metric]?.value, other.metrics[metric]?.value, rule, other.name, u, {
+        familyPValue: family.get(familyKey(other.name, metric)),
+        adjustedPValue: u?.adjustedPValue,
+        minEffect: u?.minEffect,
+      });
+      row.primary = primarySet.has(metric);
+      // Only primary metrics move the verdict by default: the others stay in the report and warn only
+      // when a threshold names them. Timings are noisy, and so is any metric the bootstrap gave no
+      // interval for while it ran for the others. The dummy is only there to be beaten on the
+      // scoring rule (the no_skill check below).
+      // An operating point the data cannot resolve (metric.unreliable, set by measure()) never warns by default either.
+      const unresolved = candidate.metrics[metric]?.unreliable !== undefined || other.metrics[metric]?.unreliable !== undefined;
+      const unsure = !row.primary || isTiming(metric) || (bootstrapped && u === undefined) || other.role === 'dummy' || unresolved;
       if (unsure && rule === undefined && row.status === 'warn') row.status = 'pass';
       comparisons.push(row);
     }
@@ -235,6 +302,37 @@ export function gate(
   return { comparisons, checks, findings, verdict: verdictOf(comparisons, checks, findings) };
 }
 
+const familyKey = (baseline: string, metric: string): string => `${baseline}\u0000${metric}`;
+
+/**
+ * One-sided p-values of "worse", adjusted over the family that moves the verdict: every primary
+ * metric against every real baseline (the dummy is left out: the no_skill check covers it), so the
+ * chance that noise alone makes any member a regression stays near α. The bootstrap's max-T
+ * p-values when it gave them for every member (binary, multiclass, regression); else Holm over
+ * the one-sided halves of the two-sided p-values (multilabel, ranking).
+ */
+function familyPValues(models: ModelMeasurement[], primary: ReadonlySet<string>, uncertainties: Uncertainties): Map<string, number> {
+  const keys: string[] = [];
+  const members: DeltaUncertainty[] = [];
+  const worse: boolean[] = [];
+  const candidate = models.find((m) => m.role === 'candidate');
+  for (const m of models) {
+    if (m.role !== 'baseline') continue;
+    for (const metric of primary) {
+      const u = uncertainties[m.name]?.[metric];
+      if (u === undefined || isTiming(metric) || !Number.isFinite(u.pValue)) continue;
+      keys.push(familyKey(m.name, metric));
+      members.push(u);
+      const c = candidate?.metrics[metric]?.value ?? NaN;
+      const b = m.metrics[metric]?.value ?? NaN;
+      worse.push(higherIsBetter(metric) ? c < b : c > b);
+    }
+  }
+  if (members.every((u) => u.familyPValue !== undefined)) return new Map(keys.map((k, i) => [k, members[i].familyPValue!]));
+  const adjusted = holm(members.map((u, i) => (worse[i] ? u.pValue / 2 : 1 - u.pValue / 2)));
+  return new Map(keys.map((k, i) => [k, adjusted[i]]));
+}
+
 /**
  * A threshold whose metric the candidate has no finite value for: an error (the gate fails closed),
  * or a warning when the rule says `if-missing: warn`.
@@ -276,6 +374,16 @@ export function verdictOf(comparisons: Comparison[], checks: BoundCheck[], findi
   if (statuses.includes('fail') || findings.some((f) => f.severity === 'error')) return 'fail';
   if (statuses.includes('warn') || findings.some((f) => f.severity === 'warning')) return 'warn';
   return 'pass';
+}
+
+/** A worsening in the comment's unit: percentage points for a proportion, else the metric's own unit. */
+function amount(metric: string, v: number): string {
+  return metricInfo(metric)?.bounded ? `${fmt(v * 100)} pp` : fmt(v);
+}
+
+/** A drop limit as written in the thresholds, and in points for a proportion: "0.02 (2 pp)". */
+function limit(metric: string, v: number): string {
+  return metricInfo(metric)?.bounded ? `${v} (${fmt(v * 100)} pp)` : String(v);
 }
 
 function fmt(v: number | null): string {

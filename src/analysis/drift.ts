@@ -38,6 +38,7 @@ import { zTestCategories } from '../stats/proportions.js';
 import { psi as psiOf, psiBand, type FeatureKind, type PsiBand } from '../stats/psi.js';
 import { distinctSortedAtMost, sortedFinite } from '../stats/sorted.js';
 import { wassersteinNormed } from '../stats/wasserstein.js';
+import { quote } from '../untrusted.js';
 
 export type DriftTest = 'ks' | 'chi-square' | 'z' | 'wasserstein' | 'jensen-shannon' | 'psi';
 
@@ -110,9 +111,17 @@ export interface DriftResult {
   features: FeatureDrift[];
 }
 
+/**
+ * data_drift: the drift decision (share of drifted features ≥ datasetDriftShare), the one finding that
+ * `fail-on: drift` turns into a failure. feature_drift: features the corrected tests flag, below that
+ * share. new_categories: values never seen in the reference. psi_shift: a major PSI the tests did not
+ * confirm, information only (PSI has no sampling distribution: on small samples it is large by chance).
+ */
+export type DriftFindingKind = 'data_drift' | 'feature_drift' | 'new_categories' | 'psi_shift';
+
 export interface DriftFinding {
-  kind: 'data_drift';
-  severity: 'warning' | 'error';
+  kind: DriftFindingKind;
+  severity: 'info' | 'warning';
   message: string;
   features: string[];
 }
@@ -387,12 +396,12 @@ function featureDrift(
 // ------------------------------------------------------------------ findings
 
 function list(names: string[]): string {
-  return names.map((n) => `"${n}"`).join(', ');
+  return names.map(quote).join(', ');
 }
 
 /**
- * Findings for a report: drifted features (error when the dataset as a whole has drifted, else a
- * warning), major PSI shifts the tests did not flag, and categories new in the current data.
+ * Findings for a report. Every one is a warning or information: what fails a step is the caller's
+ * choice (`fail-on: drift` escalates the data_drift decision; `model-gate drift` exits 1 on it).
  */
 export function driftFindings(result: DriftResult): DriftFinding[] {
   const findings: DriftFinding[] = [];
@@ -405,14 +414,14 @@ export function driftFindings(result: DriftResult): DriftFinding[] {
       result.datasetDrift
         ? {
             kind: 'data_drift',
-            severity: 'error',
+            severity: 'warning',
             message: `dataset drift: ${share} drifted, at or above the ${(result.datasetDriftShare * 100).toFixed(0)}% limit: ${list(names)}`,
             features: names
           }
         : {
-            kind: 'data_drift',
+            kind: 'feature_drift',
             severity: 'warning',
-            message: `${share} drifted: ${list(names)}`,
+            message: `${share} drifted, below the ${(result.datasetDriftShare * 100).toFixed(0)}% that makes dataset drift: ${list(names)}`,
             features: names
           }
     );
@@ -421,21 +430,21 @@ export function driftFindings(result: DriftResult): DriftFinding[] {
   if (psiOnly.length > 0) {
     const names = psiOnly.map((f) => f.name);
     findings.push({
-      kind: 'data_drift',
-      severity: 'warning',
-      message: `PSI ≥ 0.25 (major shift) though the drift test did not flag it: ${list(names)}`,
+      kind: 'psi_shift',
+      severity: 'info',
+      message: `PSI ≥ 0.25 though the drift test found no significant change: ${list(names)}. PSI alone is not a drift decision: on small samples it is large by chance.`,
       features: names
     });
   }
   const withNew = result.features.filter((f) => (f.newCategories?.length ?? 0) > 0);
   if (withNew.length > 0) {
     const parts = withNew.map((f) => {
-      const shown = f.newCategories!.slice(0, 5).map((c) => `"${c}"`).join(', ');
+      const shown = f.newCategories!.slice(0, 5).map(quote).join(', ');
       const more = f.newCategories!.length > 5 ? ` and ${f.newCategories!.length - 5} more` : '';
-      return `${f.name}: ${shown}${more}`;
+      return `${quote(f.name)}: ${shown}${more}`;
     });
     findings.push({
-      kind: 'data_drift',
+      kind: 'new_categories',
       severity: 'warning',
       message: `categories in the current data never seen in the reference — ${parts.join('; ')}`,
       features: withNew.map((f) => f.name)

@@ -1,6 +1,7 @@
 // Metrics and confusion matrix of one model's predictions against the truth.
 
 import { binaryMetrics, calibration, confusionMatrix, imbalanceMetrics, multiclassMetrics, multilabelMetrics, rankingMetrics, regressionMetrics } from '../metrics/index.js';
+import { unreliableOperatingPoints } from '../metrics/imbalance.js';
 import type { Truth } from '../pipeline/labels.js';
 import type { ConfusionMatrix, MetricValue, PerLabelMetrics, Predictions, ReliabilityBin } from '../types.js';
 
@@ -33,13 +34,15 @@ export function measure(truth: Truth, p: Predictions, o: MeasureOptions = DEFAUL
   if (truth.task === 'binary' && p.kind === 'binary') {
     const predicted = predictedClasses(p, decisionThreshold)!;
     const cal = calibration(truth.y, p.scores, { task: 'binary' });
+    const metrics = wrap({
+      ...binaryMetrics(truth.y, p.scores, decisionThreshold),
+      ece: cal.ece,
+      mce: cal.mce,
+      ...imbalanceMetrics(truth.y, p.scores, { maxFpr: o.maxFpr, minRecall: o.minRecall }),
+    });
+    for (const [metric, why] of Object.entries(unreliableOperatingPoints(truth.y, { maxFpr: o.maxFpr, minRecall: o.minRecall }))) metrics[metric].unreliable = why;
     return {
-      metrics: wrap({
-        ...binaryMetrics(truth.y, p.scores, decisionThreshold),
-        ece: cal.ece,
-        mce: cal.mce,
-        ...imbalanceMetrics(truth.y, p.scores, { maxFpr: o.maxFpr, minRecall: o.minRecall }),
-      }),
+      metrics,
       confusion: { labels: truth.classes, counts: confusionMatrix(Int32Array.from(truth.y), predicted, 2) },
       reliability: cal.table,
     };

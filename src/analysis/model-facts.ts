@@ -1,5 +1,6 @@
-// What a model is, beside how well it does: size, parameter count, input/output signature; what changed
-// against a baseline; and the semantic-version bump that change suggests.
+// What a model is, beside how well it does: size, parameter count, input/output signature, classes; what
+// changed against a baseline, as its callers see it; the semantic-version bump that change suggests; and
+// what the report says about the columns each model was fed.
 //
 // TF.js facts come from model.json alone:
 // - parameters: elements in every weight of weightsManifest (product of each shape; a scalar counts 1).
@@ -16,7 +17,10 @@
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { nameList } from '../data/read.js';
 import type { LoadedModel } from '../engines/engine.js';
+import type { FeatureOrder, Finding, ModelMeasurement } from '../types.js';
+import { quote } from '../untrusted.js';
 
 export type Dim = number | string | null;
 
@@ -36,16 +40,31 @@ export interface Facts {
   parameters: number;
   inputs: TensorFacts[];
   outputs: TensorFacts[];
+  /** onnx, tfjs layers model, tfjs graph model: callers load each with its own runtime. */
+  format: string;
+  /**
+   * Whether callers bind inputs and outputs by name: ONNX Runtime's run({name: tensor}) and a TF.js graph
+   * model's execute({name: tensor}) do; a TF.js layers model's predict(x) takes and returns tensors by
+   * position, so its layer names are internal, not a contract.
+   */
+  bindsByName: boolean;
+  /** The class names in output order, when the model's metadata lists them. */
+  classes?: string[];
 }
 
 export interface FactsComparison {
   /** candidate − baseline. */
   parametersDelta: number;
   fileBytesDelta: number;
-  /** Inputs or outputs were added, removed or renamed, or changed shape, dtype or output activation. */
+  /**
+   * A change callers must follow: the format, the number, shape, dtype or output activation of inputs or
+   * outputs, their names where callers bind by name, or the classes or their order.
+   */
   signatureChanged: boolean;
-  /** One line per difference, e.g. "input x: shape [null, 7] → [null, 8]". */
+  /** One line per breaking difference, e.g. "input x: shape [null, 7] → [null, 8]". */
   changes: string[];
+  /** Differences callers do not see, e.g. a layers model's last layer renamed. */
+  notes: string[];
 }
 
 export type VersionBump = 'major' | 'minor' | 'patch';
@@ -64,8 +83,19 @@ export function tfjsFacts(modelJson: object, fileBytes: number): Facts {
   const topology = isObject(json.modelTopology) ? json.modelTopology : {};
   const graph = json.format === 'graph-model' || (json.format !== 'layers-model' && 'node' in topology);
   const signature = graph ? graphSignature(json, topology) : layersSignature(topology);
-  return { fileBytes, parameters: countParameters(json.weightsManifest), ...signature };
+  const meta = isObject(json.userDefinedMetadata) && isObject(json.userDefinedMetadata['model-gate']) ? json.userDefinedMetadata['model-gate'] : {};
+  const classes = stringsOf(meta.classes);
+  return {
+    fileBytes,
+    parameters: countParameters(json.weightsManifest),
+    ...signature,
+    format: graph ? 'tfjs graph model' : 'tfjs layers model',
+    bindsByName: graph,
+    ...(classes !== undefined ? { classes } : {}),
+  };
 }
+
+const stringsOf = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? [...(v as string[])] : undefined);
 
 /** Reads model.json and totals its size with the weight shards it names. */
 export async function readTfjsFacts(modelJsonPath: string): Promise<Facts> {
@@ -257,9 +287,17 @@ export function normaliseDtype(dtype: string): string {
 // --- ONNX ---------------------------------------------------------------------------------------------
 
 /** Facts from src/engines/onnx.ts's model.facts; dtypes normalised, shapes kept as the engine gives them. */
-export function onnxFacts(facts: { parameters: number; inputs: TensorFacts[]; outputs: TensorFacts[] }, fileBytes: number): Facts {
+export function onnxFacts(facts: { parameters: number; inputs: TensorFacts[]; outputs: TensorFacts[] }, fileBytes: number, classes?: string[]): Facts {
   const side = (ts: TensorFacts[]) => ts.map((t) => ({ name: t.name, shape: [...t.shape], dtype: normaliseDtype(t.dtype) }));
-  return { fileBytes, parameters: facts.parameters, inputs: side(facts.inputs), outputs: side(facts.outputs) };
+  return {
+    fileBytes,
+    parameters: facts.parameters,
+    inputs: side(facts.inputs),
+    outputs: side(facts.outputs),
+    format: 'onnx',
+    bindsByName: true,
+    ...(classes !== undefined ? { classes: [...classes] } : {}),
+  };
 }
 
 /**
@@ -269,7 +307,7 @@ export function onnxFacts(facts: { parameters: number; inputs: TensorFacts[]; ou
 export async function factsOf(model: LoadedModel): Promise<Facts | undefined> {
   const fileBytes = model.files.reduce((a, f) => a + f.bytes, 0);
   const withFacts = model as LoadedModel & { facts?: { parameters: number; inputs: TensorFacts[]; outputs: TensorFacts[] } };
-  if (withFacts.facts !== undefined) return onnxFacts(withFacts.facts, fileBytes);
+  if (withFacts.facts !== undefined) return onnxFacts(withFacts.facts, fileBytes, model.metadata.classes);
   if (model.engine.startsWith('tfjs') && model.files.length > 0) {
     const json = JSON.parse(await readFile(model.files[0].path, 'utf8')) as object;
     return tfjsFacts(json, fileBytes);
@@ -286,23 +324,39 @@ const shapesEqual = (a: Dim[], b: Dim[]): boolean => a.length === b.length && a.
 const showShape = (s: Dim[]): string => `[${s.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;
 
 /**
- * What changed from baseline to candidate. Inputs and outputs are matched by name; left-over ones are
- * paired by position as renames (and then compared), the rest are added or removed. Any difference in
- * names, shapes (a dynamic dim — null, −1 or symbolic — equals any other dynamic dim, never a fixed size),
- * dtypes or a known output activation (probabilities becoming logits breaks callers as surely as a shape
- * does) changes the signature: a breaking change.
+ * What changed from baseline to candidate, as callers see it. A change of format (another runtime), of the
+ * number, shape (a dynamic dim — null, −1 or symbolic — equals any other dynamic dim, never a fixed size) or
+ * dtype of inputs or outputs, of a known output activation (probabilities becoming logits breaks callers as
+ * surely as a shape does), or of the classes or their order is breaking.
+ * Names count only where both models bind by name (ONNX, TF.js graph models): there inputs and outputs are
+ * matched by name, left-over ones paired by position as renames. A TF.js layers model is called by position,
+ * so its inputs and outputs are paired by position and a layer renamed inside it is only a note.
  */
 export function compareFacts(candidate: Facts, baseline: Facts): FactsComparison {
-  const changes = [...compareSide('input', candidate.inputs, baseline.inputs), ...compareSide('output', candidate.outputs, baseline.outputs)];
+  const changes: string[] = [];
+  const notes: string[] = [];
+  if (candidate.format !== baseline.format) changes.push(`format ${baseline.format} → ${candidate.format} (callers load it with another runtime)`);
+  const byName = candidate.bindsByName && baseline.bindsByName;
+  for (const [kind, cand, base] of [['input', candidate.inputs, baseline.inputs], ['output', candidate.outputs, baseline.outputs]] as const) {
+    const side = byName ? compareByName(kind, cand, base) : compareByPosition(kind, cand, base);
+    changes.push(...side.changes);
+    // Across formats the format change says it all: names from another runtime are no rename.
+    if (candidate.format === baseline.format) notes.push(...side.notes);
+  }
+  const classes = compareClasses(candidate.classes, baseline.classes);
+  if (classes !== undefined) changes.push(classes);
   return {
     parametersDelta: candidate.parameters - baseline.parameters,
     fileBytesDelta: candidate.fileBytes - baseline.fileBytes,
     signatureChanged: changes.length > 0,
     changes,
+    notes,
   };
 }
 
-function compareSide(kind: 'input' | 'output', cand: TensorFacts[], base: TensorFacts[]): string[] {
+type Side = { changes: string[]; notes: string[] };
+
+function compareByName(kind: 'input' | 'output', cand: TensorFacts[], base: TensorFacts[]): Side {
   const changes: string[] = [];
   const candNames = new Set(cand.map((t) => t.name));
   const baseNames = new Set(base.map((t) => t.name));
@@ -320,20 +374,47 @@ function compareSide(kind: 'input' | 'output', cand: TensorFacts[], base: Tensor
   }
   for (const b of baseLeft.slice(renamed)) changes.push(`${kind} ${b.name} removed (was ${showShape(b.shape)} ${b.dtype})`);
   for (const c of candLeft.slice(renamed)) changes.push(`${kind} ${c.name} added (${showShape(c.shape)} ${c.dtype})`);
-  for (const [b, c] of pairs) {
-    if (!shapesEqual(b.shape, c.shape)) changes.push(`${kind} ${c.name}: shape ${showShape(b.shape)} → ${showShape(c.shape)}`);
-    if (normaliseDtype(b.dtype) !== normaliseDtype(c.dtype)) changes.push(`${kind} ${c.name}: dtype ${b.dtype} → ${c.dtype}`);
-    if (b.activation !== undefined && c.activation !== undefined && b.activation !== c.activation) {
-      changes.push(`${kind} ${c.name}: activation ${b.activation} → ${c.activation}`);
-    }
+  for (const [b, c] of pairs) changes.push(...tensorChanges(kind, b, c));
+  return { changes, notes: [] };
+}
+
+/** A model called by position: the i-th input (output) of one against the i-th of the other; names are notes. */
+function compareByPosition(kind: 'input' | 'output', cand: TensorFacts[], base: TensorFacts[]): Side {
+  const changes: string[] = [];
+  const notes: string[] = [];
+  const paired = Math.min(cand.length, base.length);
+  for (let i = 0; i < paired; i++) {
+    const [b, c] = [base[i], cand[i]];
+    if (b.name !== c.name) notes.push(`${kind} layer renamed ${b.name} → ${c.name} (not breaking: a layers model is called by position)`);
+    changes.push(...tensorChanges(kind, b, c));
+  }
+  for (const b of base.slice(paired)) changes.push(`${kind} ${b.name} removed (was ${showShape(b.shape)} ${b.dtype})`);
+  for (const c of cand.slice(paired)) changes.push(`${kind} ${c.name} added (${showShape(c.shape)} ${c.dtype})`);
+  return { changes, notes };
+}
+
+function tensorChanges(kind: 'input' | 'output', b: TensorFacts, c: TensorFacts): string[] {
+  const changes: string[] = [];
+  if (!shapesEqual(b.shape, c.shape)) changes.push(`${kind} ${c.name}: shape ${showShape(b.shape)} → ${showShape(c.shape)}`);
+  if (normaliseDtype(b.dtype) !== normaliseDtype(c.dtype)) changes.push(`${kind} ${c.name}: dtype ${b.dtype} → ${c.dtype}`);
+  if (b.activation !== undefined && c.activation !== undefined && b.activation !== c.activation) {
+    changes.push(`${kind} ${c.name}: activation ${b.activation} → ${c.activation}`);
   }
   return changes;
 }
 
+/** Classes named by both models' metadata: a different set or order means each output column means something else. */
+function compareClasses(cand: string[] | undefined, base: string[] | undefined): string | undefined {
+  if (cand === undefined || base === undefined) return undefined;
+  if (cand.length === base.length && cand.every((c, i) => c === base[i])) return undefined;
+  const sameSet = cand.length === base.length && cand.every((c) => base.includes(c));
+  return `classes ${sameSet ? 'reordered' : 'changed'}: ${nameList(base)} → ${nameList(cand)}`;
+}
+
 /**
  * The semantic-version bump a change suggests, treating the model's signature as its API:
- * - major: the signature changed (inputs/outputs added, removed, renamed, reshaped, retyped, or an output
- *   activation changed): callers must change.
+ * - major: the signature changed (see compareFacts: format, inputs/outputs added, removed, reshaped or retyped,
+ *   renamed where callers bind by name, an output activation, the classes or their order): callers must change.
  * - minor: same signature, and no metric regressed (and, when anyMetricImproved is given, at least one
  *   improved): a drop-in improvement.
  * - patch: same signature otherwise — a retrain that regressed somewhere, or changed nothing measurable.
@@ -343,4 +424,54 @@ export function suggestedVersionBump(changes: { signatureChanged: boolean; anyMe
   if (changes.signatureChanged) return 'major';
   if (!changes.anyMetricRegressed && (changes.anyMetricImproved ?? true)) return 'minor';
   return 'patch';
+}
+
+// --- Columns fed --------------------------------------------------------------------------------------
+
+const ORDER_WORDS: Record<FeatureOrder, string> = {
+  settings: 'in the order of the `features` / `inputs` setting',
+  model: "in the order of the model's own metadata",
+  file: "in the data file's column order",
+};
+
+/**
+ * What the report says about the columns each model was fed (ModelMeasurement.features):
+ * - info, per model fed in the data file's order: nothing pins it, so a file with its columns reordered
+ *   would feed the model the wrong values with no error;
+ * - against each baseline fed other columns or another order than the candidate: a warning when either is
+ *   fed in file order (one of them is likely fed the wrong values), else info (each model names its own
+ *   columns in its metadata, so each got what it declares: a deliberate change).
+ */
+export function featureFindings(models: ModelMeasurement[]): Finding[] {
+  const findings: Finding[] = [];
+  const fed = models.filter((m) => m.features !== undefined && m.featureOrder !== undefined);
+  for (const m of fed.filter((x) => x.featureOrder === 'file')) {
+    findings.push({
+      kind: 'feature_order',
+      severity: 'info',
+      message:
+        `Model ${quote(m.name)} was fed the data's columns in file order (${nameList(m.features!)}): neither its metadata nor \`features\` pins them. ` +
+        'A data file with its columns in another order would feed it the wrong values without an error; list them with `features`, or in the model\'s metadata (README: "Which columns a model takes").',
+    });
+  }
+  const cand = fed.find((m) => m.role === 'candidate');
+  if (cand === undefined) return findings;
+  for (const base of fed.filter((m) => m.role === 'baseline')) {
+    const [a, b] = [cand.features!, base.features!];
+    if (a.length === b.length && a.every((c, i) => c === b[i])) continue;
+    const sameSet = a.length === b.length && a.every((c) => b.includes(c));
+    const unpinned = cand.featureOrder === 'file' || base.featureOrder === 'file';
+    const what = sameSet ? 'the same columns in another order' : 'different columns';
+    findings.push({
+      kind: 'feature_mismatch',
+      severity: unpinned ? 'warning' : 'info',
+      message:
+        `The candidate and ${quote(base.name)} were fed ${what}: the candidate ${nameList(a)} (${ORDER_WORDS[cand.featureOrder!]}), ` +
+        `${quote(base.name)} ${nameList(b)} (${ORDER_WORDS[base.featureOrder!]}). ` +
+        (unpinned
+          ? 'One of them is likely fed the wrong values: pin each model\'s columns with `features` or in its metadata.'
+          : 'Each model names its own columns in its metadata, so each got what it declares.'),
+    });
+  }
+  return findings;
 }

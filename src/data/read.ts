@@ -200,6 +200,8 @@ export interface FeatureSelection {
   id?: string;
   /** Feature columns in model input order; default: every column except label and id, in file order. */
   features?: string[];
+  /** No feature column is fine (a predictions file takes none); by default it is an error. */
+  noneNeeded?: boolean;
 }
 
 export interface SelectedColumns {
@@ -239,7 +241,7 @@ export function selectFeatures(dataset: Dataset, selection: FeatureSelection): S
   } else {
     features = dataset.columns.filter((c) => c.name !== selection.label && c.name !== selection.id);
   }
-  if (features.length === 0) {
+  if (features.length === 0 && selection.noneNeeded !== true) {
     throw new DataError(`${dataset.path} has no feature columns besides the label${id ? ' and id' : ''}; available columns: ${nameList(names)}`);
   }
   const result: SelectedColumns = { label, features };

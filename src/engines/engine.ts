@@ -30,6 +30,8 @@ export interface LoadedModel {
   metadata: ModelMetadata;
   /** Number of input features the model takes, when the format says. */
   inputWidth?: number;
+  /** A model whose inputs take named columns (ONNX `inputs`): graph input → columns, in order; they replace PredictInput.features. */
+  inputColumns?: Record<string, string[]>;
   /** Number of output values per row, when the format says. */
   outputWidth?: number;
   predict(input: PredictInput): Promise<Predictions>;

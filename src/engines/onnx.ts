@@ -96,6 +96,7 @@ export async function loadOnnxModel(modelPath: string, name: string, options: On
     files,
     metadata,
     inputWidth: single !== undefined && mapping === undefined ? rowWidth(single.shape) : undefined,
+    ...(mapping !== undefined ? { inputColumns: Object.fromEntries(inputs.map((i) => [i.name, [...mapping[i.name]]])) } : {}),
     outputWidth: rowWidth(scores.shape),
     facts: {
       parameters: info.parameters,

@@ -55,7 +55,7 @@ export async function openModel(modelPath: string, name: string, options: OpenMo
   if (ext === '.onnx') {
     return loadOnnxModel(modelPath, name, { inputs: options.onnxInputs, output: options.onnxOutput, device: options.device, runtime: options.onnxRuntime });
   }
-  if (PREDICTION_EXTENSIONS.includes(ext)) return loadPredictionsFile(modelPath, name);
+  if (PREDICTION_EXTENSIONS.includes(ext)) return loadPredictionsFile(modelPath, name, name === 'candidate' ? 'candidate' : 'baselines');
   throw new ModelError(
     `model ${name}: cannot tell how to run ${modelPath}. Use a TF.js model.json (or its folder), an .onnx model, a predictions file (${PREDICTION_EXTENSIONS.join(', ')}), or set \`command\` to run it with your own framework.`,
   );

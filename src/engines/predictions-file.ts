@@ -12,10 +12,11 @@ import { idKey, numericIds, rowWords } from '../data/ids.js';
 import { firstNonNumeric } from '../data/typing.js';
 import { quote, shorten } from '../untrusted.js';
 
-export async function loadPredictionsFile(filePath: string, name: string): Promise<LoadedModel> {
+export async function loadPredictionsFile(filePath: string, name: string, input = 'candidate'): Promise<LoadedModel> {
   let table: Dataset;
   try {
-    table = await readDataset(filePath);
+    // `input` names the setting to fix when the file is missing (candidate or baselines), not `data`.
+    table = await readDataset(filePath, { input });
   } catch (e) {
     if (e instanceof DataError) throw new ModelError(`predictions of model ${name}: ${e.message}`);
     throw e;

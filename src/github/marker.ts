@@ -31,8 +31,12 @@ export function commentMarker(key: string): string {
   return `${MARKER_PREFIX}${sanitizeMarkerKey(key)}${MARKER_SUFFIX}`;
 }
 
-/** Whether the body carries the marker for exactly this key (a key that merely starts the same does not count). */
+/**
+ * Whether the body starts with the marker for exactly this key (a key that merely starts the same does not
+ * count). Only its first line counts: a marker quoted further down (a command's log, another bot quoting the
+ * pull request) must not make a run adopt, overwrite or delete a comment that is not its own.
+ */
 export function hasMarker(body: string | null | undefined, key: string): boolean {
   if (!body) return false;
-  return body.includes(commentMarker(key));
+  return body.trimStart().startsWith(commentMarker(key));
 }

@@ -98,6 +98,49 @@ export const METRIC_INFO: Readonly<Record<string, MetricInfo>> = Object.freeze(
   } satisfies Record<string, MetricInfo>)
 );
 
+/**
+ * The metrics that move the verdict by default (the `primary-metrics` input replaces them): per
+ * task, one threshold-free measure of ranking or fit and the task's proper scoring rule, or its
+ * usual loss. Few, so that family-wise control keeps its power; smooth, so that their bootstrap
+ * p-values are reliable (binned, maximum and operating-point metrics are not: they stay in the
+ * report and move the verdict only when a threshold names them).
+ * - binary: roc_auc (ranking at every threshold) and log_loss (the proper scoring rule);
+ * - multiclass: roc_auc_ovr_macro and log_loss, for the same reasons;
+ * - regression: mse (the proper scoring rule for the mean) and mae (its robust companion, in the
+ *   target's units; rmse would repeat mse's test);
+ * - multilabel: roc_auc_macro and hamming_loss; ranking: the smallest ndcg@k and mrr.
+ */
+export const DEFAULT_PRIMARY_METRICS: Readonly<Record<Task, readonly string[]>> = Object.freeze({
+  binary: ['roc_auc', 'log_loss'],
+  multiclass: ['roc_auc_ovr_macro', 'log_loss'],
+  regression: ['mse', 'mae'],
+  multilabel: ['roc_auc_macro', 'hamming_loss'],
+  ranking: ['ndcg@', 'mrr'],
+});
+
+/** The default primary metrics among those measured (ranking: ndcg at the smallest k measured, and mrr). */
+export function defaultPrimaryMetrics(task: Task, measured: readonly string[]): string[] {
+  if (task !== 'ranking') return DEFAULT_PRIMARY_METRICS[task].filter((m) => measured.includes(m));
+  const ndcg = measured.filter((m) => m.startsWith('ndcg@')).sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)))[0];
+  return [...(ndcg === undefined ? [] : [ndcg]), ...(measured.includes('mrr') ? ['mrr'] : [])];
+}
+
+/** Default minimum effect on bounded metrics: 0.5 percentage points. */
+export const DEFAULT_MIN_EFFECT_POINTS = 0.005;
+/** Default minimum effect on unbounded metrics (log_loss, mse, mae, …): 1 % of the baseline's value. */
+export const DEFAULT_MIN_RELATIVE_EFFECT = 0.01;
+
+/**
+ * The smallest change of a metric worth a warning, in its units, against a baseline value: 0.5
+ * percentage points for metrics bounded in [0, 1], 1 % of |baseline| for the others. Timings: 0
+ * (their own rule lives with the latency measurement).
+ */
+export function defaultMinEffect(metric: string, baselineValue: number): number {
+  const info = metricInfo(metric);
+  if (info === undefined || metric.startsWith('latency_') || metric.startsWith('throughput_')) return 0;
+  return info.bounded ? DEFAULT_MIN_EFFECT_POINTS : DEFAULT_MIN_RELATIVE_EFFECT * Math.abs(baselineValue);
+}
+
 /** The MetricInfo for a name, or undefined when the kernels do not produce it. */
 export function metricInfo(name: string): MetricInfo | undefined {
   // Ranking metrics take any k ("ndcg@7"); the table lists only the usual ones.

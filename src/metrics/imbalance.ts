@@ -129,3 +129,43 @@ export function imbalanceMetrics(
     precision_at_recall: precisionAtRecallSorted(sorted, options.minRecall ?? DEFAULT_MIN_RECALL),
   };
 }
+
+/** The fewest rows of one class that resolve a rate limit: the smallest n with `ok(n)`, from an estimate. */
+function fewestRows(estimate: number, ok: (n: number) => boolean): number {
+  let n = Math.max(1, Number.isFinite(estimate) ? Math.ceil(estimate) : 1);
+  while (n > 1 && ok(n - 1)) n--;
+  while (!ok(n) && n < 1e9) n++;
+  return n;
+}
+
+/**
+ * Operating points the data cannot resolve, with the reason: a metric listed here measures
+ * something else than its name says, and must not raise a finding.
+ * - recall_at_fpr needs room for at least one false positive (1 / negatives <= maxFpr, the
+ *   kernel's own comparison): with fewer negatives, FPR 1 % means no false positive at all, so
+ *   the value is the recall above the single highest-scored negative (e.g. 1 % with 42 negatives).
+ * - precision_at_recall needs room for at least one missed positive ((positives − 1) / positives
+ *   >= minRecall): with fewer positives, recall 90 % means every positive, so the value is decided
+ *   by the lowest-scored positive.
+ */
+export function unreliableOperatingPoints(yTrue: ArrayLike<number>, options: ImbalanceOptions = {}): Partial<Record<(typeof IMBALANCE_METRICS)[number], string>> {
+  const maxFpr = options.maxFpr ?? DEFAULT_MAX_FPR;
+  const minRecall = options.minRecall ?? DEFAULT_MIN_RECALL;
+  let positives = 0;
+  for (let i = 0; i < yTrue.length; i++) if (yTrue[i] === 1) positives++;
+  const negatives = yTrue.length - positives;
+  const out: Partial<Record<(typeof IMBALANCE_METRICS)[number], string>> = {};
+  const fprOk = (n: number): boolean => 1 / n <= maxFpr;
+  if (!(negatives > 0 && fprOk(negatives)) && maxFpr > 0 && maxFpr < 1) {
+    out.recall_at_fpr = `${negatives} negatives cannot resolve a false-positive rate of ${percent(maxFpr)} (at least ${fewestRows(1 / maxFpr, fprOk)} are needed)`;
+  }
+  const recallOk = (n: number): boolean => (n - 1) / n >= minRecall;
+  if (!(positives > 0 && recallOk(positives)) && minRecall > 0 && minRecall < 1) {
+    out.precision_at_recall = `${positives} positives cannot resolve a recall of ${percent(minRecall)} (at least ${fewestRows(1 / (1 - minRecall), recallOk)} are needed)`;
+  }
+  return out;
+}
+
+function percent(v: number): string {
+  return `${Number((v * 100).toPrecision(4))} %`;
+}

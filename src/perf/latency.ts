@@ -12,7 +12,8 @@
 // rowsPerSecond is b · runs / (total timed seconds), i.e. b / mean latency.
 //
 // These are wall-clock timings of one process on one machine: comparable between models measured in the
-// same run, not across machines or CI runners.
+// same run, not across machines or CI runners. The pipeline times its models with measureLatencyRounds:
+// the same rule spread over interleaved rounds, whose per-round figures src/perf/compare-latency.ts tests.
 
 import type { LoadedModel, PredictInput } from '../engines/engine.js';
 import type { MetricInfo } from '../metrics/direction.js';
@@ -39,6 +40,10 @@ export interface LatencyResult {
   batchSize: number;
   /** Timed runs. */
   runs: number;
+  /** Interleaved rounds the runs were spread over (measureLatencyRounds); absent when measured in one go. */
+  rounds?: number;
+  /** Each round's own figures: the independent replicates a comparison between models tests. */
+  perRound?: RoundFigures;
   p50_ms: number;
   p95_ms: number;
   p99_ms: number;
@@ -46,7 +51,25 @@ export interface LatencyResult {
   rowsPerSecond: number;
 }
 
+export interface RoundFigures {
+  p50_ms: number[];
+  p95_ms: number[];
+  p99_ms: number[];
+  rowsPerSecond: number[];
+}
+
 export const DEFAULT_BATCH_SIZES: readonly number[] = [1, 32, 256];
+
+/** The options both measurements share, checked alike (RangeError naming the function). */
+function checkOptions(fn: string, batchSizes: readonly number[], warmup: number, minRuns: number, maxRuns: number, maxSeconds: number): void {
+  if (batchSizes.length === 0 || !batchSizes.every((b) => Number.isInteger(b) && b >= 1)) {
+    throw new RangeError(`${fn}: batch sizes must be positive integers, got [${batchSizes.join(', ')}]`);
+  }
+  if (!Number.isInteger(warmup) || warmup < 0) throw new RangeError(`${fn}: warmup must be an integer ≥ 0, got ${warmup}`);
+  if (!Number.isInteger(minRuns) || minRuns < 1) throw new RangeError(`${fn}: minRuns must be an integer ≥ 1, got ${minRuns}`);
+  if (!Number.isInteger(maxRuns) || maxRuns < minRuns) throw new RangeError(`${fn}: maxRuns must be an integer ≥ minRuns, got ${maxRuns}`);
+  if (!(maxSeconds >= 0)) throw new RangeError(`${fn}: maxSeconds must be ≥ 0, got ${maxSeconds}`);
+}
 
 export async function measureLatency(run: (batchRows: number) => Promise<void>, options: LatencyOptions = {}): Promise<LatencyResult[]> {
   const batchSizes = options.batchSizes ?? [...DEFAULT_BATCH_SIZES];
@@ -56,13 +79,7 @@ export async function measureLatency(run: (batchRows: number) => Promise<void>, 
   const maxRuns = options.maxRuns ?? 10_000;
   const now = options.now ?? (() => performance.now());
   const onRun = options.onRun ?? (() => undefined);
-  if (batchSizes.length === 0 || !batchSizes.every((b) => Number.isInteger(b) && b >= 1)) {
-    throw new RangeError(`measureLatency: batch sizes must be positive integers, got [${batchSizes.join(', ')}]`);
-  }
-  if (!Number.isInteger(warmup) || warmup < 0) throw new RangeError(`measureLatency: warmup must be an integer ≥ 0, got ${warmup}`);
-  if (!Number.isInteger(minRuns) || minRuns < 1) throw new RangeError(`measureLatency: minRuns must be an integer ≥ 1, got ${minRuns}`);
-  if (!Number.isInteger(maxRuns) || maxRuns < minRuns) throw new RangeError(`measureLatency: maxRuns must be an integer ≥ minRuns, got ${maxRuns}`);
-  if (!(maxSeconds >= 0)) throw new RangeError(`measureLatency: maxSeconds must be ≥ 0, got ${maxSeconds}`);
+  checkOptions('measureLatency', batchSizes, warmup, minRuns, maxRuns, maxSeconds);
 
   const results: LatencyResult[] = [];
   for (const b of batchSizes) {
@@ -81,6 +98,88 @@ export async function measureLatency(run: (batchRows: number) => Promise<void>, 
       if (durations.length >= minRuns && t1 - start >= maxSeconds * 1000) break;
     }
     results.push(summarise(b, durations));
+  }
+  return results;
+}
+
+/** Rounds per model in measureLatencyRounds: the replicates behind a latency comparison (the test needs ≥ 4 a side). */
+export const DEFAULT_ROUNDS = 10;
+/** Timed runs per round, at least: fewer make a round's p95 little more than its largest run. */
+export const MIN_RUNS_PER_ROUND = 5;
+
+export interface RoundsOptions extends Omit<LatencyOptions, 'onRun'> {
+  /** Rounds per model. Default DEFAULT_ROUNDS. */
+  rounds?: number;
+  /** Called after every run of model i (warmup included), outside the timed span. */
+  onRun?: (model: number) => void;
+}
+
+/**
+ * Several models' latency, interleaved so that whatever else the machine does (another job, a clock
+ * change, a warming cache) falls on every model alike. For each batch size: every model gets `warmup`
+ * untimed runs; then `rounds` rounds, each of which times every model in turn, the first model of
+ * round r being model r mod M. In a round a model gets one untimed run (the other models ran in
+ * between), then timed runs until at least max(MIN_RUNS_PER_ROUND, ⌈minRuns / rounds⌉) are timed and
+ * maxSeconds / rounds have passed, at most ⌈maxRuns / rounds⌉. The result per model and batch size
+ * pools every timed run (its percentiles and rows/s) and keeps each round's figures in perRound.
+ */
+export async function measureLatencyRounds(runs: ((batchRows: number) => Promise<void>)[], options: RoundsOptions = {}): Promise<LatencyResult[][]> {
+  const batchSizes = options.batchSizes ?? [...DEFAULT_BATCH_SIZES];
+  const rounds = options.rounds ?? DEFAULT_ROUNDS;
+  const warmup = options.warmup ?? 5;
+  const minRuns = options.minRuns ?? 30;
+  const maxSeconds = options.maxSeconds ?? 3;
+  const maxRuns = options.maxRuns ?? 10_000;
+  const now = options.now ?? (() => performance.now());
+  const onRun = options.onRun ?? (() => undefined);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`measureLatencyRounds: rounds must be an integer ≥ 1, got ${rounds}`);
+  checkOptions('measureLatencyRounds', batchSizes, warmup, minRuns, maxRuns, maxSeconds);
+  const perRoundMin = Math.max(MIN_RUNS_PER_ROUND, Math.ceil(minRuns / rounds));
+  const perRoundMax = Math.max(perRoundMin, Math.ceil(maxRuns / rounds));
+  const perRoundMs = (maxSeconds * 1000) / rounds;
+
+  const results: LatencyResult[][] = runs.map(() => []);
+  for (const b of batchSizes) {
+    for (let m = 0; m < runs.length; m++) {
+      for (let i = 0; i < warmup; i++) {
+        await runs[m](b);
+        onRun(m);
+      }
+    }
+    const all: number[][] = runs.map(() => []);
+    const byRound: number[][][] = runs.map(() => []);
+    for (let r = 0; r < rounds; r++) {
+      for (let k = 0; k < runs.length; k++) {
+        const m = (r + k) % runs.length;
+        await runs[m](b);
+        onRun(m);
+        const durations: number[] = [];
+        const start = now();
+        while (durations.length < perRoundMax) {
+          const t0 = now();
+          await runs[m](b);
+          const t1 = now();
+          durations.push(t1 - t0);
+          onRun(m);
+          if (durations.length >= perRoundMin && t1 - start >= perRoundMs) break;
+        }
+        all[m].push(...durations);
+        byRound[m].push(durations);
+      }
+    }
+    for (let m = 0; m < runs.length; m++) {
+      const figures = byRound[m].map((d) => summarise(b, d));
+      results[m].push({
+        ...summarise(b, all[m]),
+        rounds,
+        perRound: {
+          p50_ms: figures.map((f) => f.p50_ms),
+          p95_ms: figures.map((f) => f.p95_ms),
+          p99_ms: figures.map((f) => f.p99_ms),
+          rowsPerSecond: figures.map((f) => f.rowsPerSecond),
+        },
+      });
+    }
   }
   return results;
 }

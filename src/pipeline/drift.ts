@@ -8,6 +8,7 @@ import { readDataset } from '../data/read.js';
 import { InputError } from '../errors.js';
 import type { Settings } from '../settings/settings.js';
 import type { Dataset, Finding, Predictions } from '../types.js';
+import { quote } from '../untrusted.js';
 import type { Log } from './log.js';
 
 export interface DriftStage {
@@ -50,7 +51,7 @@ export async function measureDataDrift(settings: DriftSettings, log: Log, evalDa
       .map((f) => ({
         kind: 'label_drift',
         severity: 'warning',
-        message: `The label "${f.name}" is distributed differently in the current data than in the reference (${f.test} ${f.statistic === null ? '' : f.statistic.toPrecision(3)}${f.pValueAdjusted !== undefined ? `, p = ${f.pValueAdjusted.toPrecision(3)}` : ''}): a prior shift.`,
+        message: `The label ${quote(f.name)} is distributed differently in the current data than in the reference (${f.test} ${f.statistic === null ? '' : f.statistic.toPrecision(3)}${f.pValueAdjusted !== undefined ? `, p = ${f.pValueAdjusted.toPrecision(3)}` : ''}): a prior shift.`,
         features: [f.name],
       }));
     log.info(`${drift.features.filter((f) => f.drifted).length} of ${drift.features.length} features drifted (share ${drift.share.toFixed(3)})`);

@@ -1,11 +1,12 @@
 // The pipeline from settings to findings: datasets → predictions → measurements → gate.
 // Errors become findings so the report can still say what went wrong and keep what was computed.
 
-import { gate, type Gate } from '../analysis/compare.js';
+import { gate, type DeltaUncertainty, type Gate } from '../analysis/compare.js';
 import { dummyPredictions } from '../analysis/dummy.js';
 import type { DriftResult } from '../analysis/drift.js';
 import { measure, type MeasureOptions } from '../analysis/measure.js';
 import { generalisation, type Gap } from '../analysis/overfitting.js';
+import { measureGapUncertainty, type TrainedOutput } from './gap-uncertainty.js';
 import { analyseSlices, type SliceResult } from '../analysis/slices.js';
 import { analyseCurves, type CurveAnalysis } from '../analysis/training-curves.js';
 import { exampleKeys } from '../stats/resample-weights.js';
@@ -15,6 +16,7 @@ import { openModel, type OpenModelOptions } from '../engines/open.js';
 import { detectGpusOnce } from '../hardware/gpus.js';
 import { hardwareLine, type HardwareFacts } from '../hardware/line.js';
 import { GateError, InputError, messageOf } from '../errors.js';
+import { quote } from '../untrusted.js';
 import { METRIC_INFO, metricInfo } from '../metrics/index.js';
 import type { FailOn, ModelSpec, Settings } from '../settings/settings.js';
 import { readTrainingLog } from '../training-log/read.js';
@@ -22,12 +24,13 @@ import type { TrainingLog } from '../training-log/types.js';
 import type { Finding, ModelMeasurement, PerfReport, Predictions, Role, Task } from '../types.js';
 import { measureDataDrift, predictionDrifts, type ModelPredictionDrift } from './drift.js';
 import type { Log } from './log.js';
-import { modelInput, predict } from './predict.js';
+import { fedColumns, modelInput, predict } from './predict.js';
 import { checkMetrics } from './check-predictions.js';
-import { compareFacts, factsOf, suggestedVersionBump, type FactsComparison, type VersionBump } from '../analysis/model-facts.js';
-import { latencyMeasurable, latencyMetrics, latencyRunner, measureLatency } from '../perf/latency.js';
+import { compareFacts, factsOf, featureFindings, suggestedVersionBump, type FactsComparison, type VersionBump } from '../analysis/model-facts.js';
+import { latencyMeasurable, latencyMetrics, latencyRunner, measureLatencyRounds } from '../perf/latency.js';
+import { timingTests } from '../perf/compare-latency.js';
 import { stressRun } from '../perf/load.js';
-import { peakMemory } from '../perf/memory.js';
+import { MemorySampler } from '../perf/memory.js';
 import type { PredictInput } from '../engines/engine.js';
 import { prepareAs, prepareEvaluation, type Prepared } from './prepare.js';
 import { idText, measureUncertainty, type ModelOutput, type UncertaintyInfo } from './uncertainty.js';
@@ -120,6 +123,9 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
   let hardware: HardwareFacts | undefined;
   const models: ModelMeasurement[] = [];
   const outputs: ModelOutput[] = [];
+  const timed: Timed[] = [];
+  // Models that ran on the training rows too, with both sets of predictions: the gaps' bootstrap.
+  const trainedOutputs: TrainedOutput[] = [];
   const specs: { spec: ModelSpec; role: Role }[] = [
     { spec: settings.candidate, role: 'candidate' },
     ...settings.baselines.map((spec) => ({ spec, role: 'baseline' as Role })),
@@ -138,24 +144,31 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
           if (model.log) m.log = model.log;
           const facts = await factsOf(model);
           if (facts !== undefined) m.facts = facts;
-          if (settings.perf && latencyMeasurable(model)) {
-            m.perf = await measurePerf(settings, input, model, log);
-            for (const [k, v] of Object.entries(latencyMetrics(m.perf.latency))) m.metrics[k] = { value: v };
-          }
+          Object.assign(m, fedColumns(settings, model, input));
           if (role === 'candidate') hardware = await describeHardware(model);
           // A predictions file holds outputs for the evaluation rows only.
-          if (trainPrep !== undefined && model.engine !== 'predictions file') m.trainMetrics = await trainMetrics(settings, trainPrep, model, spec.name, log, mo, findings);
+          if (trainPrep !== undefined && model.engine !== 'predictions file') {
+            const trained = await trainMetrics(settings, trainPrep, model, spec.name, log, mo, findings);
+            if (trained !== undefined) {
+              m.trainMetrics = trained.metrics;
+              trainedOutputs.push({ name: spec.name, eval: predictions, train: trained.predictions });
+            }
+          }
           models.push(m);
           outputs.push({ name: spec.name, predictions });
+          // Timed once every model has run, in interleaved rounds: kept open until then.
+          if (settings.perf && latencyMeasurable(model)) timed.push({ m, model, input });
         } finally {
-          model.dispose();
+          if (!timed.some((t) => t.model === model)) model.dispose();
         }
       } catch (e) {
+        // The finding is the message: the CLI and the action print each finding once, at the end.
         findings.push(errorFinding(e));
-        log.warning(messageOf(e));
       }
     });
   }
+
+  if (timed.length > 0) await measurePerf(settings, timed, log, findings);
 
   // The dummy: the prior (or mean) of the training labels when given, else of the evaluation labels.
   const fitOn = trainPrep?.truth ?? prep.truth;
@@ -181,7 +194,7 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
   });
   findings.push(...u.findings);
   // Which way each metric moved, before thresholds and findings: slices and the release notes read it.
-  const changes = gate(task, u.models, {}, [], u.deltas);
+  const changes = gate(task, u.models, {}, [], u.deltas, { primaryMetrics: settings.primaryMetrics });
 
   let slices: SliceResult | undefined;
   if (settings.slices !== undefined && outputs.some((o) => o.name === 'candidate')) {
@@ -206,7 +219,13 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
     for (const note of slices.notes) findings.push({ kind: 'slices', severity: 'info', message: note });
   }
 
-  const gen = trainPrep !== undefined ? generalisation(task, u.models, settings.thresholds, u.deltas) : undefined;
+  const gen =
+    trainPrep !== undefined
+      ? generalisation(task, u.models, settings.thresholds, {
+          uncertainty: measureGapUncertainty(settings, prep, trainPrep, trainedOutputs.filter((o) => u.models.some((m) => m.name === o.name))),
+          primaryMetrics: settings.primaryMetrics,
+        })
+      : undefined;
   if (gen) findings.push(...gen.findings);
 
   let drift: Evaluation['drift'];
@@ -253,7 +272,9 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
       message: `The candidate's input/output signature differs from ${release.baseline}'s: ${release.facts.changes.join('; ')}. Callers must change: a major version.`,
     });
   }
-  return { ...base, ...extras, release, models: u.models, gate: gate(task, u.models, settings.thresholds, escalate(findings, settings.failOn), u.deltas) };
+  for (const note of release?.facts?.notes ?? []) findings.push({ kind: 'signature_note', severity: 'info', message: `Against ${release!.baseline}: ${note}.` });
+  findings.push(...featureFindings(u.models));
+  return { ...base, ...extras, release, models: u.models, gate: gate(task, u.models, settings.thresholds, escalate(findings, settings.failOn), u.deltas, { primaryMetrics: settings.primaryMetrics, timings: timingsOf(u.models, settings.confidence) }) };
 }
 
 /** Against the first baseline: size and signature changes, and the version bump they suggest. */
@@ -277,7 +298,7 @@ async function trainMetrics(settings: Settings, trainPrep: Prepared, model: Load
     const p: Predictions = await predict(model, modelInput(settings, trainPrep, model, name), log);
     const { metrics } = measure(trainPrep.truth, p, mo);
     checkMetrics(metrics, trainPrep.truth, p, name, trainPrep.dataset);
-    return metrics;
+    return { metrics, predictions: p };
   } catch (e) {
     findings.push({ ...errorFinding(e), severity: 'warning', message: `on the training data: ${messageOf(e)}` });
     return undefined;
@@ -300,18 +321,46 @@ async function readCurves(settings: Settings, findings: Finding[], log: Log): Pr
   }
 }
 
-/** Latency per batch size after warm-up, then the stress run, with peak memory over both. */
-async function measurePerf(settings: Settings, input: PredictInput, model: LoadedModel, log: Log): Promise<PerfReport> {
-  const run = latencyRunner(model, input);
-  const { value, memory } = await peakMemory(async (sample) => ({
-    latency: await measureLatency(run, { batchSizes: settings.perfBatchSizes, maxSeconds: settings.perfMaxSeconds, onRun: sample }),
-    load:
-      settings.stressConcurrency > 0
-        ? await stressRun(run, { concurrency: settings.stressConcurrency, seconds: settings.stressSeconds, onRun: sample })
-        : undefined,
-  }));
-  log.info(`latency: ${value.latency.map((l) => `batch ${l.batchSize} p95 ${l.p95_ms.toFixed(2)} ms`).join(', ')}`);
-  return { ...value, memory };
+interface Timed {
+  m: ModelMeasurement;
+  model: LoadedModel;
+  input: PredictInput;
+}
+
+/**
+ * Latency of every timed model in interleaved rounds (so a busy moment of the machine falls on all of
+ * them alike), then each one's stress run, with its peak memory sampled after each of its runs. Disposes
+ * the models. A failure is a finding: the metrics already measured stand.
+ */
+async function measurePerf(settings: Settings, timed: Timed[], log: Log, findings: Finding[]): Promise<void> {
+  try {
+    const runs = timed.map((t) => latencyRunner(t.model, t.input));
+    const samplers = timed.map(() => new MemorySampler({ intervalMs: 0 }));
+    const latency = await log.group(`Latency of ${timed.map((t) => t.m.name).join(', ')} in interleaved rounds`, () =>
+      measureLatencyRounds(runs, { batchSizes: settings.perfBatchSizes, maxSeconds: settings.perfMaxSeconds, onRun: (i) => samplers[i].sample() }),
+    );
+    for (const [i, t] of timed.entries()) {
+      const load =
+        settings.stressConcurrency > 0
+          ? await stressRun(runs[i], { concurrency: settings.stressConcurrency, seconds: settings.stressSeconds, onRun: samplers[i].sample })
+          : undefined;
+      t.m.perf = { latency: latency[i], load, memory: samplers[i].stop() } satisfies PerfReport;
+      for (const [k, v] of Object.entries(latencyMetrics(latency[i]))) t.m.metrics[k] = { value: v };
+      log.info(`${t.m.name} latency: ${latency[i].map((l) => `batch ${l.batchSize} p95 ${l.p95_ms.toFixed(2)} ms`).join(', ')} (${latency[i][0]?.rounds ?? 0} rounds)`);
+    }
+  } catch (e) {
+    findings.push(errorFinding(e));
+  } finally {
+    for (const t of timed) t.model.dispose();
+  }
+}
+
+/** The candidate's timings against each timed baseline's, tested across their rounds. */
+function timingsOf(models: ModelMeasurement[], confidence: number): Record<string, Record<string, DeltaUncertainty>> | undefined {
+  const cand = models.find((m) => m.role === 'candidate');
+  if (cand?.perf === undefined) return undefined;
+  const baselines = models.filter((m) => m.role === 'baseline' && m.perf !== undefined).map((m) => ({ name: m.name, latency: m.perf!.latency }));
+  return timingTests(cand.perf.latency, baselines, confidence);
 }
 
 function openOptions(s: Settings): OpenModelOptions {
@@ -329,27 +378,33 @@ function measureOptions(s: Settings): MeasureOptions {
 }
 
 function checkThresholdNames(settings: Settings, task: Task): void {
-  for (const metric of Object.keys(settings.thresholds)) {
+  const named = [...Object.keys(settings.thresholds).map((m) => ['thresholds name', m]), ...(settings.primaryMetrics ?? []).map((m) => ['primary-metrics names', m])];
+  for (const [input, metric] of named) {
     const info = metricInfo(metric);
     if (info === undefined || !info.tasks.includes(task)) {
       const known = Object.entries(METRIC_INFO)
         .filter(([, i]) => i.tasks.includes(task))
         .map(([n]) => n);
-      throw new InputError(`thresholds name "${metric}", which is not a ${task} metric. ${task} metrics: ${known.join(', ')}.`);
+      throw new InputError(`${input} ${quote(metric)}, which is not a ${task} metric. ${task} metrics: ${known.join(', ')}.`);
     }
   }
 }
 
-/** Finding kinds that `fail-on: overfitting` and `fail-on: drift` turn from warnings into failures. */
+/**
+ * Finding kinds that `fail-on: overfitting` and `fail-on: drift` turn from warnings into failures.
+ * Drift fails on its decision alone (data_drift: the corrected tests and drift-share): drifted
+ * features below the share, new categories and label drift stay warnings; PSI without a test and
+ * prediction drift (a better candidate's outputs differ too) stay information.
+ */
 export const ESCALATED_KINDS: Record<'overfitting' | 'drift', string[]> = {
   overfitting: ['overfitting', 'underfitting'],
-  drift: ['data_drift', 'label_drift', 'prediction_drift'],
+  drift: ['data_drift'],
 };
 
-/** With fail-on overfitting or drift, those findings fail the gate instead of warning. */
+/** With fail-on overfitting or drift, those warnings fail the gate; information stays information. */
 export function escalate(findings: Finding[], failOn: FailOn[]): Finding[] {
   const kinds = new Set(failOn.flatMap((f) => (f === 'regression' ? [] : ESCALATED_KINDS[f])));
-  return findings.map((f) => (kinds.has(f.kind) && f.severity !== 'error' ? { ...f, severity: 'error' } : f));
+  return findings.map((f) => (kinds.has(f.kind) && f.severity === 'warning' ? { ...f, severity: 'error' } : f));
 }
 
 /**

@@ -4,12 +4,13 @@
 import type { DeltaUncertainty, Uncertainties } from '../analysis/compare.js';
 import { predictedClasses } from '../analysis/measure.js';
 import type { Settings } from '../settings/settings.js';
-import { bootstrap } from '../stats/bootstrap.js';
+import { bootstrap, type BootstrapInput } from '../stats/bootstrap.js';
+import { defaultPrimaryMetrics } from '../metrics/direction.js';
 import { mcnemarExact } from '../stats/mcnemar.js';
 import { exampleKeys } from '../stats/resample-weights.js';
 import { expandRows, groupedBootstrap } from '../stats/resample-bootstrap.js';
-import { multilabelMetrics, rankingMetrics } from '../metrics/index.js';
-import type { Finding, ModelMeasurement, Predictions } from '../types.js';
+import { metricInfo, multilabelMetrics, rankingMetrics } from '../metrics/index.js';
+import type { Finding, ModelMeasurement, Predictions, Task } from '../types.js';
 import type { Prepared } from './prepare.js';
 
 export interface UncertaintyInfo {
@@ -58,6 +59,7 @@ export function measureUncertainty(settings: Settings, prep: Prepared, outputs: 
     resamples: settings.bootstrap,
     confidence: settings.confidence,
     seed: settings.seed,
+    family: verdictFamily(settings, truth.task, models),
   });
   const alpha = 1 - settings.confidence;
   const deltas: Uncertainties = {};
@@ -66,6 +68,7 @@ export function measureUncertainty(settings: Settings, prep: Prepared, outputs: 
     for (const [metric, entry] of Object.entries(perMetric)) {
       if (Number.isFinite(entry.ci[0]) && Number.isFinite(entry.ci[1]) && Number.isFinite(entry.pValue)) {
         deltas[baseline][metric] = { ci: entry.ci, pValue: entry.pValue, alpha } satisfies DeltaUncertainty;
+        if (entry.familyPValue !== undefined) deltas[baseline][metric].familyPValue = entry.familyPValue;
       }
     }
   }
@@ -84,6 +87,19 @@ export function measureUncertainty(settings: Settings, prep: Prepared, outputs: 
     deltas,
     models: withIntervals(models, result.metrics),
     findings: [],
+  };
+}
+
+/**
+ * The verdict's family for the bootstrap's max-T p-values: the primary metrics (the input, or the
+ * task's defaults among those measured) against every real baseline; the dummy stays out.
+ */
+function verdictFamily(settings: Settings, task: Task, models: ModelMeasurement[]): BootstrapInput['family'] {
+  const measured = Object.keys(models.find((m) => m.role === 'candidate')?.metrics ?? {});
+  const primary = settings.primaryMetrics ?? defaultPrimaryMetrics(task, measured);
+  return {
+    baselines: models.filter((m) => m.role === 'baseline').map((m) => m.name),
+    metrics: primary.filter((m) => metricInfo(m) !== undefined).map((name) => ({ name, higherIsBetter: metricInfo(name)!.higherIsBetter })),
   };
 }
 
@@ -162,6 +178,8 @@ function withIntervals(models: ModelMeasurement[], intervals: Record<string, Rec
     if (perMetric === undefined) return m;
     const metrics = { ...m.metrics };
     for (const [metric, entry] of Object.entries(perMetric)) {
+      // A count (example_count, query_count) describes the data, not the model: resampled, it varies by construction, so no interval.
+      if (metricInfo(metric)?.informational === true) continue;
       if (metrics[metric] && Number.isFinite(entry.ci[0]) && Number.isFinite(entry.ci[1])) metrics[metric] = { ...metrics[metric], ci: entry.ci };
     }
     return { ...m, metrics };

@@ -4,7 +4,8 @@ import { combinedDigest } from '../engines/files.js';
 import type { Evaluation } from '../pipeline/evaluate.js';
 import type { ModelMeasurement } from '../types.js';
 import { escapeMarkdown } from './escape.js';
-import { formatDelta, formatPercent, formatValue, shortHash } from './format.js';
+import { formatDelta, formatPercent, formatPoints, formatValue, shortHash } from './format.js';
+import { metricInfo } from '../metrics/index.js';
 
 export interface ChangelogOptions {
   /** YYYY-MM-DD; injected so rendering stays pure and reproducible. */
@@ -29,8 +30,11 @@ export function changelogEntry(e: Evaluation, options: ChangelogOptions): string
     const rows = e.gate.comparisons.filter((c) => c.baseline === reference.name && c.change !== 'missing');
     const improved = rows.filter((c) => c.change === 'improved');
     const regressed = rows.filter((c) => c.change === 'regressed');
+    // One unit per quantity, as in the comment: percentage points for proportions, else the delta and its relative change.
     const item = (c: (typeof rows)[number]) =>
-      `${c.metric} ${formatValue(c.baselineValue)} → ${formatValue(c.candidate)} (${formatDelta(c.delta)}${c.relativeDelta !== null ? `, ${formatPercent(c.relativeDelta)}` : ''})`;
+      metricInfo(c.metric)?.bounded
+        ? `${c.metric} ${formatValue(c.baselineValue)} → ${formatValue(c.candidate)} (${formatPoints(c.delta)} pp)`
+        : `${c.metric} ${formatValue(c.baselineValue)} → ${formatValue(c.candidate)} (${formatDelta(c.delta)}${c.relativeDelta !== null ? `, ${formatPercent(c.relativeDelta)}` : ''})`;
     if (improved.length) lines.push(`- Improved against ${escapeMarkdown(reference.name)}: ${improved.map(item).join('; ')}.`);
     if (regressed.length) lines.push(`- Regressed against ${escapeMarkdown(reference.name)}: ${regressed.map(item).join('; ')}.`);
     if (!improved.length && !regressed.length) lines.push(`- No metric changed against ${escapeMarkdown(reference.name)}.`);

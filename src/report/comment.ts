@@ -2,8 +2,9 @@
 // matrices, models, changelog entry, footer. Pure: no @actions imports, no I/O.
 
 import { markdownTable } from 'markdown-table';
-import type { Comparison, Status } from '../analysis/compare.js';
+import { primaryMetric, type BoundCheck, type Comparison, type Status } from '../analysis/compare.js';
 import { combinedDigest } from '../engines/files.js';
+import type { Gap } from '../analysis/overfitting.js';
 import type { Evaluation } from '../pipeline/evaluate.js';
 import type { Finding, ModelMeasurement, Verdict } from '../types.js';
 import { baseName } from './changelog.js';
@@ -31,28 +32,34 @@ const RANK: Record<Status, number> = { missing: 0, pass: 1, warn: 2, fail: 3 };
 export function renderComment(e: Evaluation, o: CommentOptions): string {
   const parts: string[] = [];
   if (o.marker) parts.push(o.marker);
+  // The first screen: the verdict, why, the primary metrics. Everything else is collapsed below it.
   parts.push(header(e, o));
+  parts.push(reasonsList(e));
   const candidate = e.models.find((m) => m.role === 'candidate');
   if (candidate) {
-    parts.push(summaryLine(e, candidate) + (e.hardware ? `\n\n**Hardware** ${escapeMarkdown(e.hardware.text, MAX_MESSAGE_CHARS)}` : ''));
-    parts.push(metricTable(e, candidate));
+    parts.push(summaryLine(e, candidate));
+    const primary = primaryTable(e, candidate);
+    if (primary) parts.push(primary);
+    const noSkill = noSkillLine(e, candidate);
+    if (noSkill) parts.push(noSkill);
   }
   const notes: Finding[] = e.models.flatMap((m) => (m.notes ?? []).map((n) => ({ kind: 'engine', severity: 'info' as const, message: `${shorten(m.name)}: ${n}` })));
   const gateFindings = [...e.gate.findings.filter((f) => !DIAGNOSIS_KINDS.has(f.kind)), ...notes];
-  if (gateFindings.length > 0) parts.push(findingsSection(gateFindings));
-  if (e.gate.checks.length > 0) parts.push(checksSection(e));
+  if (gateFindings.length > 0) parts.push(details(`Findings (${gateFindings.length})`, findingsList(gateFindings)));
+  if (candidate) parts.push(details(`Every metric (${Object.keys(candidate.metrics).length})`, metricTable(e, candidate)));
+  if (e.gate.checks.length > 0) parts.push(details('Thresholds on the candidate', checksTable(e)));
   const measured = e.models.filter((m) => m.perf);
-  if (measured.length > 0) parts.push(perfSection(measured));
-  if (e.slices) parts.push(slicesSection(e.slices));
+  if (measured.length > 0) parts.push(details('Latency and load', perfSection(measured, e.gate.comparisons)));
+  if (e.slices) parts.push(details(`Slices${e.slices.findings.length ? ` (${e.slices.findings.length} flagged)` : ''}`, slicesSection(e.slices)));
   const diagnosis = diagnosisSection(e);
   if (diagnosis) parts.push(diagnosis);
   const confusion = e.models.filter((m) => m.confusion && m.role !== 'dummy');
   if (confusion.length > 0) parts.push(details('Confusion matrices', confusion.map(confusionTable).join('\n\n')));
   if (candidate?.perLabel) parts.push(details('Per label', perLabelTable(e.models.filter((m) => m.perLabel && m.role !== 'dummy'))));
   if (candidate?.reliability) parts.push(details('Calibration of the candidate (reliability table)', reliabilityTable(candidate, e.task)));
-  if (e.models.length > 0) parts.push(details('Models', modelsTable(e.models)));
+  if (e.models.length > 0) parts.push(details('Models', modelsSection(e)));
   for (const m of e.models.filter((x) => x.log)) parts.push(details(`Log of ${escapeMarkdown(m.name)}'s command`, fenced(m.log!, 'text')));
-  parts.push(`### Changelog entry\n\n${fenced(o.changelog, 'markdown')}`);
+  parts.push(details('Changelog entry', fenced(o.changelog, 'markdown')));
   parts.push(footer(o));
   return parts.join('\n\n') + '\n';
 }
@@ -63,24 +70,160 @@ function header(e: Evaluation, o: CommentOptions): string {
   return `## ${VERDICT_ICON[e.gate.verdict]} model-gate: ${e.gate.verdict}${title}${what}`;
 }
 
+/** One line under the reasons: what ran against what, on which data. */
 function summaryLine(e: Evaluation, candidate: ModelMeasurement): string {
   const others = e.models.filter((m) => m.role === 'baseline').map((m) => `**${escapeMarkdown(m.name)}**`);
-  const against = others.length ? `against ${others.join(', ')} and the dummy baseline` : 'against the dummy baseline';
-  const regressed = e.gate.comparisons.filter((c) => c.change === 'regressed' && c.baseline !== 'dummy' && (e.uncertainty === undefined || c.ci !== undefined)).length;
-  const failed = e.gate.comparisons.filter((c) => c.status === 'fail').length + e.gate.checks.filter((c) => c.status === 'fail').length;
-  return (
-    `**candidate** ${escapeMarkdown(baseName(candidate.path))} (${escapeMarkdown(candidate.engine)}, ${escapeMarkdown(candidate.backend)}) ` +
-    `${against} on ${escapeMarkdown(baseName(e.data.path))}. ` +
-    `${failed} gate${failed === 1 ? '' : 's'} failed, ${regressed} ${e.uncertainty ? 'significant ' : ''}change${regressed === 1 ? '' : 's'} for the worse.`
-  );
+  const against = others.length ? ` against ${others.length > 1 ? `${others.slice(0, -1).join(', ')} and ${others[others.length - 1]}` : others[0]}` : '';
+  return `**candidate** ${escapeMarkdown(baseName(candidate.path))} (${escapeMarkdown(candidate.engine)})${against} on ${escapeMarkdown(baseName(e.data.path))}.`;
 }
 
+/** The most reasons listed under the verdict; the rest are under Findings. Keeps verdict and reasons within 10 lines. */
+const MAX_REASONS = 7;
+
+/**
+ * Why the verdict is what it is, in plain sentences: each failed (or warning) threshold, each
+ * comparison that moved the verdict (a significant regression of a primary metric, or a breached
+ * drop rule), then every other error and warning finding. Errors first.
+ */
+function reasonsList(e: Evaluation): string {
+  const items: { severity: 'error' | 'warning'; text: string }[] = [];
+  const real = (c: Comparison) => e.models.find((m) => m.name === c.baseline)?.role !== 'dummy';
+  const rows = e.gate.comparisons.filter((c) => real(c) && (c.status === 'warn' || c.status === 'fail'));
+  const checks = e.gate.checks.filter((c) => c.status === 'warn' || c.status === 'fail');
+  for (const c of checks) items.push({ severity: c.status === 'fail' ? 'error' : 'warning', text: checkSentence(c) });
+  // A breached rule has its own reason per baseline; a significant regression is said once per metric, for every baseline.
+  for (const c of rows.filter((r) => r.reason !== undefined)) items.push({ severity: c.status === 'fail' ? 'error' : 'warning', text: comparisonSentence(c) });
+  const regressions = rows.filter((r) => r.reason === undefined);
+  for (const metric of new Set(regressions.map((r) => r.metric))) {
+    const same = regressions.filter((r) => r.metric === metric);
+    items.push({ severity: same.some((r) => r.status === 'fail') ? 'error' : 'warning', text: regressionSentence(same) });
+  }
+  // The gate words its threshold breaches as findings too; those are the sentences above.
+  const repeats = (f: Finding) =>
+    f.kind === 'threshold' && (rows.some((c) => f.message.startsWith(`${c.metric} against ${c.baseline}:`)) || checks.some((c) => f.message.startsWith(`${c.metric} is `)));
+  for (const f of e.gate.findings) {
+    if (f.severity !== 'info' && !repeats(f)) items.push({ severity: f.severity, text: messageMarkdown(f.message) });
+  }
+  if (items.length === 0) {
+    const what = e.models.some((m) => m.role === 'baseline') ? 'no primary metric got significantly worse' : 'the candidate beats the dummy';
+    return `- ✅ No threshold is breached and ${what}.`;
+  }
+  items.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  const shown = items.slice(0, MAX_REASONS).map((r) => `- ${SEVERITY_ICON[r.severity]} ${r.text}`);
+  if (items.length > MAX_REASONS) shown.push(`- … and ${items.length - MAX_REASONS} more under Findings below.`);
+  return shown.join('\n');
+}
+
+function checkSentence(c: BoundCheck): string {
+  const below = c.min !== undefined && c.value !== null && c.value < c.min;
+  return `${c.metric} ${formatValue(c.value, c.metric)} is ${below ? `below min ${c.min}` : `above max ${c.max}`}.`;
+}
+
+/** A breached drop rule: "accuracy against **main**: 0.7000 vs 0.8123 (−11.2 pp [−15.2, −5.3]): worse by …, more than max-drop 0.02." */
+function comparisonSentence(c: Comparison): string {
+  const delta = c.delta === null ? '' : ` (${deltaText(c)})`;
+  return `${c.metric} against **${escapeMarkdown(c.baseline)}**: ${formatValue(c.candidate, c.metric)} vs ${formatValue(c.baselineValue, c.metric)}${delta}: ${messageMarkdown(c.reason ?? '')}.`;
+}
+
+/** One metric's regression against one or more baselines: "roc_auc 0.8700 is significantly worse than **main** 0.9012 (−3.1 pp [−5.1, −1.2])…". */
+function regressionSentence(rows: Comparison[]): string {
+  const c = rows[0];
+  const against = rows.map((r) => `**${escapeMarkdown(r.baseline)}** ${formatValue(r.baselineValue, r.metric)} (${deltaText(r)})`);
+  const list = against.length > 1 ? `${against.slice(0, -1).join(', ')} and ${against[against.length - 1]}` : against[0];
+  const significantly = rows.every((r) => r.ci !== undefined) ? 'significantly ' : '';
+  const effect = c.minEffect ? `; the minimum effect is ${effectText(c.metric, c.minEffect)}` : '';
+  return `${c.metric} ${formatValue(c.candidate, c.metric)} is ${significantly}worse than ${list}${effect}.`;
+}
+
+/** A delta in the metric's unit: percentage points for proportions, with its interval when there is one. */
+function deltaText(c: Comparison): string {
+  const f = isBounded(c.metric) ? (v: number) => formatPoints(v) : (v: number) => formatDelta(v);
+  const unit = isBounded(c.metric) ? ' pp' : '';
+  return `${f(c.delta!)}${unit}${c.ci ? ` [${f(c.ci[0])}, ${f(c.ci[1])}]` : ''}`;
+}
+
+function effectText(metric: string, v: number): string {
+  return isBounded(metric) ? `${(v * 100).toFixed(1)} pp` : formatValue(v);
+}
+
+/** The metrics of the first table: the primary ones, and any other that moved the verdict or has a threshold. */
+function firstTableMetrics(e: Evaluation, candidate: ModelMeasurement): string[] {
+  const names = Object.keys(candidate.metrics);
+  const rows = e.gate.comparisons;
+  const chosen = new Set<string>();
+  // Without the gate's word on which metrics are primary, the task's proper scoring rule.
+  if (rows.some((c) => c.primary !== undefined)) for (const c of rows) if (c.primary) chosen.add(c.metric);
+  if (chosen.size === 0 && e.task) chosen.add(primaryMetric(e.task, names));
+  for (const c of rows) if (c.status === 'warn' || c.status === 'fail') chosen.add(c.metric);
+  for (const c of e.gate.checks) chosen.add(c.metric);
+  return names.filter((m) => chosen.has(m));
+}
+
+/**
+ * The primary metrics, compact enough for a comment's width: one column per baseline and one Δ per
+ * baseline up to two baselines; from three on, one row per metric and baseline.
+ */
+function primaryTable(e: Evaluation, candidate: ModelMeasurement): string | undefined {
+  const metrics = firstTableMetrics(e, candidate);
+  const baselines = e.models.filter((m) => m.role === 'baseline');
+  if (metrics.length === 0) return undefined;
+  const row = (b: ModelMeasurement, metric: string) => e.gate.comparisons.find((x) => x.baseline === b.name && x.metric === metric);
+  const delta = (b: ModelMeasurement, metric: string) => {
+    const c = row(b, metric);
+    return c ? deltaCell(c, e.uncertainty !== undefined) : '';
+  };
+  const name = (metric: string) => (e.gate.comparisons.some((c) => c.metric === metric && c.primary === false) ? `${metric}¹` : metric);
+  let table: string;
+  if (baselines.length <= 2) {
+    const head = ['Metric', 'candidate', ...baselines.map((b) => escapeMarkdown(b.name)), ...baselines.map((b) => `Δ vs ${escapeMarkdown(b.name)}`)];
+    const rows = metrics.map((metric) => [
+      name(metric),
+      formatValue(candidate.metrics[metric]?.value, metric),
+      ...baselines.map((b) => formatValue(b.metrics[metric]?.value, metric)),
+      ...baselines.map((b) => delta(b, metric)),
+    ]);
+    table = markdownTable([head, ...rows], { align: ['l', ...head.slice(1).map(() => 'r' as const)] });
+  } else {
+    const head = ['Metric', 'candidate', 'baseline', 'its value', 'Δ'];
+    const rows = metrics.flatMap((metric) =>
+      baselines.map((b, i) => [
+        i === 0 ? name(metric) : '',
+        i === 0 ? formatValue(candidate.metrics[metric]?.value, metric) : '',
+        escapeMarkdown(b.name),
+        formatValue(b.metrics[metric]?.value, metric),
+        delta(b, metric),
+      ]),
+    );
+    table = markdownTable([head, ...rows], { align: ['l', 'r', 'l', 'r', 'r'] });
+  }
+  const notPrimary = metrics.some((m) => e.gate.comparisons.some((c) => c.metric === m && c.primary === false))
+    ? ' ¹ Not a primary metric: shown because a threshold names it or it moved the verdict.'
+    : '';
+  return `${table}\n\n<sub>${legend(e)}${notPrimary}</sub>`;
+}
+
+/** The dummy is there to be beaten on the task's scoring rule: one line, not a column. */
+function noSkillLine(e: Evaluation, candidate: ModelMeasurement): string | undefined {
+  const dummy = e.models.find((m) => m.role === 'dummy');
+  if (dummy === undefined || e.task === undefined) return undefined;
+  const metric = primaryMetric(e.task, Object.keys(candidate.metrics));
+  const c = e.gate.comparisons.find((x) => x.baseline === dummy.name && x.metric === metric);
+  if (c === undefined) return undefined;
+  const what = `the dummy (${e.task === 'regression' ? 'mean' : 'prior'} of the ${e.dummyFitOn ?? 'evaluation data'})`;
+  const values = `${formatValue(c.candidate, metric)} vs ${formatValue(c.baselineValue, metric)}`;
+  return c.status === 'fail' || c.change === 'missing' ? `❌ Does not beat ${what} on ${metric}: ${values}.` : `✅ Beats ${what} on ${metric}: ${values}.`;
+}
+
+/** Every metric against every real baseline (the dummy has its own line above). */
 function metricTable(e: Evaluation, candidate: ModelMeasurement): string {
-  const others = e.models.filter((m) => m !== candidate);
+  const others = e.models.filter((m) => m.role === 'baseline');
   const metrics = Object.keys(candidate.metrics);
   const head = ['Metric', 'candidate', ...others.map((m) => escapeMarkdown(m.name)), ...others.map((m) => `Δ vs ${escapeMarkdown(m.name)}`), 'status'];
+  // An operating point the data cannot resolve is shown, marked, and explained under the table.
+  const unreliable = (metric: string) => [candidate, ...others].map((m) => m.metrics[metric]?.unreliable).find((why) => why !== undefined);
   const rows = metrics.map((metric) => {
-    const row = [metric, valueCell(candidate.metrics[metric], metric)];
+    // The candidate's own interval is in the JSON: here it would squeeze the Δ columns into three lines a cell.
+    const row = [unreliable(metric) !== undefined ? `${metric} ⚠️` : metric, formatValue(candidate.metrics[metric]?.value, metric)];
     for (const m of others) row.push(formatValue(m.metrics[metric]?.value, metric));
     const statuses: Status[] = [];
     for (const m of others) {
@@ -93,19 +236,23 @@ function metricTable(e: Evaluation, candidate: ModelMeasurement): string {
     row.push(worst ? STATUS_ICON[worst] : '');
     return row;
   });
-  return markdownTable([head, ...rows], { align: ['l', ...head.slice(1).map(() => 'r' as const)] }) + `\n\n<sub>${legend(e)}</sub>`;
+  const notes = metrics.filter((m) => unreliable(m) !== undefined).map((m) => `- ⚠️ ${m} is unreliable: ${messageMarkdown(unreliable(m)!)}`);
+  const why = notes.length ? `\n\n${notes.join('\n')}` : '';
+  const primaryOnly = e.gate.comparisons.some((c) => c.primary === false)
+    ? ' The status is ⚠️ or ❌ only where the verdict moved: primary metrics, and metrics a threshold names; other regressions are information.'
+    : '';
+  return markdownTable([head, ...rows], { align: ['l', ...head.slice(1).map(() => 'r' as const)] }) + `\n\n<sub>${legend(e)}${primaryOnly}</sub>${why}`;
 }
 
 function deltaCell(c: Comparison, bootstrapped: boolean): string {
   if (c.change === 'missing') return '—';
   // With the bootstrap on, the marks mean "significant": a delta without an interval gets none.
   const marked = !bootstrapped || c.ci !== undefined;
-  const mark = !marked ? '' : c.change === 'improved' ? ' 🟢' : c.change === 'regressed' ? ' 🔴' : '';
-  if (c.ci !== undefined) {
-    // Bounded metrics read best in percentage points: "+1.2 pp [+0.4, +2.0]".
-    if (isBounded(c.metric)) return `${formatPoints(c.delta)} pp [${formatPoints(c.ci[0])}, ${formatPoints(c.ci[1])}]${mark}`;
-    return `${formatDelta(c.delta)} [${formatDelta(c.ci[0])}, ${formatDelta(c.ci[1])}]${mark}`;
-  }
+  const mark = !marked ? '' : c.change === 'improved' || c.change === 'regressed' ? (c.negligible ? ' ≈' : c.change === 'improved' ? ' 🟢' : ' 🔴') : '';
+  // The rule when the p-value (Holm-adjusted, or McNemar's for accuracy) and the interval disagree:
+  // no change is called; the dagger says why an interval without 0 has no mark.
+  const disagrees = c.ci !== undefined && c.change === 'no significant change' && (c.ci[0] > 0 || c.ci[1] < 0) ? ' †' : '';
+  if (c.ci !== undefined || isBounded(c.metric)) return `${deltaText(c)}${mark}${disagrees}`;
   const rel = c.relativeDelta !== null && c.change !== 'unchanged' ? ` (${formatPercent(c.relativeDelta)})` : '';
   return `${formatDelta(c.delta)}${rel}${mark}`;
 }
@@ -116,55 +263,94 @@ function isBounded(metric: string): boolean {
 
 function valueCell(v: { value: number | null; ci?: [number, number] } | undefined, metric: string): string {
   const value = formatValue(v?.value, metric);
-  return v?.ci ? `${value} [${formatValue(v.ci[0], metric)}, ${formatValue(v.ci[1], metric)}]` : value;
+  // A count (example_count, query_count) is a fact of the data, not an estimate: no interval.
+  const count = metricInfo(metric)?.informational === true;
+  return v?.ci && !count ? `${value} [${formatValue(v.ci[0], metric)}, ${formatValue(v.ci[1], metric)}]` : value;
 }
 
+/** What the marks mean; the rarer marks are explained only when a table shows them. */
 function legend(e: Evaluation): string {
   const u = e.uncertainty;
   if (u === undefined) {
     const why = e.task === 'multilabel' || e.task === 'ranking' ? `no intervals for ${e.task} tasks yet` : 'the bootstrap was off';
-    return `🟢 better · 🔴 worse than the baseline (point estimates; ${why}).`;
+    return `Δ = candidate − baseline. 🟢 better · 🔴 worse (point estimates; ${why}). pp = percentage points.`;
   }
-  const accuracy = u.accuracyTest ? `; accuracy p-values from ${u.accuracyTest}` : '';
-  return (
-    `🟢 significant improvement · 🔴 significant regression; unmarked differences are within noise, or have no interval (shown without brackets). ` +
-    `Δ [${Math.round(u.confidence * 100)} % interval] from a paired ${u.method} bootstrap, ${u.resamples} resamples, seed ${u.seed}${accuracy}. ` +
-    'pp = percentage points.'
-  );
+  const rows = e.gate.comparisons;
+  const marks = ['🟢 significantly better · 🔴 significantly worse'];
+  if (rows.some((c) => c.negligible && (c.change === 'improved' || c.change === 'regressed'))) marks.push('≈ significant, but within the minimum effect');
+  if (rows.some((c) => c.ci !== undefined && c.change === 'no significant change' && (c.ci[0] > 0 || c.ci[1] < 0))) {
+    const p = [rows.some((c) => c.adjustedPValue !== undefined) ? "Holm's correction across primary metrics × baselines" : '', u.accuracyTest ? `${u.accuracyTest} for accuracy` : '']
+      .filter(Boolean)
+      .join('; ');
+    marks.push(`† the interval excludes 0 but the p-value does not${p ? ` (${p})` : ''}: a change is called only when both agree`);
+  }
+  return `Δ = candidate − baseline [${Math.round(u.confidence * 100)} % interval], paired ${u.method} bootstrap, ${u.resamples} resamples, seed ${u.seed}. ${marks.join(' · ')}. pp = percentage points.`;
 }
 
 function findingsSection(findings: Finding[]): string {
   return '### Findings\n\n' + findingsList(findings);
 }
 
+/** What a code span of ours holds: setting names and small YAML, nothing markdown, HTML or a table would read. */
+const PLAIN_CODE = /^[\w .,:;=+\-/{}[\]()'"*?!%]+$/;
+
+/**
+ * A finding's message as markdown: escaped, except that our own `code` spans stay code ("set
+ * `features`"), where escapes would show as literal backslashes and backticks. A span whose content
+ * is not plain (an untrusted value with a backtick can pair with ours) is escaped like the rest.
+ */
+export function messageMarkdown(message: string): string {
+  const pieces = shorten(message, MAX_MESSAGE_CHARS).split('`');
+  // An odd piece out (an unpaired backtick) stays a literal, escaped backtick.
+  const paired = pieces.length % 2 === 1 ? pieces : [...pieces.slice(0, -2), pieces.slice(-2).join('`')];
+  return paired
+    .map((p, i) => (i % 2 === 0 ? escapeMarkdown(p, Infinity) : PLAIN_CODE.test(p) ? `\`${p}\`` : escapeMarkdown(`\`${p}\``, Infinity)))
+    .join('');
+}
+
 function findingsList(findings: Finding[]): string {
   const order = { error: 0, warning: 1, info: 2 };
   const sorted = [...findings].sort((a, b) => order[a.severity] - order[b.severity]);
-  return sorted.map((f) => `- ${SEVERITY_ICON[f.severity]} ${escapeMarkdown(f.message, MAX_MESSAGE_CHARS)}`).join('\n');
+  return sorted.map((f) => `- ${SEVERITY_ICON[f.severity]} ${messageMarkdown(f.message)}`).join('\n');
 }
 
-function perfSection(models: ModelMeasurement[]): string {
+function perfSection(models: ModelMeasurement[], comparisons: Comparison[]): string {
   const lines = models.map((m) => {
     const p = m.perf!;
-    const latency = p.latency.map((l) => `batch ${l.batchSize}: ${l.p50_ms.toFixed(2)} / ${l.p95_ms.toFixed(2)} / ${l.p99_ms.toFixed(2)} ms, ${Math.round(l.rowsPerSecond)} rows/s`).join(' · ');
+    const runs = (l: (typeof p.latency)[number]) => ` (${l.runs} runs${l.rounds ? ` in ${l.rounds} rounds` : ''})`;
+    const latency = p.latency.map((l) => `batch ${l.batchSize}: ${l.p50_ms.toFixed(2)} / ${l.p95_ms.toFixed(2)} / ${l.p99_ms.toFixed(2)} ms, ${Math.round(l.rowsPerSecond)} rows/s${runs(l)}`).join(' · ');
     const load = p.load
       ? `; load: ${p.load.concurrency} concurrent callers for ${p.load.seconds} s, ${p.load.throughputPerSecond.toFixed(1)} req/s, p95 ${p.load.p95_ms.toFixed(2)} ms, ${p.load.errors} errors`
       : '';
     const facts = m.facts ? `; ${m.facts.parameters} parameters, ${m.facts.fileBytes} bytes` : '';
     return `- **${escapeMarkdown(m.name)}**: latency p50 / p95 / p99: ${latency}${load}; peak RSS ${p.memory.rssPeakMB.toFixed(0)} MiB${facts}`;
   });
-  return `### Latency and load\n\n${lines.join('\n')}\n\n<sub>Measured in one process after warm-up, models one after another; concurrent callers take turns on one engine. Compare models within this run, not across runners.</sub>`;
+  // The candidate's p95 per batch size against each baseline, as the test across rounds judged it.
+  const tested = comparisons.filter((c) => /^latency_p95_ms@/.test(c.metric) && c.ci !== undefined);
+  const verdicts = [...new Set(tested.map((c) => c.baseline))].map((b) => {
+    const rows = tested.filter((c) => c.baseline === b);
+    const items = rows.map((c) => {
+      const word = c.change === 'regressed' && !c.negligible ? '**slower**' : c.change === 'improved' && !c.negligible ? 'faster' : c.negligible && (c.change === 'regressed' || c.change === 'improved') ? 'negligible' : 'no significant change';
+      return `batch ${c.metric.split('@')[1]} ${formatDelta(c.delta!)} ms [${formatDelta(c.ci![0])}, ${formatDelta(c.ci![1])}] ${word}`;
+    });
+    return `- candidate p95 against **${escapeMarkdown(b)}**: ${items.join(' · ')}`;
+  });
+  const how =
+    'Measured in one process after warm-up, the models taking turns in interleaved rounds; a latency change is called a regression only when the ' +
+    'Mann–Whitney U test across rounds (Holm over the run\'s timing tests) says so and it exceeds 10 % of the baseline (or the threshold\'s min-effect). ' +
+    'Concurrent callers take turns on one engine. Compare models within this run, not across runners.';
+  return `${[...lines, ...verdicts].join('\n')}\n\n<sub>${how}</sub>`;
 }
 
 function slicesSection(r: NonNullable<Evaluation['slices']>): string {
-  const flagged = r.findings.length > 0 ? r.findings.map((f) => `- 🔴 ${escapeMarkdown(f.message, MAX_MESSAGE_CHARS)}`).join('\n') : '- No slice regresses significantly where the whole improves.';
+  const flagged = r.findings.length > 0 ? r.findings.map((f) => `- 🔴 ${messageMarkdown(f.message)}`).join('\n') : '- No slice regresses significantly where the whole improves.';
   const gaps = r.worstSliceGap.map((g) => [
     escapeMarkdown(g.model),
     escapeMarkdown(g.column),
     g.metric,
     `${escapeMarkdown(g.best.value)}: ${formatValue(g.best.metric)}`,
     `${escapeMarkdown(g.worst.value)}: ${formatValue(g.worst.metric)}`,
-    formatValue(g.gap),
+    isBounded(g.metric) ? `${formatPoints(g.gap)} pp` : formatValue(g.gap),
   ]);
   const gapTable = gaps.length
     ? '\n\n' + markdownTable([['model', 'column', 'metric', 'best slice', 'worst slice', 'gap'], ...gaps], { align: ['l', 'l', 'l', 'l', 'l', 'r'] })
@@ -181,23 +367,26 @@ function slicesSection(r: NonNullable<Evaluation['slices']>): string {
     return `**${escapeMarkdown(sl.column)} = ${escapeMarkdown(sl.value)}** (${sl.rows} rows)\n\n` + markdownTable([['metric', ...names.map((t) => escapeMarkdown(t))], ...rows], { align: ['l', ...names.map(() => 'r' as const)] });
   });
   const skipped = r.skipped.length ? `\n\n<sub>Below min-size, not measured: ${r.skipped.map((x) => `${escapeMarkdown(x.column)} = ${escapeMarkdown(x.value)} (${x.rows})`).join(', ')}.</sub>` : '';
-  return `### Slices\n\n${flagged}${gapTable}${skipped}\n\n${details(`Every metric per slice (${r.slices.length} slices)`, perSlice.join('\n\n'))}`;
+  return `${flagged}${gapTable}${skipped}\n\n${details(`Every metric per slice (${r.slices.length} slices)`, perSlice.join('\n\n'))}`;
 }
 
 /** Findings that diagnose the model and its data rather than gate a metric: shown under Diagnosis. */
-const DIAGNOSIS_KINDS = new Set(['overfitting', 'underfitting', 'data_drift', 'label_drift', 'prediction_drift', 'training_curve', 'training_log']);
+const DIAGNOSIS_KINDS = new Set(['overfitting', 'underfitting', 'data_drift', 'feature_drift', 'new_categories', 'psi_shift', 'label_drift', 'prediction_drift', 'training_curve', 'training_log']);
 
 /** Diagnosis: its findings first, then generalisation, drift (tables collapsed), prediction drift, curves. */
 function diagnosisSection(e: Evaluation): string | undefined {
   const parts: string[] = [];
+  const topics: string[] = [];
   const findings = e.gate.findings.filter((f) => DIAGNOSIS_KINDS.has(f.kind));
   if (findings.length > 0) parts.push(findingsList(findings));
-  if (e.gaps && e.gaps.length > 0) parts.push(generalisationSection(e));
-  if (e.drift) parts.push(driftSection(e.drift));
-  if (e.labelDrift) parts.push(labelDriftLine(e.labelDrift));
-  if (e.predictionDrift && e.predictionDrift.length > 0) parts.push(predictionDriftSection(e.predictionDrift));
-  if (e.training) parts.push(trainingSection(e.training));
-  return parts.length > 0 ? `## Diagnosis\n\n${parts.join('\n\n')}` : undefined;
+  if (e.gaps && e.gaps.length > 0) parts.push(generalisationSection(e)), topics.push('generalisation');
+  if (e.drift) parts.push(driftSection(e.drift)), topics.push('data drift');
+  if (e.labelDrift) parts.push(labelDriftLine(e.labelDrift)), topics.push('label drift');
+  if (e.predictionDrift && e.predictionDrift.length > 0) parts.push(predictionDriftSection(e.predictionDrift)), topics.push('prediction drift');
+  if (e.training) parts.push(trainingSection(e.training)), topics.push('training curves');
+  if (parts.length === 0) return undefined;
+  const count = findings.length > 0 ? ` (${findings.length} finding${findings.length === 1 ? '' : 's'})` : '';
+  return details(`Diagnosis: ${topics.join(', ') || 'findings'}${count}`, parts.join('\n\n'));
 }
 
 function labelDriftLine(d: NonNullable<Evaluation['labelDrift']>): string {
@@ -217,14 +406,22 @@ function generalisationSection(e: Evaluation): string {
     ...names.flatMap((n) => {
       const g = gaps.find((x) => x.model === n && x.metric === metric);
       if (g === undefined) return ['', ''];
-      const gap = g.relativeGap === null ? formatDelta(g.gap) : `${formatDelta(g.gap)} (${formatPercent(g.relativeGap)})`;
-      return [`${formatValue(g.train, metric)} → ${formatValue(g.eval, metric)}`, g.flagged ? `${gap} ⚠️` : gap];
+      const gap = gapText(g) + (g.flagged ? ' ⚠️' : g.unreliable !== undefined ? ' (unreliable)' : '');
+      return [`${formatValue(g.train, metric)} → ${formatValue(g.eval, metric)}`, gap];
     }),
   ]);
   const table = markdownTable([head, ...rows], { align: ['l', ...head.slice(1).map(() => 'r' as const)] });
   const flagged = gaps.filter((g) => g.flagged && g.model === 'candidate').length;
   const lead = flagged > 0 ? `${flagged} metric${flagged === 1 ? '' : 's'} of the candidate beyond the allowed gap.` : 'No metric of the candidate beyond the allowed gap.';
-  return `### Generalisation (training → evaluation)\n\n${lead} The gap is how much worse evaluation is than training; ⚠️ marks a relative gap above max-gap (default 10 % for metrics in [0, 1]).\n\n${details('Gaps per model', table)}`;
+  return `### Generalisation (training → evaluation)\n\n${lead} The gap is how much worse evaluation is than training, in percentage points (pp) for proportions; ⚠️ marks a gap the gate flagged (see the finding); an operating point the data cannot resolve is marked unreliable and never flagged.\n\n${details('Gaps per model', table)}`;
+}
+
+/** A gap in the metric's unit (percentage points for proportions; no relative % that explodes near 0), with its interval when there is one. */
+function gapText(g: Gap & { ci?: [number, number] }): string {
+  if (g.gap === null) return '—';
+  const bounded = isBounded(g.metric);
+  const f = (v: number) => (bounded ? formatPoints(v) : formatDelta(v));
+  return `${f(g.gap)}${bounded ? ' pp' : ''}${g.ci ? ` [${f(g.ci[0])}, ${f(g.ci[1])}]` : ''}`;
 }
 
 /** The report of `model-gate drift`: no models, only the two samples. */
@@ -289,7 +486,7 @@ function trainingSection(t: NonNullable<Evaluation['training']>): string {
   return `### Training curves\n\n${facts}\n\n${chart || '_No finite values to draw._'}`;
 }
 
-function checksSection(e: Evaluation): string {
+function checksTable(e: Evaluation): string {
   const rows = e.gate.checks.map((c) => [
     c.metric,
     formatValue(c.value, c.metric),
@@ -297,7 +494,7 @@ function checksSection(e: Evaluation): string {
     c.max !== undefined ? `≤ ${c.max}` : '',
     STATUS_ICON[c.status],
   ]);
-  return '### Thresholds on the candidate\n\n' + markdownTable([['Metric', 'candidate', 'min', 'max', 'status'], ...rows], { align: ['l', 'r', 'r', 'r', 'c'] });
+  return markdownTable([['Metric', 'candidate', 'min', 'max', 'status'], ...rows], { align: ['l', 'r', 'r', 'r', 'c'] });
 }
 
 function confusionTable(m: ModelMeasurement): string {
@@ -320,18 +517,44 @@ function perLabelTable(models: ModelMeasurement[]): string {
 
 function reliabilityTable(m: ModelMeasurement, task: Evaluation['task']): string {
   const observed = task === 'binary' ? 'observed frequency' : 'accuracy';
-  const rows = m.reliability!.filter((b) => b.count > 0).map((b) => [
-    `${formatValue(b.lower)}–${formatValue(b.upper)}`,
+  const bins = m.reliability!;
+  // The table has one row per equal-width bin [j/n, (j+1)/n) and, last, the point bin [1, 1] where
+  // torchmetrics keeps confidences of exactly 1: it is not one of the n bins of the caption.
+  const intervals = bins.filter((b) => b.upper > b.lower).length;
+  const point = bins.find((b) => b.upper === b.lower && b.count > 0);
+  const rows = bins.filter((b) => b.count > 0).map((b) => [
+    b.upper === b.lower ? `exactly ${b.lower}` : `[${formatValue(b.lower)}, ${formatValue(b.upper)})`,
     String(b.count),
     formatValue(b.confidence),
     formatValue(b.accuracy),
-    formatDelta(b.accuracy - b.confidence),
+    `${formatPoints(b.accuracy - b.confidence)} pp`,
   ]);
   const what = task === 'binary' ? 'P(positive)' : 'top-label confidence';
+  const extra = point ? `, and ${point.count} row${point.count === 1 ? '' : 's'} at exactly 1 in a point bin of their own, as torchmetrics keeps them` : '';
   return (
-    `${what} in 15 equal-width bins, as torchmetrics bins them; ece = ${formatValue(m.metrics.ece?.value)}, mce = ${formatValue(m.metrics.mce?.value)}.\n\n` +
+    `${what} in ${intervals} equal-width bins as torchmetrics bins them${extra}; empty bins are left out. ece = ${formatValue(m.metrics.ece?.value)}, mce = ${formatValue(m.metrics.mce?.value)}.\n\n` +
     markdownTable([['bin', 'rows', 'mean confidence', observed, 'gap'], ...rows], { align: ['l', 'r', 'r', 'r', 'r'] })
   );
+}
+
+/** The models, the hardware the candidate ran on, and the columns fed to each model, in order. */
+function modelsSection(e: Evaluation): string {
+  const parts = [modelsTable(e.models)];
+  if (e.hardware) parts.push(`**Hardware** ${escapeMarkdown(e.hardware.text, MAX_MESSAGE_CHARS)}`);
+  const fed = e.models.filter((m) => m.features !== undefined);
+  if (fed.length > 0) parts.push(fed.map(featuresLine).join('\n'));
+  return parts.join('\n\n');
+}
+
+/** The most column names listed per model; the JSON report has them all. */
+const MAX_FEATURES_SHOWN = 40;
+
+function featuresLine(m: ModelMeasurement): string {
+  const cols = m.features!;
+  const shown = cols.slice(0, MAX_FEATURES_SHOWN).map((c) => escapeMarkdown(c)).join(', ') + (cols.length > MAX_FEATURES_SHOWN ? `, … (${cols.length - MAX_FEATURES_SHOWN} more)` : '');
+  const by = m.featureOrder === 'file' ? ' ⚠️ in the data file\'s column order: neither the model nor `features` pins it' : m.featureOrder === 'model' ? ', in the order the model\'s metadata names' : m.featureOrder === 'settings' ? ', in the order the settings name' : '';
+  const inputs = m.featureInputs ? ` (inputs: ${Object.entries(m.featureInputs).map(([k, v]) => `${escapeMarkdown(k)} ← ${v.length}`).join(', ')})` : '';
+  return `- **${escapeMarkdown(m.name)}** was fed ${cols.length} column${cols.length === 1 ? '' : 's'}${by}${inputs}: ${shown}`;
 }
 
 function modelsTable(models: ModelMeasurement[]): string {

@@ -23,12 +23,19 @@ export interface JsonReport {
     backend: string;
     path: string;
     files: ModelFile[];
-    metrics: Record<string, { value: number | null; ci?: [number, number] }>;
+    /** unreliable: why the value cannot be trusted (an operating point the data cannot resolve); such a metric raises no finding. */
+    metrics: Record<string, { value: number | null; ci?: [number, number]; unreliable?: string }>;
     /** The same metrics on the training data, when it was given. */
-    trainMetrics?: Record<string, { value: number | null }>;
+    trainMetrics?: Record<string, { value: number | null; unreliable?: string }>;
     notes?: string[];
     /** Size, parameter count, input and output signature. */
     facts?: ModelMeasurement['facts'];
+    /** The data columns fed to the model, in the order it took them (absent for predictions files and commands). */
+    features?: string[];
+    /** Who set that order: the `features` / `inputs` setting, the model's metadata, or nobody (`file`: the data file's column order). */
+    featureOrder?: ModelMeasurement['featureOrder'];
+    /** A model with several inputs: the columns of each input, by name. */
+    featureInputs?: Record<string, string[]>;
     /** Latency per batch size, the stress run and peak memory. */
     perf?: ModelMeasurement['perf'];
     confusionMatrix?: { labels: string[]; counts: number[][] };
@@ -85,11 +92,13 @@ export function jsonReport(e: Evaluation, changelog: string, version: string): J
       backend: m.backend,
       path: m.path,
       files: m.files,
-      metrics: Object.fromEntries(Object.entries(m.metrics).map(([k, v]) => [k, { value: num(v.value), ...(v.ci ? { ci: v.ci } : {}) }])),
+      metrics: Object.fromEntries(Object.entries(m.metrics).map(([k, v]) => [k, { value: num(v.value), ...(v.ci ? { ci: v.ci } : {}), ...(v.unreliable !== undefined ? { unreliable: v.unreliable } : {}) }])),
       ...(m.notes ? { notes: m.notes } : {}),
       ...(m.facts !== undefined ? { facts: m.facts } : {}),
+      ...(m.features !== undefined ? { features: m.features, featureOrder: m.featureOrder } : {}),
+      ...(m.featureInputs !== undefined ? { featureInputs: m.featureInputs } : {}),
       ...(m.perf !== undefined ? { perf: m.perf } : {}),
-      ...(m.trainMetrics ? { trainMetrics: Object.fromEntries(Object.entries(m.trainMetrics).map(([k, v]) => [k, { value: num(v.value) }])) } : {}),
+      ...(m.trainMetrics ? { trainMetrics: Object.fromEntries(Object.entries(m.trainMetrics).map(([k, v]) => [k, { value: num(v.value), ...(v.unreliable !== undefined ? { unreliable: v.unreliable } : {}) }])) } : {}),
       ...(m.confusion ? { confusionMatrix: m.confusion } : {}),
       ...(m.perLabel
         ? { perLabel: m.perLabel.map((l) => ({ label: l.label, precision: num(l.precision), recall: num(l.recall), f1: num(l.f1), roc_auc: num(l.roc_auc), support: num(l.support) })) }
@@ -115,6 +124,11 @@ export function jsonReport(e: Evaluation, changelog: string, version: string): J
       relativeDelta: num(c.relativeDelta),
       ...(c.ci ? { ci: c.ci } : {}),
       ...(c.pValue !== undefined ? { pValue: c.pValue } : {}),
+      ...(c.adjustedPValue !== undefined ? { adjustedPValue: c.adjustedPValue } : {}),
+      ...(c.familyPValue !== undefined ? { familyPValue: c.familyPValue } : {}),
+      ...(c.primary !== undefined ? { primary: c.primary } : {}),
+      ...(c.minEffect !== undefined && Number.isFinite(c.minEffect) ? { minEffect: c.minEffect } : {}),
+      ...(c.negligible !== undefined ? { negligible: c.negligible } : {}),
       change: c.change,
       status: c.status,
     })),

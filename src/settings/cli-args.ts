@@ -32,6 +32,7 @@ const OPTIONS = {
   'recall-at-fpr': { type: 'string' },
   'precision-at-recall': { type: 'string' },
   thresholds: { type: 'string' },
+  'primary-metrics': { type: 'string' },
   config: { type: 'string' },
   'fail-on': { type: 'string' },
   'batch-size': { type: 'string' },
@@ -84,6 +85,8 @@ export const EVALUATE_USAGE = `Usage: model-gate evaluate --candidate PATH --dat
   --recall-at-fpr F        false-positive rate at which recall_at_fpr is read (default 0.01)
   --precision-at-recall R  recall at which precision_at_recall is read (default 0.9)
   --thresholds FILE        YAML file of metric thresholds
+  --primary-metrics M,M    metrics that move the verdict without a threshold (default per task, e.g.
+                           roc_auc,log_loss for binary); none: only thresholds do
   --config FILE            YAML config holding any of the above (flags override it)
   --fail-on M,M            what fails: regression (default), overfitting, drift; or never
   --perf                   measure latency (p50/p95/p99 at batch sizes), a stress run and peak memory
@@ -155,6 +158,7 @@ export async function readCliSettings(argv: string[], cwd: string, extraRoots: s
     'recall-at-fpr': str('recall-at-fpr'),
     'precision-at-recall': str('precision-at-recall'),
     thresholds,
+    'primary-metrics': str('primary-metrics'),
     'fail-on': str('fail-on'),
     'batch-size': str('batch-size'),
     perf: values.perf === true ? 'true' : undefined,

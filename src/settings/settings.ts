@@ -40,6 +40,8 @@ export interface Settings {
   /** The recall at which precision_at_recall is read. */
   precisionAtRecall: number;
   thresholds: Thresholds;
+  /** The metrics that move the verdict without a threshold; undefined: the task's defaults (src/metrics/direction.ts). */
+  primaryMetrics?: string[];
   comment: boolean;
   /** What fails the step: the gate's regressions, overfitting/underfitting, drift. Empty: never. */
   failOn: FailOn[];
@@ -107,6 +109,7 @@ export const INPUT_NAMES = [
   'recall-at-fpr',
   'precision-at-recall',
   'thresholds',
+  'primary-metrics',
   'config',
   'comment',
   'comment-key',
@@ -148,8 +151,11 @@ export interface ConfigFile {
 
 const TASKS: TaskSetting[] = ['auto', 'binary', 'multiclass', 'regression', 'multilabel', 'ranking'];
 
-/** Inputs a config file cannot set: it may come from the pull request, and these widen what it can reach. */
-export const WORKFLOW_ONLY_INPUTS = ['allowed-roots', 'command-env'] as const;
+/**
+ * Inputs a config file cannot set: it may come from the pull request (a pull_request_target workflow that
+ * checks out the head), and these run code or widen what it can reach.
+ */
+export const WORKFLOW_ONLY_INPUTS = ['allowed-roots', 'command', 'command-env'] as const;
 
 /** Parses config YAML text; errors name the file, line and column. */
 export function parseConfig(text: string, file: string): ConfigFile {
@@ -273,6 +279,7 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
     recallAtFpr: numberSetting(textSetting('recall-at-fpr'), 'recall-at-fpr', 0.01, 0, 1),
     precisionAtRecall: numberSetting(textSetting('precision-at-recall'), 'precision-at-recall', 0.9, 0, 1),
     thresholds,
+    primaryMetrics: primaryMetricsSetting(listSetting('primary-metrics')),
     comment: booleanSetting(textSetting('comment'), 'comment', true),
     failOn,
     commentKey: textSetting('comment-key') ?? 'default',
@@ -309,6 +316,14 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
     seed: integerSetting(textSetting('seed'), 'seed', 0, 0, 2 ** 32 - 1),
     allowedRoots: parseAllowedRoots(given('allowed-roots'), cwd),
   };
+}
+
+/** `primary-metrics`: metric names, or `none` (only thresholds move the verdict). Names are checked against the task later. */
+function primaryMetricsSetting(list: string[] | undefined): string[] | undefined {
+  if (list === undefined) return undefined;
+  if (list.length === 1 && list[0] === 'none') return [];
+  if (list.includes('none')) throw new InputError('primary-metrics: "none" cannot be listed with metric names; give either names or none.');
+  return list;
 }
 
 /** `name=path` or `path`; a bare path is named after its file or folder. */

@@ -22,7 +22,13 @@ export interface MetricThreshold {
   significant?: boolean;
   /** Breach when the bad end of the delta's confidence interval is worse than this (in metric units). */
   ciMaxDrop?: number;
-  /** Largest allowed generalisation gap, (train − eval) / |train| in the metric's bad direction. */
+  /**
+   * Smallest worsening, in the metric's units, that a significant regression must exceed to warn
+   * (smaller ones are negligible). Default: 0.5 percentage points for bounded metrics, 1 % of the
+   * baseline's value for the others (src/metrics/direction.ts).
+   */
+  minEffect?: number;
+  /** Largest allowed generalisation gap, train − eval in the metric's units and bad direction (src/analysis/overfitting.ts). */
   maxGap?: number;
   /** What a breach does to the verdict. */
   severity: 'fail' | 'warn';
@@ -38,6 +44,7 @@ const KEYS: Record<string, keyof MetricThreshold> = {
   'max-drop': 'maxDrop',
   'max-relative-drop': 'maxRelativeDrop',
   'ci-max-drop': 'ciMaxDrop',
+  'min-effect': 'minEffect',
   'max-gap': 'maxGap',
   significant: 'significant',
   severity: 'severity',
@@ -79,7 +86,7 @@ function ruleFrom(metric: string, rule: unknown, source: string): MetricThreshol
     if (field === undefined) {
       throw new InputError(
         `${source}: unknown key ${quote(key)} in the threshold for ${quote(metric)}; ` +
-          'use min, max, max-drop, max-relative-drop, ci-max-drop, max-gap, significant, severity or if-missing.',
+          'use min, max, max-drop, max-relative-drop, ci-max-drop, min-effect, max-gap, significant, severity or if-missing.',
       );
     }
     if (field === 'significant') {
@@ -97,8 +104,8 @@ function ruleFrom(metric: string, rule: unknown, source: string): MetricThreshol
     if (typeof raw !== 'number' || !Number.isFinite(raw)) {
       throw new InputError(`${source}: ${key} for ${quote(metric)} must be a finite number, not ${quote(raw)}.`);
     }
-    if ((field === 'maxDrop' || field === 'maxRelativeDrop' || field === 'ciMaxDrop' || field === 'maxGap') && raw < 0) {
-      throw new InputError(`${source}: ${key} for ${quote(metric)} must be zero or more (it is the allowed worsening).`);
+    if ((field === 'maxDrop' || field === 'maxRelativeDrop' || field === 'ciMaxDrop' || field === 'maxGap' || field === 'minEffect') && raw < 0) {
+      throw new InputError(`${source}: ${key} for ${quote(metric)} must be zero or more (it is ${field === 'minEffect' ? 'the smallest worsening that counts' : 'the allowed worsening'}).`);
     }
     out[field] = raw;
   }

@@ -66,6 +66,16 @@
 // p-value of a delta (two-sided bootstrap test of "no difference"), over the B finite replicate
 // deltas δ*: p = min(1, 2 · min(1 + #{δ* <= 0}, 1 + #{δ* >= 0}) / (B + 1)). The +1 counts the
 // observed data as one of the resamples, so p is never 0 (at least 2 / (B + 1)).
+//
+// Family p-values (input.family: the metrics and baselines that move the verdict): one-sided tests
+// of "the candidate is worse", adjusted together by the single-step max-T method (Westfall & Young
+// 1993, §2.6; Romano & Wolf 2005), which uses the replicates' joint distribution: correlated
+// members (ROC AUC and log loss of one model) cost less power than under Bonferroni or Holm. For
+// each member j: the worsening w_j (candidate − baseline, signed so that positive is worse), its
+// bootstrap standard error se_j, and t_j = ŵ_j / se_j. In resample b, T*_b = max_j (w*_bj − ŵ_j) / se_j
+// (the replicates centred on the estimate: the null spread). Adjusted p_j = (1 + #{T*_b ≥ t_j}) / (B + 1).
+// The chance that noise alone makes any member significant at α stays near α (the false-alarm
+// simulation: scripts/bench-verdicts.mjs). A member with se 0 (identical predictions) gets p = 1.
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -118,6 +128,8 @@ export interface BootstrapInput {
   threads?: number;
   /** BCa intervals when the data has at most this many rows (default 5000) and resamples >= 1000; 0 = percentile only. */
   bcaMaxRows?: number;
+  /** The verdict's family: these metrics against these baselines get max-T adjusted one-sided p-values of "worse". */
+  family?: { baselines: readonly string[]; metrics: readonly { name: string; higherIsBetter: boolean }[] };
 }
 
 export interface IntervalEntry {
@@ -131,6 +143,8 @@ export interface IntervalEntry {
 export interface DeltaEntry extends IntervalEntry {
   /** Two-sided bootstrap p-value for delta = 0. */
   pValue: number;
+  /** Family members only: one-sided p-value of "the candidate is worse", max-T adjusted over the family. */
+  familyPValue?: number;
 }
 
 export interface BootstrapResult {
@@ -548,5 +562,56 @@ export function bootstrap(input: BootstrapInput): BootstrapResult {
     }
     result.deltas[models[m]] = perMetric;
   }
+  if (input.family !== undefined) {
+    for (const [baseline, metric, p] of familyPValues(reps, c, input.family)) result.deltas[baseline][metric].familyPValue = p;
+  }
   return result;
+}
+
+/** Single-step max-T adjusted one-sided p-values of "worse" for the family (see the file comment). */
+export function familyPValues(reps: Replicates, candidate: number, family: NonNullable<BootstrapInput['family']>): [string, string, number][] {
+  const { models, metrics, values, estimates } = reps;
+  const B = reps.resamples;
+  const M = models.length;
+  const S = metrics.length;
+  const members: { baseline: string; metric: string; w: Float64Array; estimate: number; se: number }[] = [];
+  for (const baseline of family.baselines) {
+    const m = models.indexOf(baseline);
+    if (m < 0 || m === candidate) continue;
+    for (const { name, higherIsBetter } of family.metrics) {
+      const s = metrics.indexOf(name);
+      if (s < 0) continue;
+      const sign = higherIsBetter ? -1 : 1;
+      const w = new Float64Array(B);
+      let n = 0;
+      let sum = 0;
+      for (let b = 0; b < B; b++) {
+        w[b] = sign * (values[(b * M + candidate) * S + s] - values[(b * M + m) * S + s]);
+        if (Number.isFinite(w[b])) {
+          n++;
+          sum += w[b];
+        }
+      }
+      const mean = sum / n;
+      let ss = 0;
+      for (let b = 0; b < B; b++) if (Number.isFinite(w[b])) ss += (w[b] - mean) ** 2;
+      members.push({ baseline, metric: name, w, estimate: sign * (estimates[candidate * S + s] - estimates[m * S + s]), se: n > 1 ? Math.sqrt(ss / (n - 1)) : NaN });
+    }
+  }
+  const live = members.filter((x) => x.se > 0 && Number.isFinite(x.se) && Number.isFinite(x.estimate));
+  // T*_b: the largest centred, standardised worsening in resample b (undefined replicates left out).
+  const maxT = new Float64Array(B).fill(-Infinity);
+  for (const x of live) {
+    for (let b = 0; b < B; b++) {
+      const t = (x.w[b] - x.estimate) / x.se;
+      if (t > maxT[b]) maxT[b] = t;
+    }
+  }
+  return members.map((x) => {
+    if (!live.includes(x)) return [x.baseline, x.metric, 1];
+    const t = x.estimate / x.se;
+    let atLeast = 0;
+    for (let b = 0; b < B; b++) if (maxT[b] >= t) atLeast++;
+    return [x.baseline, x.metric, Math.min(1, (1 + atLeast) / (B + 1))];
+  });
 }

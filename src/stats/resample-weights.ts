@@ -246,3 +246,19 @@ export function resampleWeights(keys: Uint32Array, seed: number, b: number, out 
   kernels.fillWeights(new Int32Array(rk.buffer, rk.byteOffset, rk.length), kernels.salt(seedB, b), out);
   return out;
 }
+
+/**
+ * The seed of a second, independent set of resamples (stream "train": the training rows of the
+ * generalisation gap). Training and evaluation rows often share keys (row indices without an id
+ * column, or overlapping ids), and the same seed would then give them the same weights: gaps whose
+ * two sides move together, intervals too narrow. The derived seed is a fixed function of (seed,
+ * stream): seedA, seedB = the seed words; h = MurmurHash3_x86_32(stream's UTF-8, seed seedA);
+ * lo = fmix32(h XOR seedB); hi = fmix32(lo XOR seedA) AND 0x1FFFFF; derived = hi · 2^32 + lo, an
+ * integer in [0, 2^53). Reruns and shards agree, as for the evaluation rows.
+ */
+export function streamSeed(seed: number, stream: string): number {
+  const { a, b } = kernels.seedWords(seed);
+  const lo = kernels.fmix32((murmur3Utf8(stream, a) ^ b) >>> 0);
+  const hi = kernels.fmix32((lo ^ a) >>> 0) & 0x1fffff;
+  return hi * 4294967296 + lo;
+}

@@ -24,7 +24,8 @@ describe('compareOne', () => {
     expect(compareOne('accuracy', 0.9, 0.91, { maxDrop: 0.02, severity: 'fail' }, 'main').status).toBe('warn');
     const breach = compareOne('accuracy', 0.88, 0.91, { maxDrop: 0.02, severity: 'fail' }, 'main');
     expect(breach.status).toBe('fail');
-    expect(breach.reason).toBe('worse by 0.03, more than max-drop 0.02');
+    // A proportion's worsening in percentage points, as everywhere in the report (issue 15).
+    expect(breach.reason).toBe('worse by 3 pp, more than max-drop 0.02 (2 pp)');
   });
   test('max-relative-drop measures the worsening against |baseline|, for lower-is-better too', () => {
     expect(compareOne('log_loss', 0.33, 0.3, { maxRelativeDrop: 0.05, severity: 'fail' }, 'b').status).toBe('fail');
@@ -123,7 +124,7 @@ describe('fail closed: a threshold or the dummy check that cannot run is a failu
     expect(noInterval).toMatchObject({ status: 'fail', reason: 'no confidence interval for the delta (is `bootstrap` 0?), so ci-max-drop could not be checked' });
     expect(compareOne('accuracy', 0.91, 0.9, { ciMaxDrop: 0.02, severity: 'fail', ifMissing: 'warn' }, 'main').status).toBe('warn');
     // A max-drop breach keeps its own reason and severity.
-    expect(compareOne('accuracy', 0.8, 0.9, { ciMaxDrop: 0.02, maxDrop: 0.05, severity: 'fail', ifMissing: 'warn' }, 'main')).toMatchObject({ status: 'fail', reason: 'worse by 0.1, more than max-drop 0.05' });
+    expect(compareOne('accuracy', 0.8, 0.9, { ciMaxDrop: 0.02, maxDrop: 0.05, severity: 'fail', ifMissing: 'warn' }, 'main')).toMatchObject({ status: 'fail', reason: 'worse by 10 pp, more than max-drop 0.05 (5 pp)' });
     expect(compareOne('accuracy', 0.91, 0.9, { ciMaxDrop: 0.02, severity: 'fail' }, 'main', { ci: [-0.01, 0.03], pValue: 0.3, alpha: 0.05 }).status).toBe('pass');
   });
 });

@@ -10,6 +10,7 @@ import { readDataset } from '../../src/data/read.js';
 import { driftFindings, driftReport, predictionDrift, type DriftResult } from '../../src/analysis/drift.js';
 import { ks2Samp } from '../../src/stats/ks.js';
 import type { CategoricalColumn, Column, Dataset, NumericColumn } from '../../src/types.js';
+import { rng } from '../support/rng.js';
 
 type Num = number | null | 'Infinity';
 interface ExpectedFeature {
@@ -95,18 +96,46 @@ describe('driftReport on seattle-weather matches the scipy/statsmodels reference
     expect(JSON.parse(JSON.stringify(result))).toEqual(result);
   });
 
-  test('findings for 2012 vs 2015: dataset drift is an error naming the drifted features', async () => {
+  test('findings for 2012 vs 2015: dataset drift is the data_drift decision naming the drifted features', async () => {
     const result = driftReport(
       await readDataset(root + 'fixtures/drift/seattle-2012.csv'),
       await readDataset(root + 'fixtures/drift/seattle-2015.csv')
     );
     const findings = driftFindings(result);
+    // A warning here: `fail-on: drift` (or `model-gate drift`'s exit code) makes it a failure.
     expect(findings[0]).toMatchObject({
       kind: 'data_drift',
-      severity: 'error',
+      severity: 'warning',
       features: ['temp_max', 'temp_min', 'weather']
     });
     expect(findings[0].message).toContain('3 of 5 features (60%)');
+  });
+
+  test('2014 vs 2015: one of five features drifted is feature_drift, not the data_drift decision', async () => {
+    const result = driftReport(
+      await readDataset(root + 'fixtures/drift/seattle-2014.csv'),
+      await readDataset(root + 'fixtures/drift/seattle-2015.csv')
+    );
+    expect(result.datasetDrift).toBe(false);
+    expect(driftFindings(result).map((f) => [f.kind, f.severity, f.features])).toEqual([
+      ['feature_drift', 'warning', ['weather']],
+      ['new_categories', 'warning', ['weather']]
+    ]);
+  });
+
+  test('penguins train vs eval: no feature drifted, so a major PSI is information, not a drift finding (issue 15)', async () => {
+    // The demo's own data: 239 training rows against 94 evaluation rows. KS finds nothing (adjusted
+    // p 0.96 for every feature), but PSI on 94 rows in 10 bins is above 0.25 for two bill measures.
+    const result = driftReport(
+      await readDataset(root + 'fixtures/penguins-sex/train.csv'),
+      await readDataset(root + 'fixtures/penguins-sex/eval.csv'),
+      { exclude: ['id', 'sex'] }
+    );
+    expect(result.features.filter((f) => f.drifted)).toEqual([]);
+    expect(result.features.filter((f) => f.psiBand === 'major').map((f) => f.name)).toEqual(['bill_length_mm', 'bill_depth_mm']);
+    const findings = driftFindings(result);
+    expect(findings.map((f) => [f.kind, f.severity])).toEqual([['psi_shift', 'info']]);
+    expect(findings.filter((f) => f.kind === 'data_drift')).toEqual([]);
   });
 });
 
@@ -133,16 +162,6 @@ function dataset(path: string, columns: Column[]): Dataset {
 }
 
 /** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function series(n: number, seed: number, shift = 0): number[] {
   const r = rng(seed);
@@ -335,7 +354,7 @@ describe('driftFindings', () => {
   test('no drift, no findings', () => {
     expect(driftFindings({ ...base, features: [feature('a', false)] })).toEqual([]);
   });
-  test('some drift below the dataset share is a warning; PSI-only shifts and new categories are warnings', () => {
+  test('some drift below the dataset share is a feature_drift warning; new categories warn; PSI alone is information', () => {
     const result: DriftResult = {
       ...base,
       share: 1 / 3,
@@ -346,10 +365,10 @@ describe('driftFindings', () => {
       ]
     };
     const findings = driftFindings(result);
-    expect(findings.map((f) => [f.severity, f.features])).toEqual([
-      ['warning', ['a']],
-      ['warning', ['b']],
-      ['warning', ['c']]
+    expect(findings.map((f) => [f.kind, f.severity, f.features])).toEqual([
+      ['feature_drift', 'warning', ['a']],
+      ['psi_shift', 'info', ['b']],
+      ['new_categories', 'warning', ['c']]
     ]);
     expect(findings[2].message).toContain('"x", "y", "z", "u", "v" and 1 more');
   });

@@ -22,6 +22,7 @@ import { bootstrap } from '../../src/stats/bootstrap.js';
 import { benjaminiHochberg } from '../../src/stats/corrections.js';
 import { exampleKeys } from '../../src/stats/resample-weights.js';
 import type { CategoricalColumn, Column, Dataset, NumericColumn, Predictions } from '../../src/types.js';
+import { rng } from '../support/rng.js';
 
 const fx = (...p: string[]) => path.join(process.cwd(), 'fixtures', ...p);
 
@@ -45,16 +46,6 @@ function dataset(columns: Column[]): Dataset {
   return { path: 'synthetic.csv', rowCount: n, columns, recordLines: Int32Array.from({ length: n }, (_, i) => i + 2) };
 }
 /** mulberry32: a small seeded generator, so synthetic data is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function normal(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 }

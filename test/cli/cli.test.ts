@@ -62,7 +62,7 @@ test('the bundle runs the demo and evaluate from a folder with no node_modules',
   const demo = spawnSync(process.execPath, ['dist/cli.js', 'demo'], { cwd: copy, encoding: 'utf8' });
   expect(demo.status).toBe(0);
   expect(demo.stdout).toMatch(/^## (✅|⚠️) model-gate: (pass|warn) · binary · 94 rows/);
-  expect(demo.stdout).toContain('### Changelog entry');
+  expect(demo.stdout).toContain('<summary>Changelog entry</summary>');
   const json = path.join(copy, 'out.json');
   execFileSync(process.execPath, ['dist/cli.js', ...evaluateArgs, '--json', json, '-q'], { cwd: copy });
   expect(JSON.parse(readFileSync(json, 'utf8')).data.rows).toBe(94);

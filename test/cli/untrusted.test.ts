@@ -59,7 +59,7 @@ test('a 50 MB label cell: the log, the reports and the comment stay small, and t
   const comment = readFileSync(md, 'utf8');
   expect(comment.length).toBeLessThan(65_536);
   // The findings section names the problem (before, it was empty: the comment was cut inside it).
-  const findings = /### Findings\n\n(- .+)/.exec(comment);
+  const findings = /<summary>Findings \(\d+\)<\/summary>\n\n(- .+)/.exec(comment);
   expect(findings?.[1]).toMatch(/MMMM/);
   expect(findings?.[1]).toMatch(/characters\)/); // shortened, and says by how much
   const report = JSON.parse(readFileSync(json, 'utf8')) as { findings: { message: string }[]; classes?: string[] };
@@ -96,4 +96,11 @@ test('a report that cannot be written: exit 2, and the verdict is still printed'
   const stderr = c2.err.join('');
   expect(stderr).toMatch(/error: cannot write .*a-file\/r\.json/);
   expect(stderr).toMatch(/verdict: (pass|warn)/);
+}, 60_000);
+
+test('a demo whose data cannot be read is bad input: exit 2, as everywhere else', async () => {
+  const c = capture();
+  const code = await main(['demo', '--data', fx('penguins-sex', 'no-such-file.csv'), '--bootstrap', '0'], root).finally(c.restore);
+  expect(code).toBe(2);
+  expect(c.err.join('')).toMatch(/no-such-file\.csv/);
 }, 60_000);

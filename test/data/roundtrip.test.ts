@@ -2,18 +2,9 @@
 import { parseCsv } from '../../src/data/csv.js';
 import { parseDecimal, typeColumn } from '../../src/data/typing.js';
 import type { NumericColumn } from '../../src/types.js';
+import { rng as prng } from '../support/rng.js';
 
 /** Small seeded PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ['a', 'b', 'Z', '0', '7', ' ', '  ', ',', ';', '\t', '"', '""', '\n', '\r\n', '\r', 'é', '中', '🚀', 'NA', "'", '\\', '#', 'x y'];
 

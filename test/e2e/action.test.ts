@@ -99,7 +99,7 @@ test('first run creates the comment, second run updates it in place', async () =
   expect(comment.body).toContain('<!-- model-gate:comment key=default -->');
   expect(comment.body).toContain('| accuracy');
   expect(comment.body).toContain('[workflow run](https://github.com/octo-org/model-repo/actions/runs/4242)');
-  expect(first.summary).toContain('### Changelog entry');
+  expect(first.summary).toContain('<summary>Changelog entry</summary>');
   expect(first.outputs.changelog).toMatch(/^## \[Unreleased\] - \d{4}-\d{2}-\d{2}/);
 
   const report = JSON.parse(readFileSync(first.outputs['report-json'], 'utf8'));
@@ -171,6 +171,18 @@ test('the bundle rides out a 502 and a connection lost after the comment was mad
   expect(result.outputs['comment-id']).toBe(String(api.state.comments[0].id));
   expect(api.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
   expect(api.violations).toEqual([]);
+}, 60000);
+
+test('every kind of bad input exits 2 from the bundle, an input error too', async () => {
+  // Found in review: ncc renamed InputError to errors_InputError, so its findings were not "bad input" and exited 1.
+  await start();
+  for (const inputs of [{ ...gateInputs, task: 'bogus' }, { ...gateInputs, 'label-column': 'nope' }, { ...gateInputs, thresholds: 'no_such_metric: { min: 1 }' }]) {
+    const result = await runStep(api, inputs);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('model-gate: exit code 2 (bad input');
+    const report = JSON.parse(readFileSync(result.outputs['report-json'], 'utf8')) as { findings: { kind: string }[] };
+    expect(report.findings.map((f) => f.kind)).toContain('input_error');
+  }
 }, 60000);
 
 test('a push event writes the job summary only', async () => {

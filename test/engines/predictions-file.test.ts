@@ -91,3 +91,11 @@ test('integer ids beyond 2^53 are matched as written, not as the double they rou
   const p = predictionsFromTable(preds, input({ dataset: big, idColumn: big.columns[0] }));
   expect(p.kind === 'binary' && Array.from(p.scores)).toEqual([0.1, 0.2]);
 });
+
+test('a predictions file that cannot be read names the input that gave it, not `data`', async () => {
+  const { loadPredictionsFile } = await import('../../src/engines/predictions-file.js');
+  const path = await import('node:path');
+  (await import('node:fs')).mkdirSync(path.join(process.cwd(), 'tmp', 'dir.csv'), { recursive: true });
+  // A folder where the file should be: before, "point the `data` input at a file".
+  await expect(loadPredictionsFile(path.join(process.cwd(), 'tmp', 'dir.csv'), 'production', 'baselines')).rejects.toThrow(/predictions of model production: .*the `baselines` input/);
+});

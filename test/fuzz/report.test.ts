@@ -222,7 +222,7 @@ function markdownProblem(markdown: string, c: ReportCase): string | undefined {
       if (!OWN_TAGS.test(line.slice(at))) return `a raw '<' outside a code block: ${JSON.stringify(line.slice(Math.max(0, at - 20), at + 40))}`;
     }
   }
-  if (lines.filter((l) => l === '### Changelog entry').length !== 1) return 'the changelog heading is not outside code blocks exactly once';
+  if (lines.filter((l) => l === '<summary>Changelog entry</summary>').length !== 1) return 'the changelog summary is not outside code blocks exactly once';
   const last = lines.filter((l) => l.trim() !== '').pop() ?? '';
   if (!last.startsWith('<sub>model-gate ')) return `the footer is not the last line outside code blocks: ${JSON.stringify(last.slice(0, 80))}`;
   const opens = lines.filter((l) => l === '<details>').length;

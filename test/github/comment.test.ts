@@ -59,6 +59,13 @@ describe('commentMarker / hasMarker', () => {
     expect(hasMarker(`${commentMarker('model-2')}\n`, 'model')).toBe(false);
     expect(hasMarker(undefined, 'model')).toBe(false);
   });
+
+  test("a marker quoted below the first line (a command's log in another key's comment) does not count", () => {
+    // Found in review: a command printing the default key's marker made the run with key "other" adopt it.
+    const other = `${commentMarker('other')}\n## model-gate\n\`\`\`text\n${commentMarker('default')}\n\`\`\``;
+    expect(hasMarker(other, 'default')).toBe(false);
+    expect(hasMarker(other, 'other')).toBe(true);
+  });
 });
 
 describe('fitCommentBody', () => {

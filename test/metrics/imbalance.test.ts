@@ -10,6 +10,7 @@ import {
   recallAtFpr,
 } from '../../src/metrics/imbalance.js';
 import { metricInfo } from '../../src/metrics/direction.js';
+import { rng } from '../support/rng.js';
 
 interface ImbalanceCase {
   name: string;
@@ -52,16 +53,6 @@ describe('matches scikit-learn curves', () => {
   });
 });
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every curve point by brute force: threshold +Infinity, then each distinct score. */
 function brutePoints(y: Uint8Array, s: Float64Array): { tp: number; fp: number }[] {

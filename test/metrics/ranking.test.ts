@@ -2,18 +2,9 @@
 // heavy ties.
 import { averagePrecision, rocAuc } from '../../src/metrics/ranking.js';
 import { binaryMetrics } from '../../src/metrics/binary.js';
+import { rng } from '../support/rng.js';
 
 /** Small seeded PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Mann–Whitney: P(score of a random positive > a random negative), ties counted 1/2. */
 function bruteRocAuc(y: Uint8Array, s: Float64Array): number {

@@ -45,8 +45,55 @@ test('perf: latency per batch size, stress run and memory per model; timings do 
   expect(timing.every((c) => c.status !== 'warn')).toBe(true);
   expect(timing.some((c) => c.baseline === 'dummy')).toBe(false);
   const r = renderReport(e, { date: '2026-11-27' });
-  expect(r.markdown).toContain('### Latency and load');
+  expect(r.markdown).toContain('Latency and load');
   expect(r.json.models[0].facts).toMatchObject({ parameters: expect.any(Number) });
+});
+
+test('perf: the same model twice, timed in interleaved rounds, is never called slower; the comment says how many runs back it', async () => {
+  const candidate = fx('penguins-sex', 'candidate');
+  const e = await evaluate(
+    resolveSettings(
+      {
+        candidate,
+        baselines: `twin=${candidate}`,
+        data: fx('penguins-sex', 'eval.csv'),
+        'label-column': 'sex',
+        'id-column': 'id',
+        bootstrap: '0',
+        perf: 'true',
+        'perf-batch-sizes': '1,32',
+        'perf-max-seconds': '0.2',
+        'stress-concurrency': '0',
+      },
+      undefined,
+      root,
+    ),
+    silentLog,
+  );
+  const [cand, twin] = ['candidate', 'twin'].map((n) => e.models.find((m) => m.name === n)!);
+  for (const m of [cand, twin]) {
+    for (const l of m.perf!.latency) {
+      expect(l.rounds).toBe(10);
+      expect(l.perRound!.p95_ms).toHaveLength(10);
+      expect(l.runs).toBeGreaterThanOrEqual(50); // at least 5 timed runs a round
+    }
+  }
+  const rows = e.gate.comparisons.filter((c) => c.baseline === 'twin' && /^(latency|throughput)_/.test(c.metric));
+  // 4 figures × 2 batch sizes, and latency_p95_ms (batch 1's p95 under its short name).
+  expect(rows).toHaveLength(9);
+  for (const row of rows) {
+    expect(row.ci).toHaveLength(2);
+    expect(row.pValue).toBeGreaterThan(0);
+    expect(row.adjustedPValue).toBeGreaterThanOrEqual(row.pValue!);
+    expect(row.minEffect).toBeCloseTo(0.1 * Math.abs(row.baselineValue!), 12);
+    // Equal models: at most α of runs raise any timing regression (Holm over the 8 tests), and a
+    // regression must also exceed 10 %; simulated in test/perf/compare-latency.test.ts.
+    expect(row.change === 'regressed' && !row.negligible).toBe(false);
+    expect(row.status).toBe('pass');
+  }
+  const r = renderReport(e, { date: '2026-12-02' });
+  expect(r.markdown).toMatch(/batch 1: [\d.]+ \/ [\d.]+ \/ [\d.]+ ms, \d+ rows\/s \(\d+ runs in 10 rounds\)/);
+  expect(r.markdown).toContain('candidate p95 against **twin**');
 });
 
 test('a signature change against the baseline is breaking: finding, changelog, major version', async () => {

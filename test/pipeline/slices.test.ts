@@ -42,7 +42,7 @@ test('slices by a column and a crossed pair: metrics per slice, intervals, skipp
   }
   // Adelie × Gentoo = 1 × 1 cannot happen (one-hot): it has no rows and is skipped.
   expect(slices.skipped.some((s) => s.value === '1 × 1' && s.rows === 0)).toBe(true);
-  expect(r.markdown).toContain('### Slices');
+  expect(r.markdown).toContain('<summary>Slices');
   expect(r.markdown).toMatch(/Every metric per slice \(\d+ slices\)/);
 });
 

