@@ -102,7 +102,7 @@ function bootstrapEndToEnd() {
   writeFileSync(path.join(dir, 'cand.csv'), cand.join('\n') + '\n');
   writeFileSync(path.join(dir, 'base.csv'), base.join('\n') + '\n');
   const args = [path.join(root, 'dist', 'cli.js'), 'evaluate', '--candidate', path.join(dir, 'cand.csv'), '--baseline', `base=${path.join(dir, 'base.csv')}`,
-    '--data', path.join(dir, 'data.csv'), '--label', 'y', '--id', 'id', '--task', 'binary', '--bootstrap', '1000', '--json', path.join(dir, 'out.json'), '-q'];
+    '--data', path.join(dir, 'data.csv'), '--label', 'y', '--id', 'id', '--task', 'binary', '--bootstrap', '1000', '--json', path.join(dir, 'out.json'), '-q', '--allowed-roots', dir];
   const start = process.hrtime.bigint();
   const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
   if (r.status !== 0 && r.status !== 1) throw new Error(`bootstrap run failed: ${r.stderr}`);
@@ -148,7 +148,7 @@ function overheadRun(dir, file, runtime) {
   for (let k = 0; k < 3; k++) {
     const start = process.hrtime.bigint();
     const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'evaluate', '--candidate', path.join(dir, 'mlp.onnx'), '--data', path.join(dir, file),
-      '--label', 'label', '--id', 'id', '--task', 'multiclass', '--bootstrap', '0', '--batch-size', '256', '--onnx-runtime', runtime, '--json', path.join(dir, 'out.json')],
+      '--label', 'label', '--id', 'id', '--task', 'multiclass', '--bootstrap', '0', '--batch-size', '256', '--onnx-runtime', runtime, '--json', path.join(dir, 'out.json'), '--allowed-roots', dir],
       { encoding: 'utf8', env: { ...process.env, MODEL_GATE_DEBUG: '1' } });
     const total = Number(process.hrtime.bigint() - start) / 1e9;
     const m = /onnx on ([^:]+): \d+ rows of .* in (\d+) ms/.exec(r.stderr);
@@ -218,7 +218,7 @@ function driftRun() {
   const theirRuns = [];
   for (let k = 0; k < 3; k++) {
     const start = process.hrtime.bigint();
-    spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'drift', '--reference-data', path.join(dir, 'ref.csv'), '--current-data', path.join(dir, 'cur.csv'), '--json', path.join(dir, 'out.json'), '-q']);
+    spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'drift', '--reference-data', path.join(dir, 'ref.csv'), '--current-data', path.join(dir, 'cur.csv'), '--json', path.join(dir, 'out.json'), '-q', '--allowed-roots', dir]);
     oursRuns.push(Number(process.hrtime.bigint() - start) / 1e9);
     const py = spawnSync('/usr/bin/python3', [path.join(root, 'scripts', 'drift_reference_bench.py'), path.join(dir, 'ref.csv'), path.join(dir, 'cur.csv')], { encoding: 'utf8' });
     if (py.status === 0) theirRuns.push(JSON.parse(py.stdout).total);

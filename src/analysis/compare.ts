@@ -221,7 +221,8 @@ export function gate(
       findings.push({ kind: 'primary_metrics', severity: 'warning', message: `primary-metrics names ${metric}, which is not measured for this ${task} task, so it cannot move the verdict.` });
     }
   }
-  const family = familyPValues(models, primarySet, uncertainties);
+  const familySet = new Set(verdictMetrics([...primarySet], thresholds));
+  const family = familyPValues(models, familySet, uncertainties);
   for (const other of models) {
     if (other === candidate) continue;
     for (const metric of metricNames) {
@@ -240,8 +241,8 @@ export function gate(
       // scoring rule (the no_skill check below).
       // An operating point the data cannot resolve (metric.unreliable, set by measure()) never warns by default either.
       const unresolved = candidate.metrics[metric]?.unreliable !== undefined || other.metrics[metric]?.unreliable !== undefined;
-      const unsure = !row.primary || isTiming(metric) || (bootstrapped && u === undefined) || other.role === 'dummy' || unresolved;
-      if (unsure && rule === undefined && row.status === 'warn') row.status = 'pass';
+      const unsure = !familySet.has(metric) || isTiming(metric) || (bootstrapped && u === undefined) || other.role === 'dummy' || unresolved;
+      if (unsure && !judgesDeltas(rule) && row.status === 'warn') row.status = 'pass';
       comparisons.push(row);
     }
   }
@@ -303,6 +304,26 @@ export function gate(
 }
 
 const familyKey = (baseline: string, metric: string): string => `${baseline}\u0000${metric}`;
+
+/** A rule about the difference from a baseline (not a bound on the candidate's own value, nor a gap). */
+function judgesDeltas(rule: MetricThreshold | undefined): boolean {
+  if (rule === undefined) return false;
+  return rule.maxDrop !== undefined || rule.maxRelativeDrop !== undefined || rule.ciMaxDrop !== undefined || rule.minEffect !== undefined || rule.significant !== undefined;
+}
+
+/**
+ * The metrics whose regressions move the verdict, tested together as one family: the primary metrics,
+ * and every metric a threshold judges by its difference from a baseline (max-drop, max-relative-drop,
+ * ci-max-drop, min-effect, significant). A bound (min, max) or a max-gap does not make its metric a member:
+ * those rules are checked on their own, and a member tested outside the family would bring back the
+ * false alarms the family exists to prevent.
+ */
+export function verdictMetrics(primary: readonly string[], thresholds: Thresholds): string[] {
+  const named = Object.entries(thresholds)
+    .filter(([metric, rule]) => judgesDeltas(rule) && !isTiming(metric) && !primary.includes(metric))
+    .map(([metric]) => metric);
+  return [...primary, ...named];
+}
 
 /**
  * One-sided p-values of "worse", adjusted over the family that moves the verdict: every primary

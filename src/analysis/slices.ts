@@ -53,6 +53,7 @@
 // the first baseline (the slice tables still show each delta's own, uncorrected change).
 
 import { metricInfo } from '../metrics/index.js';
+import { shorten } from '../untrusted.js';
 import type { Truth } from '../pipeline/labels.js';
 import { bootstrap as runBootstrap, type BootstrapResult } from '../stats/bootstrap.js';
 import { benjaminiHochberg } from '../stats/corrections.js';
@@ -460,7 +461,7 @@ export function analyseSlices(input: SliceInput): SliceResult {
             severity: 'warning',
             slice: name,
             metric,
-            message: `${metric} is worse in the slice ${name} (${p.rows.length} rows): ${signed(d.delta)} against ${firstBaseline.name} (point estimate, no interval), although overall it improved.`,
+            message: `${metric} is worse in the slice ${shorten(name)} (${p.rows.length} rows): ${deltaWords(metric, d.delta)} against ${firstBaseline.name} (point estimate, no interval), although overall it improved.`,
           });
         }
       }
@@ -481,8 +482,8 @@ export function analyseSlices(input: SliceInput): SliceResult {
       slice: f.slice,
       metric: f.metric,
       message:
-        `${f.metric} regresses in the slice ${f.slice} (${f.rows} rows): ${signed(f.delta)} against ${firstBaseline!.name} ` +
-        `(${fmt(100 * confidence)} % CI [${fmt(f.ci[0])}, ${fmt(f.ci[1])}], p = ${fmt(f.pValue)}, ${fmt(q)} after Benjamini–Hochberg over ${family.length} slice tests), although overall it ${overallWords(f.whole)}.`,
+        `${f.metric} regresses in the slice ${shorten(f.slice)} (${f.rows} rows): ${deltaWords(f.metric, f.delta)} against ${firstBaseline!.name} ` +
+        `(${fmt(100 * confidence)} % CI ${intervalWords(f.metric, f.ci)}, p = ${fmt(f.pValue)}, ${fmt(q)} after Benjamini–Hochberg over ${family.length} slice tests), although overall it ${overallWords(f.whole)}.`,
     });
   }
   return { slices, skipped, worstSliceGap: worstGaps(slices, outputs.map((o) => o.name)), findings, resamples, notes };
@@ -583,6 +584,18 @@ function fmt(v: number): string {
 
 function signed(v: number): string {
   return `${v > 0 ? '+' : v < 0 ? '−' : ''}${fmt(Math.abs(v))}`;
+}
+
+/** A difference in the metric's unit: percentage points for proportions, as everywhere in the report. */
+function deltaWords(metric: string, v: number): string {
+  return metricInfo(metric)?.bounded ? `${signed(100 * v)} pp` : signed(v);
+}
+
+/** An interval with real minus signs, in percentage points for proportions. */
+function intervalWords(metric: string, ci: [number, number]): string {
+  const pp = metricInfo(metric)?.bounded === true;
+  const end = (v: number) => (v < 0 ? `−${fmt(Math.abs(pp ? 100 * v : v))}` : fmt(pp ? 100 * v : v));
+  return `[${end(ci[0])}, ${end(ci[1])}]${pp ? ' pp' : ''}`;
 }
 
 function fmtCount(v: number): string {

@@ -1,7 +1,7 @@
 // Intervals and p-values: a paired bootstrap over every model at once (same resampling weights
 // for all, so deltas are paired), and McNemar's exact test for accuracy deltas.
 
-import type { DeltaUncertainty, Uncertainties } from '../analysis/compare.js';
+import { verdictMetrics, type DeltaUncertainty, type Uncertainties } from '../analysis/compare.js';
 import { predictedClasses } from '../analysis/measure.js';
 import type { Settings } from '../settings/settings.js';
 import { bootstrap, type BootstrapInput } from '../stats/bootstrap.js';
@@ -92,14 +92,15 @@ export function measureUncertainty(settings: Settings, prep: Prepared, outputs: 
 
 /**
  * The verdict's family for the bootstrap's max-T p-values: the primary metrics (the input, or the
- * task's defaults among those measured) against every real baseline; the dummy stays out.
+ * task's defaults among those measured) and the metrics a threshold judges by their difference
+ * (compare.ts verdictMetrics), against every real baseline; the dummy stays out.
  */
 function verdictFamily(settings: Settings, task: Task, models: ModelMeasurement[]): BootstrapInput['family'] {
   const measured = Object.keys(models.find((m) => m.role === 'candidate')?.metrics ?? {});
-  const primary = settings.primaryMetrics ?? defaultPrimaryMetrics(task, measured);
+  const members = verdictMetrics(settings.primaryMetrics ?? defaultPrimaryMetrics(task, measured), settings.thresholds).filter((m) => measured.includes(m));
   return {
     baselines: models.filter((m) => m.role === 'baseline').map((m) => m.name),
-    metrics: primary.filter((m) => metricInfo(m) !== undefined).map((name) => ({ name, higherIsBetter: metricInfo(name)!.higherIsBetter })),
+    metrics: members.filter((m) => metricInfo(m) !== undefined).map((name) => ({ name, higherIsBetter: metricInfo(name)!.higherIsBetter })),
   };
 }
 

@@ -132,7 +132,10 @@ function regressionSentence(rows: Comparison[]): string {
   const list = against.length > 1 ? `${against.slice(0, -1).join(', ')} and ${against[against.length - 1]}` : against[0];
   const significantly = rows.every((r) => r.ci !== undefined) ? 'significantly ' : '';
   const effect = c.minEffect ? `; the minimum effect is ${effectText(c.metric, c.minEffect)}` : '';
-  return `${c.metric} ${formatValue(c.candidate, c.metric)} is ${significantly}worse than ${list}${effect}.`;
+  // The family test decides a primary regression: give its p-value, since a two-sided interval may reach 0.
+  const family = rows.filter((r) => r.familyPValue !== undefined).map((r) => formatValue(r.familyPValue!));
+  const test = family.length > 0 ? `; one-sided family test p = ${family.join(', ')}` : '';
+  return `${c.metric} ${formatValue(c.candidate, c.metric)} is ${significantly}worse than ${list}${effect}${test}.`;
 }
 
 /** A delta in the metric's unit: percentage points for proportions, with its interval when there is one. */
@@ -228,7 +231,8 @@ function metricTable(e: Evaluation, candidate: ModelMeasurement): string {
     const statuses: Status[] = [];
     for (const m of others) {
       const c = e.gate.comparisons.find((x) => x.baseline === m.name && x.metric === metric);
-      row.push(c ? deltaCell(c, e.uncertainty !== undefined) : '');
+      // An operating point the data cannot resolve gets no significance mark: its interval is not to be read as one.
+      row.push(c ? deltaCell(c, e.uncertainty !== undefined, unreliable(metric) !== undefined) : '');
       if (c) statuses.push(c.status);
     }
     for (const check of e.gate.checks.filter((c) => c.metric === metric)) statuses.push(check.status);
@@ -244,10 +248,10 @@ function metricTable(e: Evaluation, candidate: ModelMeasurement): string {
   return markdownTable([head, ...rows], { align: ['l', ...head.slice(1).map(() => 'r' as const)] }) + `\n\n<sub>${legend(e)}${primaryOnly}</sub>${why}`;
 }
 
-function deltaCell(c: Comparison, bootstrapped: boolean): string {
+function deltaCell(c: Comparison, bootstrapped: boolean, unreliable = false): string {
   if (c.change === 'missing') return '—';
   // With the bootstrap on, the marks mean "significant": a delta without an interval gets none.
-  const marked = !bootstrapped || c.ci !== undefined;
+  const marked = !unreliable && (!bootstrapped || c.ci !== undefined);
   const mark = !marked ? '' : c.change === 'improved' || c.change === 'regressed' ? (c.negligible ? ' ≈' : c.change === 'improved' ? ' 🟢' : ' 🔴') : '';
   // The rule when the p-value (Holm-adjusted, or McNemar's for accuracy) and the interval disagree:
   // no change is called; the dagger says why an interval without 0 has no mark.
@@ -279,10 +283,17 @@ function legend(e: Evaluation): string {
   const marks = ['🟢 significantly better · 🔴 significantly worse'];
   if (rows.some((c) => c.negligible && (c.change === 'improved' || c.change === 'regressed'))) marks.push('≈ significant, but within the minimum effect');
   if (rows.some((c) => c.ci !== undefined && c.change === 'no significant change' && (c.ci[0] > 0 || c.ci[1] < 0))) {
-    const p = [rows.some((c) => c.adjustedPValue !== undefined) ? "Holm's correction across primary metrics × baselines" : '', u.accuracyTest ? `${u.accuracyTest} for accuracy` : '']
+    const p = [
+      rows.some((c) => c.familyPValue !== undefined) ? 'for a worsening of a primary metric, the one-sided max-T test across primary metrics × baselines' : '',
+      rows.some((c) => c.adjustedPValue !== undefined) ? "for timings, Holm's correction across the run's timing tests" : '',
+      u.accuracyTest ? `${u.accuracyTest} for accuracy` : '',
+    ]
       .filter(Boolean)
       .join('; ');
     marks.push(`† the interval excludes 0 but the p-value does not${p ? ` (${p})` : ''}: a change is called only when both agree`);
+  }
+  if (rows.some((c) => c.familyPValue !== undefined && c.change === 'regressed' && c.ci !== undefined && c.ci[0] <= 0 && c.ci[1] >= 0)) {
+    marks.push('a 🔴 primary metric is decided by the one-sided family test (max-T across primary metrics × baselines), so its two-sided interval may reach 0');
   }
   return `Δ = candidate − baseline [${Math.round(u.confidence * 100)} % interval], paired ${u.method} bootstrap, ${u.resamples} resamples, seed ${u.seed}. ${marks.join(' · ')}. pp = percentage points.`;
 }

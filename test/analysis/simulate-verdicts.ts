@@ -22,6 +22,7 @@ import { measureUncertainty, type ModelOutput } from '../../src/pipeline/uncerta
 import type { Settings } from '../../src/settings/settings.js';
 import type { ModelMeasurement, Predictions, Verdict } from '../../src/types.js';
 import { rng } from '../support/rng.js';
+import type { Thresholds } from '../../src/settings/thresholds.js';
 
 export type SimTask = 'binary' | 'multiclass' | 'regression';
 
@@ -98,7 +99,7 @@ function softmax(z: ArrayLike<number>): Float64Array {
 }
 
 /** One run through the gate at the defaults (1000 resamples, 95 %), seeded by `seed`. */
-export function simulateVerdict(c: SimCase, seed: number, options: GateOptions & { resamples?: number } = {}): SimRun {
+export function simulateVerdict(c: SimCase, seed: number, options: GateOptions & { resamples?: number; thresholds?: Thresholds } = {}): SimRun {
   const { truth, predictions } = simulateData(c, seed);
   const g = gateOn(truth, predictions, seed, options);
   const alarms = [
@@ -112,7 +113,7 @@ export function simulateVerdict(c: SimCase, seed: number, options: GateOptions &
  * evaluate()'s verdict path on predictions in memory (the candidate first, then baselines named
  * base1, base2, …): measure, the dummy on the evaluation labels, the paired bootstrap, the gate.
  */
-export function gateOn(truth: Truth, predictions: Predictions[], seed: number, options: GateOptions & { resamples?: number } = {}): Gate {
+export function gateOn(truth: Truth, predictions: Predictions[], seed: number, options: GateOptions & { resamples?: number; thresholds?: Thresholds } = {}): Gate {
   const rows = truth.y.length;
   const names = ['candidate', ...predictions.slice(1).map((_, i) => `base${i + 1}`)];
   const outputs: ModelOutput[] = names.map((name, i) => ({ name, predictions: predictions[i] }));
@@ -135,14 +136,15 @@ export function gateOn(truth: Truth, predictions: Predictions[], seed: number, o
     precisionAtRecall: DEFAULT_MEASURE.minRecall,
     rankingK: DEFAULT_MEASURE.ks,
     primaryMetrics: options.primaryMetrics === undefined ? undefined : [...options.primaryMetrics],
+    thresholds: options.thresholds ?? {},
   } as Settings;
   const prep = { truth, dataset: { rowCount: rows }, id: undefined } as unknown as Prepared;
   const u = measureUncertainty(settings, prep, outputs, models);
-  return gate(truth.task, u.models, {}, u.findings, u.deltas, { primaryMetrics: options.primaryMetrics });
+  return gate(truth.task, u.models, options.thresholds ?? {}, u.findings, u.deltas, { primaryMetrics: options.primaryMetrics });
 }
 
 /** Runs `runs` seeded runs of a case; the share whose verdict is not pass, and which rows raised them. */
-export function alarmRate(c: SimCase, runs: number, firstSeed = 1, options: GateOptions & { resamples?: number } = {}): { rate: number; alarms: number; runs: number; byRow: Record<string, number> } {
+export function alarmRate(c: SimCase, runs: number, firstSeed = 1, options: GateOptions & { resamples?: number; thresholds?: Thresholds } = {}): { rate: number; alarms: number; runs: number; byRow: Record<string, number> } {
   let alarms = 0;
   const byRow: Record<string, number> = {};
   for (let r = 0; r < runs; r++) {

@@ -442,7 +442,10 @@ describe('slice regressions', () => {
       expect(f).toMatchObject({ kind: 'slice_regression', severity: 'warning', slice: 'region = A' });
       expect(f.message).toContain('region = A');
       expect(f.message).toContain(f.metric);
-      expect(f.message).toMatch(/95 % CI \[[-\d.e]+, [-\d.e]+\], p = /);
+      // Proportions in percentage points, with real minus signs, as everywhere in the report (issue 15, item 7).
+      if (metricInfo(f.metric)?.bounded) expect(f.message).toMatch(/: [−+][\d.]+ pp against main \(95 % CI \[−?[\d.e]+, −?[\d.e]+\] pp, p = /);
+      else expect(f.message).toMatch(/: [−+][\d.e]+ against main \(95 % CI \[−?[\d.e]+, −?[\d.e]+\], p = /);
+      expect(f.message).not.toMatch(/\[-|, -/); // no ASCII hyphen for a minus
       expect(f.message).toContain('against main');
     }
     const flagged = result.findings.map((f) => f.metric);
@@ -457,7 +460,7 @@ describe('slice regressions', () => {
     expect(a.deltas.main.roc_auc.ci![1]).toBeLessThan(0);
     // The finding's delta is the slice's.
     const f = result.findings.find((x) => x.metric === 'roc_auc')!;
-    expect(f.message).toContain(`−${Number(Math.abs(a.deltas.main.roc_auc.delta!).toPrecision(3))}`);
+    expect(f.message).toContain(`−${Number((100 * Math.abs(a.deltas.main.roc_auc.delta!)).toPrecision(3))} pp`);
     for (const v of ['B', 'C']) expect(result.slices.find((s) => s.value === v)!.deltas.main.roc_auc.change).toBe('improved');
     // The random split mixes A into both halves: no significant regression in it. Every binary
     // metric has an interval, calibration and the operating points included.

@@ -82,15 +82,17 @@ test('a failed threshold and a significant regression of a primary metric are th
       log_loss: { ci: [-0.01, 0.01], pValue: 0.9, alpha: 0.05 },
     },
   };
-  const e = evaluation([cand, main_, dummy], { accuracy: { min: 0.75, severity: 'fail' } }, u);
+  // A bound alone would not test accuracy's difference (compare.ts verdictMetrics); its min-effect does.
+  const e = evaluation([cand, main_, dummy], { accuracy: { min: 0.75, severity: 'fail', minEffect: 0.005 } }, u);
   expect(e.gate.verdict).toBe('fail');
   const md = render(e);
   const { reasons } = layout(md);
   expect(reasons[0]).toBe('- ❌ accuracy 0.7000 is below min 0.75.');
   // roc_auc is primary (direction.ts): its significant regression, beyond the 0.5 pp minimum effect, warns.
-  expect(reasons).toContain('- ⚠️ roc_auc 0.8700 is significantly worse than **main** 0.9000 (−3.0 pp [−5.0, −1.0]); the minimum effect is 0.5 pp.');
-  // accuracy is not primary, but a threshold names it, so its significant regression counts too (compare.ts).
-  expect(reasons).toContain('- ⚠️ accuracy 0.7000 is significantly worse than **main** 0.8000 (−10.0 pp [−15.0, −5.0]); the minimum effect is 0.5 pp.');
+  expect(reasons).toContain('- ⚠️ roc_auc 0.8700 is significantly worse than **main** 0.9000 (−3.0 pp [−5.0, −1.0]); the minimum effect is 0.5 pp; one-sided family test p = 0.0015.');
+  // accuracy is not primary, but its threshold judges the difference (min-effect), so it joins the family
+  // (Holm over the one-sided p-values here, without replicates) and its significant regression counts too.
+  expect(reasons).toContain('- ⚠️ accuracy 0.7000 is significantly worse than **main** 0.8000 (−10.0 pp [−15.0, −5.0]); the minimum effect is 0.5 pp; one-sided family test p = 0.0015.');
   // The gate's own wording of the breach ("accuracy is 0.7, below min 0.75.") is not repeated.
   expect(reasons).toHaveLength(3);
   expect(md.match(/below min/g)).toHaveLength(2); // the reason, and the Findings list under <details>
@@ -183,7 +185,7 @@ test('a regression against several baselines is one sentence; a breached drop ru
   );
   const { reasons } = layout(render(e));
   expect(reasons.filter((r) => r.includes('roc_auc'))).toEqual([
-    '- ⚠️ roc_auc 0.8700 is significantly worse than **main** 0.9000 (−3.0 pp [−5.0, −1.0]) and **production** 0.9100 (−4.0 pp [−6.0, −2.0]); the minimum effect is 0.5 pp.',
+    '- ⚠️ roc_auc 0.8700 is significantly worse than **main** 0.9000 (−3.0 pp [−5.0, −1.0]) and **production** 0.9100 (−4.0 pp [−6.0, −2.0]); the minimum effect is 0.5 pp; one-sided family test p = 0.0010, 0.0010.',
   ]);
   // compare.ts words the breach "worse by 0.1, more than max-drop 0.05"; log_loss has no interval here (point estimate).
   expect(reasons.filter((r) => r.includes('log_loss'))).toEqual([
@@ -203,6 +205,10 @@ test('an unreliable operating point is marked in the full table with why; gaps a
   ];
   const md = render(e);
   expect(md).toMatch(/\| recall_at_fpr ⚠️ +\| +0\.6500 \|/);
+  // Found in review: its +5 pp still carried 🟢 (here: better on the point estimate). An unresolvable point gets no mark.
+  const row = md.split('\n').find((l) => l.startsWith('| recall_at_fpr ⚠️'))!;
+  expect(row).toContain('+5.0 pp');
+  expect(row).not.toMatch(/🟢|🔴/);
   expect(md).toContain('- ⚠️ recall_at_fpr is unreliable: 42 negatives cannot resolve a false-positive rate of 1 %');
   // Absolute gaps: pp for a proportion, the metric's unit otherwise; no relative "+11 %".
   expect(md).toMatch(/\| accuracy +\| +0\.9000 → 0\.8000 \| +\+10\.0 pp \[\+5\.0, \+15\.0\] \|/);
@@ -235,4 +241,13 @@ test('a significant but negligible change is marked ≈, and a tiny delta is not
   expect(md).toMatch(/\| ece +\| +0\.0505 \| +0\.0500 \| +\+0\.045 pp \[\+0\.02, \+0\.1\] ≈ \|/);
   expect(md).toContain('≈ significant, but within the minimum effect');
   expect(e.gate.verdict).toBe('pass');
+});
+
+test('a 🔴 primary metric whose two-sided interval reaches 0 is explained: the one-sided family test decided it', () => {
+  // Found in review: "significantly worse" beside [−2.73, +0.04] with no word on why.
+  const cand = model('candidate', 'candidate', { ...good, roc_auc: 0.8859 });
+  const u: Uncertainties = { main: { roc_auc: { ci: [-0.0273, 0.0004], pValue: 0.059, alpha: 0.05, familyPValue: 0.03 } } };
+  const md = render(evaluation([cand, model('main', 'baseline', good), dummy], {}, u));
+  expect(md).toContain('its two-sided interval may reach 0');
+  expect(md).toMatch(/roc_auc 0\.8859 is significantly worse than \*\*main\*\* 0\.9000 .*one-sided family test p = 0\.0300/);
 });
