@@ -12,11 +12,8 @@ import { DRIFT_USAGE, EVALUATE_USAGE, readCliSettings, readDriftArgs } from './s
 import { measureDataDrift } from './pipeline/drift.js';
 import { renderDriftReport } from './report/comment.js';
 import type { FailOn } from './settings/settings.js';
-import { mapStrings, quote, safeLogText, scrubber, shorten } from './untrusted.js';
+import { mapStrings, MAX_MESSAGE_CHARS, quote, safeLogText, scrubber, scrubTokens, shorten } from './untrusted.js';
 import { VERSION } from './version.js';
-
-/** The longest error message printed; the values inside are already shortened to 200. */
-const MAX_MESSAGE_CHARS = 2000;
 
 const USAGE = `model-gate ${VERSION}: gate neural network changes on metrics, like code review for models.
 
@@ -32,14 +29,11 @@ Usage:
  * Writes to stderr as the action writes to its log: secrets scrubbed, and no line of an untrusted value
  * can start a workflow command (the CLI runs in CI too).
  */
-function stderr(text: string, scrub: (t: string) => string = SCRUB_TOKENS): void {
+function stderr(text: string, scrub: (t: string) => string = scrubTokens): void {
   process.stderr.write(safeLogText(shorten(scrub(text), MAX_MESSAGE_CHARS)) + '\n');
 }
 
-/** Without settings there are no known secrets, but token-shaped strings are still removed. */
-const SCRUB_TOKENS = scrubber([]);
-
-function stderrLog(quiet: boolean, scrub = SCRUB_TOKENS): Log {
+function stderrLog(quiet: boolean, scrub = scrubTokens): Log {
   const say = (m: string) => {
     if (!quiet) stderr(m, scrub);
   };
@@ -192,7 +186,7 @@ async function driftCommand(argv: string[], cwd: string): Promise<number> {
   return drift.datasetDrift ? 1 : 0;
 }
 
-function printFindings(e: Evaluation, scrub = SCRUB_TOKENS): void {
+function printFindings(e: Evaluation, scrub = scrubTokens): void {
   for (const f of e.gate.findings) if (f.severity === 'error') stderr(`error: ${f.message}`, scrub);
 }
 

@@ -19,7 +19,7 @@ import { installNativeOnnx, realInstallDeps } from './engines/install-native.js'
 import { detectGpusOnce } from './hardware/gpus.js';
 import type { Settings } from './settings/settings.js';
 import type { Finding } from './types.js';
-import { mapStrings, safeLogText, scrubber, shorten } from './untrusted.js';
+import { mapStrings, MAX_MESSAGE_CHARS, safeLogText, scrubber, shorten } from './untrusted.js';
 
 const SUMMARY_TRUNCATION_NOTE =
   "> [!NOTE]\n> This summary was cut short to fit GitHub's job summary limit. The full report is in the JSON report (output `report-json`).";
@@ -27,8 +27,6 @@ const SUMMARY_TRUNCATION_NOTE =
 /** The onnxruntime-node version matching the bundled onnxruntime-web, so both runtimes agree. */
 const ORT_VERSION = '1.30.0';
 
-/** The longest finding message printed or annotated; the values inside are already shortened to 200. */
-const MAX_MESSAGE_CHARS = 2000;
 /** GitHub refuses a job summary over 1 MiB; leave room for other steps' summaries. */
 const SUMMARY_LIMIT = 512 * 1024;
 
@@ -177,7 +175,7 @@ async function publish(context: EventContext | undefined, settings: Settings | u
       return;
     }
     core.setOutput('comment-id', String(result.id));
-    core.info(safeLogText(out.clean(`Pull request comment ${result.action}: ${result.url}`)));
+    out.log.info(`Pull request comment ${result.action}: ${result.url}`);
   } catch (e) {
     // Commenting is reporting, not gating: a GitHub outage must not flip the verdict.
     core.warning(out.message(`Could not post the pull request comment: ${messageOf(e)}. The report is in the job summary.`));

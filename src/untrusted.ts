@@ -5,6 +5,9 @@
 /** The longest piece of an untrusted value shown anywhere (messages, the comment, the summary, the JSON). */
 export const MAX_VALUE_CHARS = 200;
 
+/** The longest message or sentence shown anywhere (log lines, findings, the JSON's prose); values inside are already shortened. */
+export const MAX_MESSAGE_CHARS = 2000;
+
 /**
  * The text cut to `max` characters, with how much was left out: `abc… (+1234 characters)`.
  * Never splits a surrogate pair.
@@ -42,6 +45,11 @@ function escapeChar(c: string): string {
   }
 }
 
+/** quote() without the quotes: for a value that sits inside parentheses or a list of a message. */
+export function inline(value: unknown): string {
+  return quote(value).slice(1, -1);
+}
+
 // GitHub's token formats: classic and fine-grained personal access tokens, OAuth, user-to-server,
 // server-to-server (installation, including GITHUB_TOKEN) and refresh tokens.
 const TOKEN_SHAPES = /\b(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{40,255})\b/g;
@@ -57,7 +65,7 @@ export function scrubber(secrets: readonly (string | undefined)[]): (text: strin
   // Each secret also as quote() and JSON write it, since a message may have escaped it before the scrub.
   const forms = secrets
     .filter((s): s is string => typeof s === 'string' && s.length >= 4)
-    .flatMap((s) => [s, JSON.stringify(s).slice(1, -1), quote(s).slice(1, -1)]);
+    .flatMap((s) => [s, JSON.stringify(s).slice(1, -1), inline(s)]);
   // Longest first, so a secret that contains another is removed whole.
   const known = [...new Set(forms)].sort((a, b) => b.length - a.length);
   return (text) => {
@@ -66,6 +74,9 @@ export function scrubber(secrets: readonly (string | undefined)[]): (text: strin
     return out.replace(TOKEN_SHAPES, MASK);
   };
 }
+
+/** Without known secrets: removes what is shaped like a GitHub token (for lines printed before settings are read). */
+export const scrubTokens = scrubber([]);
 
 // The runner reads a workflow command from a line that starts, after white space (.NET's, which counts
 // U+0085 too), with `::`; its older parser finds `##[command]` anywhere in a line. Such text from a value
@@ -88,15 +99,13 @@ export function safeLogText(text: string): string {
 
 /** Keys whose strings are sentences model-gate wrote (values inside already shortened): a longer limit. */
 const PROSE_KEYS = new Set(['message', 'changelog', 'text', 'notes', 'note', 'reason', 'changes', 'summary']);
-/** The longest sentence kept in the JSON report. */
-export const MAX_PROSE_CHARS = 2000;
 
 /**
  * A copy of a JSON-ready value with every string shortened: sentences (PROSE_KEYS) to 2,000
  * characters, anything else (names, paths, labels, values) to 200.
  */
 export function clipStrings<T>(value: T, key = ''): T {
-  if (typeof value === 'string') return shorten(value, PROSE_KEYS.has(key) ? MAX_PROSE_CHARS : MAX_VALUE_CHARS) as T;
+  if (typeof value === 'string') return shorten(value, PROSE_KEYS.has(key) ? MAX_MESSAGE_CHARS : MAX_VALUE_CHARS) as T;
   if (Array.isArray(value)) return value.map((v) => clipStrings(v, key)) as T;
   if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) {
     const out: Record<string, unknown> = {};

@@ -117,11 +117,15 @@ function gapReplicatesOf(u: GapUncertainty | undefined, model: string, metric: s
 
 /** One-sided bootstrap p-value of "the statistic is at most `limit`": (1 + #{replicate <= limit}) / (B + 1), finite replicates. */
 function pAbove(replicates: Float64Array, limit: number): number {
-  const { sorted } = finiteSorted(replicates);
-  if (sorted.length === 0) return NaN;
+  // A count needs no sort: finite replicates, and those at most the limit.
+  let finite = 0;
   let atMost = 0;
-  for (const v of sorted) if (v <= limit) atMost++;
-  return (1 + atMost) / (sorted.length + 1);
+  for (const v of replicates) {
+    if (!Number.isFinite(v)) continue;
+    finite++;
+    if (v <= limit) atMost++;
+  }
+  return finite === 0 ? NaN : (1 + atMost) / (finite + 1);
 }
 
 /** Whether the candidate's evaluation value is worse than the baseline's (unknown counts as worse). */

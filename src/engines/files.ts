@@ -10,6 +10,8 @@ import path from 'node:path';
 import { ModelError, messageOf } from '../errors.js';
 import type { ModelFile } from '../types.js';
 import { quote } from '../untrusted.js';
+import { readFully } from '../data/read-fully.js';
+import { isInside } from '../settings/confine.js';
 
 /**
  * The real path of `named`, a path written inside `modelFile` (what: "weight file", "external data file"),
@@ -39,11 +41,6 @@ export async function fileInModelFolder(modelFile: string, named: string, what: 
   return real;
 }
 
-/** True when `p` is `dir` or lies under it (both absolute and normalised). */
-export function isInside(p: string, dir: string): boolean {
-  const rel = path.relative(dir, p);
-  return rel === '' || (!path.isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${path.sep}`));
-}
 
 /**
  * The bytes of a regular file, at most `max` of them (default: its size when opened, so a file that grows
@@ -59,12 +56,7 @@ export async function readRegularFile(file: string, shown: string, max?: number)
     if (!info.isFile()) throw new ModelError(`${shown} is not a regular file (${kindOf(info)}); model files must be plain files.`);
     const size = Math.min(info.size, max ?? info.size);
     const bytes = new Uint8Array(size);
-    let got = 0;
-    while (got < size) {
-      const { bytesRead } = await handle.read(bytes, got, size - got, got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
+    const got = await readFully(handle, bytes, 0);
     if (got < size) throw new ModelError(`${shown} shrank while it was read (${got} of ${size} bytes); run again once it is complete.`);
     return bytes;
   } finally {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as OrtWeb from 'onnxruntime-web';
 import { ModelError, messageOf } from '../errors.js';
-import { quote } from '../untrusted.js';
+import { inline } from '../untrusted.js';
 import { planDevice, startOnDevice, type CudaSupport, type DeviceSetting } from '../hardware/device.js';
 import { detectGpusOnce, type GpuReport } from '../hardware/gpus.js';
 
@@ -132,7 +132,7 @@ async function openNative(native: NativeRuntime, model: ModelBytes, name: string
   } catch (e) {
     if (device === 'cuda') throw e; // startOnDevice turns it into a fallback or a ModelError
     // ONNX Runtime's message quotes the graph's own names: shortened and on one line, as every untrusted value.
-    throw new ModelError(`${model.path}: onnxruntime-node ${native.version} could not load model ${name} (${quote(messageOf(e)).slice(1, -1)}).`);
+    throw new ModelError(`${model.path}: onnxruntime-node ${native.version} could not load model ${name} (${inline(messageOf(e))}).`);
   }
   return {
     session,
@@ -159,7 +159,7 @@ async function openWeb(model: ModelBytes, name: string, threads: number, notes: 
   try {
     session = await web.ort.InferenceSession.create(model.bytes, options);
   } catch (e) {
-    throw new ModelError(`${model.path}: onnxruntime-web ${web.version} could not load model ${name} (${quote(messageOf(e)).slice(1, -1)}).`);
+    throw new ModelError(`${model.path}: onnxruntime-web ${web.version} could not load model ${name} (${inline(messageOf(e))}).`);
   }
   // Known only once the WebAssembly module has started: 1 where worker threads were not available.
   const actual = Number(web.ort.env.wasm.numThreads) || 1;

@@ -18,7 +18,7 @@ import { checkFeatureColumns } from './feature-matrix.js';
 import { describeBytes, describeFiles, fileInModelFolder, readRegularFile, regularFileSize } from './files.js';
 import { openOnnxSession, type OpenOptions, type OpenedSession, type Ort, type OrtSession, type OrtTensor } from './onnx-runtime.js';
 import { toPredictions } from './tfjs.js';
-import { quote } from '../untrusted.js';
+import { inline, quote } from '../untrusted.js';
 
 export interface OnnxOptions extends OpenOptions {
   /** Graph input name → dataset columns feeding it, in order. */
@@ -125,11 +125,6 @@ function rowWidth(shape: (number | string)[]): number | undefined {
   if (shape.length === 1) return 1;
   const rest = shape.slice(1);
   return rest.every((d) => typeof d === 'number' && d > 0) ? (rest as number[]).reduce((a, b) => a * b, 1) : undefined;
-}
-
-/** A name from the model inside a message: quote()'s shortening and escaping, without the quotes (it sits in a list). */
-function inline(text: string): string {
-  return quote(text).slice(1, -1);
 }
 
 function fmt(s: TensorSignature): string {

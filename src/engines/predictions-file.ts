@@ -2,7 +2,7 @@
 // multiclass `p_<class>` per class, regression `prediction`. Rows match by id when both files have
 // the id column, else by order.
 
-import { readDataset } from '../data/read.js';
+import { nameList, readDataset } from '../data/read.js';
 import { DataError, ModelError } from '../errors.js';
 import type { Column, Dataset, NumericColumn, Predictions } from '../types.js';
 import type { LoadedModel, PredictInput } from './engine.js';
@@ -63,7 +63,7 @@ function numeric(table: Dataset, names: string[], input: PredictInput): NumericC
   if (col === undefined) {
     throw new ModelError(
       `${table.path}: no column ${names.map(quote).join(' or ')} for model ${input.name}. ` +
-        `A ${input.task} predictions file needs ${shorten(expected(input))}; it has ${shorten(table.columns.map((c) => c.name).join(', '))}.`,
+        `A ${input.task} predictions file needs ${shorten(expected(input))}; it has ${nameList(table.columns.map((c) => c.name))}.`,
     );
   }
   if (col.kind !== 'numeric') {

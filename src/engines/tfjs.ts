@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelError, messageOf } from '../errors.js';
 import type { Predictions, Task } from '../types.js';
-import { quote } from '../untrusted.js';
+import { inline, quote } from '../untrusted.js';
 import type { LoadedModel, ModelMetadata, PredictInput } from './engine.js';
 import { featureMatrix } from './feature-matrix.js';
 import { describeBytes, fileInModelFolder, readRegularFile, regularFileSize } from './files.js';
@@ -51,7 +51,7 @@ export async function loadTfjsModel(modelJsonPath: string, name: string): Promis
     model = (kind === 'graph' ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler)) as unknown as TfModel;
   } catch (e) {
     // TF.js and JSON.parse quote the file's own text in their messages: shortened and on one line, as every untrusted value.
-    throw new ModelError(`${modelJsonPath}: TF.js could not load this ${kind} model (${quote(messageOf(e)).slice(1, -1)}).`);
+    throw new ModelError(`${modelJsonPath}: TF.js could not load this ${kind} model (${inline(messageOf(e))}).`);
   }
   const inputShape = model.inputs[0]?.shape ?? [];
   const outputShape = model.outputs[0]?.shape ?? [];
@@ -77,7 +77,7 @@ async function readModelJson(p: string, name: string): Promise<{ json: ModelJson
   try {
     json = JSON.parse(new TextDecoder().decode(bytes));
   } catch (e) {
-    throw new ModelError(`${p}: not valid JSON (${quote(messageOf(e)).slice(1, -1)}); expected a TF.js model.json.`);
+    throw new ModelError(`${p}: not valid JSON (${inline(messageOf(e))}); expected a TF.js model.json.`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ModelError(`${p}: not a TF.js model.json (expected a JSON object).`);
   return { json: json as ModelJson, bytes };

@@ -1,6 +1,6 @@
 // Create or update model-gate's single ("sticky") comment on a pull request.
 import { GitHubError } from '../errors.js';
-import type { GitHubClient } from './client.js';
+import { CLIENT_DEFAULTS, type GitHubClient } from './client.js';
 import { commentMarker, hasMarker } from './marker.js';
 import { GitHubHttpError, toGitHubHttpError } from './http-error.js';
 
@@ -203,8 +203,8 @@ export async function upsertStickyComment(
   const body = fitCommentBody(withMarker(options.body, key), key, options.maxLength, note);
   const author = (options.author ?? (await resolveAuthor(octokit))).toLowerCase();
   const api = commentsApi(octokit, owner, repo, issueNumber);
-  const retries = options.retries ?? 3;
-  const secondMs = options.secondMs ?? 1000;
+  const retries = options.retries ?? CLIENT_DEFAULTS.retries;
+  const secondMs = options.secondMs ?? CLIENT_DEFAULTS.secondMs;
 
   // Rounds of listing and writing: one per lost post, then post, confirm, and a spare for a comment deleted meanwhile.
   const rounds = retries + 4;

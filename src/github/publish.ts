@@ -1,7 +1,7 @@
 // Build the client from a token and publish the sticky comment; turn GitHub's refusals into results.
 import { GitHubError, messageOf } from '../errors.js';
 import { scrubber } from '../untrusted.js';
-import { CLIENT_DEFAULTS, createClient, type ClientOptions } from './client.js';
+import { createClient, type ClientOptions } from './client.js';
 import { upsertStickyComment } from './comment.js';
 import { GitHubHttpError } from './http-error.js';
 
@@ -58,8 +58,8 @@ export async function publishComment(options: PublishCommentOptions): Promise<Pu
       ...(options.author !== undefined ? { author: options.author } : {}),
       ...(options.truncationNote !== undefined ? { truncationNote: options.truncationNote } : {}),
       ...(options.runUrl !== undefined ? { runUrl: options.runUrl } : {}),
-      retries: options.retries ?? CLIENT_DEFAULTS.retries,
-      secondMs: options.secondMs ?? CLIENT_DEFAULTS.secondMs
+      ...(options.retries !== undefined ? { retries: options.retries } : {}),
+      ...(options.secondMs !== undefined ? { secondMs: options.secondMs } : {})
     });
     return { action: result.action, id: result.id, url: result.url };
   } catch (error) {

@@ -60,26 +60,29 @@ export interface RoundFigures {
 
 export const DEFAULT_BATCH_SIZES: readonly number[] = [1, 32, 256];
 
-/** The options both measurements share, checked alike (RangeError naming the function). */
-function checkOptions(fn: string, batchSizes: readonly number[], warmup: number, minRuns: number, maxRuns: number, maxSeconds: number): void {
-  if (batchSizes.length === 0 || !batchSizes.every((b) => Number.isInteger(b) && b >= 1)) {
-    throw new RangeError(`${fn}: batch sizes must be positive integers, got [${batchSizes.join(', ')}]`);
+/** The options both measurements share, with their defaults, checked alike (RangeError naming the function). */
+function resolveOptions(fn: string, options: Omit<LatencyOptions, 'onRun'>) {
+  const o = {
+    batchSizes: options.batchSizes ?? [...DEFAULT_BATCH_SIZES],
+    warmup: options.warmup ?? 5,
+    minRuns: options.minRuns ?? 30,
+    maxSeconds: options.maxSeconds ?? 3,
+    maxRuns: options.maxRuns ?? 10_000,
+    now: options.now ?? (() => performance.now()),
+  };
+  if (o.batchSizes.length === 0 || !o.batchSizes.every((b) => Number.isInteger(b) && b >= 1)) {
+    throw new RangeError(`${fn}: batch sizes must be positive integers, got [${o.batchSizes.join(', ')}]`);
   }
-  if (!Number.isInteger(warmup) || warmup < 0) throw new RangeError(`${fn}: warmup must be an integer ≥ 0, got ${warmup}`);
-  if (!Number.isInteger(minRuns) || minRuns < 1) throw new RangeError(`${fn}: minRuns must be an integer ≥ 1, got ${minRuns}`);
-  if (!Number.isInteger(maxRuns) || maxRuns < minRuns) throw new RangeError(`${fn}: maxRuns must be an integer ≥ minRuns, got ${maxRuns}`);
-  if (!(maxSeconds >= 0)) throw new RangeError(`${fn}: maxSeconds must be ≥ 0, got ${maxSeconds}`);
+  if (!Number.isInteger(o.warmup) || o.warmup < 0) throw new RangeError(`${fn}: warmup must be an integer ≥ 0, got ${o.warmup}`);
+  if (!Number.isInteger(o.minRuns) || o.minRuns < 1) throw new RangeError(`${fn}: minRuns must be an integer ≥ 1, got ${o.minRuns}`);
+  if (!Number.isInteger(o.maxRuns) || o.maxRuns < o.minRuns) throw new RangeError(`${fn}: maxRuns must be an integer ≥ minRuns, got ${o.maxRuns}`);
+  if (!(o.maxSeconds >= 0)) throw new RangeError(`${fn}: maxSeconds must be ≥ 0, got ${o.maxSeconds}`);
+  return o;
 }
 
 export async function measureLatency(run: (batchRows: number) => Promise<void>, options: LatencyOptions = {}): Promise<LatencyResult[]> {
-  const batchSizes = options.batchSizes ?? [...DEFAULT_BATCH_SIZES];
-  const warmup = options.warmup ?? 5;
-  const minRuns = options.minRuns ?? 30;
-  const maxSeconds = options.maxSeconds ?? 3;
-  const maxRuns = options.maxRuns ?? 10_000;
-  const now = options.now ?? (() => performance.now());
+  const { batchSizes, warmup, minRuns, maxSeconds, maxRuns, now } = resolveOptions('measureLatency', options);
   const onRun = options.onRun ?? (() => undefined);
-  checkOptions('measureLatency', batchSizes, warmup, minRuns, maxRuns, maxSeconds);
 
   const results: LatencyResult[] = [];
   for (const b of batchSizes) {
@@ -124,16 +127,10 @@ export interface RoundsOptions extends Omit<LatencyOptions, 'onRun'> {
  * pools every timed run (its percentiles and rows/s) and keeps each round's figures in perRound.
  */
 export async function measureLatencyRounds(runs: ((batchRows: number) => Promise<void>)[], options: RoundsOptions = {}): Promise<LatencyResult[][]> {
-  const batchSizes = options.batchSizes ?? [...DEFAULT_BATCH_SIZES];
   const rounds = options.rounds ?? DEFAULT_ROUNDS;
-  const warmup = options.warmup ?? 5;
-  const minRuns = options.minRuns ?? 30;
-  const maxSeconds = options.maxSeconds ?? 3;
-  const maxRuns = options.maxRuns ?? 10_000;
-  const now = options.now ?? (() => performance.now());
-  const onRun = options.onRun ?? (() => undefined);
   if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`measureLatencyRounds: rounds must be an integer ≥ 1, got ${rounds}`);
-  checkOptions('measureLatencyRounds', batchSizes, warmup, minRuns, maxRuns, maxSeconds);
+  const { batchSizes, warmup, minRuns, maxSeconds, maxRuns, now } = resolveOptions('measureLatencyRounds', options);
+  const onRun = options.onRun ?? (() => undefined);
   const perRoundMin = Math.max(MIN_RUNS_PER_ROUND, Math.ceil(minRuns / rounds));
   const perRoundMax = Math.max(perRoundMin, Math.ceil(maxRuns / rounds));
   const perRoundMs = (maxSeconds * 1000) / rounds;

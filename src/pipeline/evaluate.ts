@@ -9,7 +9,6 @@ import { generalisation, type Gap } from '../analysis/overfitting.js';
 import { measureGapUncertainty, type TrainedOutput } from './gap-uncertainty.js';
 import { analyseSlices, type SliceResult } from '../analysis/slices.js';
 import { analyseCurves, type CurveAnalysis } from '../analysis/training-curves.js';
-import { exampleKeys } from '../stats/resample-weights.js';
 import { readDataset } from '../data/read.js';
 import type { LoadedModel } from '../engines/engine.js';
 import { openModel, type OpenModelOptions } from '../engines/open.js';
@@ -33,7 +32,7 @@ import { stressRun } from '../perf/load.js';
 import { MemorySampler } from '../perf/memory.js';
 import type { PredictInput } from '../engines/engine.js';
 import { prepareAs, prepareEvaluation, type Prepared } from './prepare.js';
-import { idText, measureUncertainty, type ModelOutput, type UncertaintyInfo } from './uncertainty.js';
+import { measureUncertainty, rowKeys, type ModelOutput, type UncertaintyInfo } from './uncertainty.js';
 
 export type { UncertaintyInfo } from './uncertainty.js';
 
@@ -202,14 +201,13 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
       // The overall changes against the first baseline decide which slice regressions are surprising.
       const first = settings.baselines.find((b) => outputs.some((o) => o.name === b.name));
       const overall = changes.comparisons.filter((c) => c.baseline === first?.name);
-      const ids = prep.id === undefined ? undefined : Array.from({ length: dataset.rowCount }, (_, i) => idText(prep, i));
       const r = analyseSlices({
         dataset,
         truth: prep.truth,
         outputs: [...outputs.map((o) => ({ ...o, role: o.name === 'candidate' ? ('candidate' as const) : ('baseline' as const) })), { ...dummyOut, role: 'dummy' as const }],
         measureOptions: mo,
         spec: settings.slices!,
-        bootstrap: settings.bootstrap > 0 ? { resamples: settings.bootstrap, confidence: settings.confidence, seed: settings.seed, keys: exampleKeys(ids, dataset.rowCount) } : undefined,
+        bootstrap: settings.bootstrap > 0 ? { resamples: settings.bootstrap, confidence: settings.confidence, seed: settings.seed, keys: rowKeys(prep) } : undefined,
         overall: overall.map((c) => ({ metric: c.metric, change: c.change })),
       });
       log.info(`${r.slices.length} slices measured, ${r.skipped.length} below min-size, ${r.findings.length} flagged`);
@@ -222,7 +220,7 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
   const gen =
     trainPrep !== undefined
       ? generalisation(task, u.models, settings.thresholds, {
-          uncertainty: measureGapUncertainty(settings, prep, trainPrep, trainedOutputs.filter((o) => u.models.some((m) => m.name === o.name))),
+          uncertainty: measureGapUncertainty(settings, prep, trainPrep, trainedOutputs.filter((o) => u.models.some((m) => m.name === o.name)), u.replicates),
           primaryMetrics: settings.primaryMetrics,
         })
       : undefined;

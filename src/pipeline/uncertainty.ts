@@ -4,7 +4,7 @@
 import { verdictMetrics, type DeltaUncertainty, type Uncertainties } from '../analysis/compare.js';
 import { predictedClasses } from '../analysis/measure.js';
 import type { Settings } from '../settings/settings.js';
-import { bootstrap, type BootstrapInput } from '../stats/bootstrap.js';
+import { bootstrap, bootstrapReplicates, type BootstrapInput, type Replicates } from '../stats/bootstrap.js';
 import { defaultPrimaryMetrics } from '../metrics/direction.js';
 import { mcnemarExact } from '../stats/mcnemar.js';
 import { exampleKeys } from '../stats/resample-weights.js';
@@ -28,6 +28,8 @@ export interface UncertaintyStage {
   /** The measurements with each metric's interval added. */
   models: ModelMeasurement[];
   findings: Finding[];
+  /** The paired bootstrap's replicates (binary, multiclass, regression), which the generalisation gaps reuse. */
+  replicates?: Replicates;
 }
 
 export interface ModelOutput {
@@ -44,9 +46,7 @@ export function measureUncertainty(settings: Settings, prep: Prepared, outputs: 
   if (settings.bootstrap === 0 || !outputs.some((o) => o.name === 'candidate')) return none;
   const { truth } = prep;
   if (truth.task === 'multilabel' || truth.task === 'ranking') return materialisedUncertainty(settings, prep, outputs, models);
-  const n = prep.dataset.rowCount;
-  const ids = prep.id === undefined ? undefined : Array.from({ length: n }, (_, i) => idText(prep, i));
-  const result = bootstrap({
+  const input: BootstrapInput = {
     task: truth.task,
     truth: truth.y,
     k: truth.task === 'multiclass' ? truth.classes.length : undefined,
@@ -55,12 +55,15 @@ export function measureUncertainty(settings: Settings, prep: Prepared, outputs: 
     decisionThreshold: settings.decisionThreshold,
     maxFpr: settings.recallAtFpr,
     minRecall: settings.precisionAtRecall,
-    keys: exampleKeys(ids, n),
+    keys: rowKeys(prep),
     resamples: settings.bootstrap,
     confidence: settings.confidence,
     seed: settings.seed,
     family: verdictFamily(settings, truth.task, models),
-  });
+  };
+  // Kept for the generalisation gaps, which resample the same evaluation rows with the same weights.
+  const replicates = bootstrapReplicates(input);
+  const result = bootstrap(input, replicates);
   const alpha = 1 - settings.confidence;
   const deltas: Uncertainties = {};
   for (const [baseline, perMetric] of Object.entries(result.deltas)) {
@@ -87,6 +90,8 @@ export function measureUncertainty(settings: Settings, prep: Prepared, outputs: 
     deltas,
     models: withIntervals(models, result.metrics),
     findings: [],
+    // Without the prepared rows (sorted copies of every model's scores): only the values are reused.
+    replicates: { models: replicates.models, metrics: replicates.metrics, resamples: replicates.resamples, values: replicates.values, estimates: replicates.estimates, resamplesByThread: replicates.resamplesByThread },
   };
 }
 
@@ -193,7 +198,14 @@ export function idText(prep: Prepared, i: number): string | null {
   return col.kind === 'numeric' ? col.raw[i] : col.values[i];
 }
 
-function flat(p: Predictions): Float64Array {
+/** Each row's example key (its id as written, else its index): what its resampling weights hash. */
+export function rowKeys(prep: Prepared): Uint32Array {
+  const n = prep.dataset.rowCount;
+  return exampleKeys(prep.id === undefined ? undefined : Array.from({ length: n }, (_, i) => idText(prep, i)), n);
+}
+
+/** The predictions as the bootstrap takes them: one flat array. */
+export function flat(p: Predictions): Float64Array {
   if (p.kind === 'multiclass') return p.probs;
   if (p.kind === 'regression') return p.values;
   return p.scores;

@@ -9,8 +9,8 @@ import type { Evaluation } from '../pipeline/evaluate.js';
 import type { Finding, ModelMeasurement, Verdict } from '../types.js';
 import { baseName } from './changelog.js';
 import { curvesChart } from './curves-chart.js';
-import { escapeMarkdown, fenceFor, MAX_MESSAGE_CHARS } from './escape.js';
-import { shorten } from '../untrusted.js';
+import { escapeMarkdown, fenceFor } from './escape.js';
+import { MAX_MESSAGE_CHARS, shorten } from '../untrusted.js';
 import { formatDelta, formatPercent, formatPoints, formatValue, shortHash } from './format.js';
 import { metricInfo } from '../metrics/index.js';
 
@@ -140,9 +140,14 @@ function regressionSentence(rows: Comparison[]): string {
 
 /** A delta in the metric's unit: percentage points for proportions, with its interval when there is one. */
 function deltaText(c: Comparison): string {
-  const f = isBounded(c.metric) ? (v: number) => formatPoints(v) : (v: number) => formatDelta(v);
-  const unit = isBounded(c.metric) ? ' pp' : '';
-  return `${f(c.delta!)}${unit}${c.ci ? ` [${f(c.ci[0])}, ${f(c.ci[1])}]` : ''}`;
+  return changeText(c.metric, c.delta!, c.ci);
+}
+
+/** A change (delta or gap) in the metric's unit, percentage points for proportions, with its interval when there is one. */
+function changeText(metric: string, v: number, ci?: [number, number]): string {
+  const bounded = isBounded(metric);
+  const f = (x: number) => (bounded ? formatPoints(x) : formatDelta(x));
+  return `${f(v)}${bounded ? ' pp' : ''}${ci ? ` [${f(ci[0])}, ${f(ci[1])}]` : ''}`;
 }
 
 function effectText(metric: string, v: number): string {
@@ -429,10 +434,7 @@ function generalisationSection(e: Evaluation): string {
 
 /** A gap in the metric's unit (percentage points for proportions; no relative % that explodes near 0), with its interval when there is one. */
 function gapText(g: Gap & { ci?: [number, number] }): string {
-  if (g.gap === null) return '—';
-  const bounded = isBounded(g.metric);
-  const f = (v: number) => (bounded ? formatPoints(v) : formatDelta(v));
-  return `${f(g.gap)}${bounded ? ' pp' : ''}${g.ci ? ` [${f(g.ci[0])}, ${f(g.ci[1])}]` : ''}`;
+  return g.gap === null ? '—' : changeText(g.metric, g.gap, g.ci);
 }
 
 /** The report of `model-gate drift`: no models, only the two samples. */

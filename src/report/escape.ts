@@ -4,9 +4,6 @@
 
 import { MAX_VALUE_CHARS, shorten } from '../untrusted.js';
 
-/** The longest finding message shown; the values quoted inside it are already shortened to 200. */
-export const MAX_MESSAGE_CHARS = 2000;
-
 // Emphasis, code, links, tables, strikethrough and #123 references. Parentheses and "!" only act
 // after "[", which is escaped; list markers only act at a line start, which a cleaned string never is.
 const MARKDOWN_SPECIAL = /[\\`*_[\]|~#]/g;

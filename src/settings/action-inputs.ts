@@ -4,11 +4,7 @@ import * as core from '@actions/core';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { scrubber, shorten } from '../untrusted.js';
-
-const SCRUB_TOKENS = scrubber([]);
-/** The longest settings line logged. */
-const MAX_MESSAGE_CHARS = 2000;
+import { MAX_MESSAGE_CHARS, scrubTokens, shorten } from '../untrusted.js';
 import { confinePath, confineSettings, parseAllowedRoots, rootsOf, type Roots } from './confine.js';
 import { INPUT_NAMES, parseConfig, type InputName, resolveSettings, type ConfigFile, type RawInputs, type Settings } from './settings.js';
 
@@ -74,6 +70,6 @@ export async function readActionSettings(): Promise<Settings> {
   const settings = resolveSettings(raw, config, cwd);
   confineSettings(settings, roots);
   // Values may come from the pull request's config file: shortened, and token-shaped strings removed.
-  for (const [key, value] of Object.entries(settings)) core.debug(`setting ${key} = ${SCRUB_TOKENS(shorten(JSON.stringify(value) ?? 'undefined', MAX_MESSAGE_CHARS))}`);
+  for (const [key, value] of Object.entries(settings)) core.debug(`setting ${key} = ${scrubTokens(shorten(JSON.stringify(value) ?? 'undefined', MAX_MESSAGE_CHARS))}`);
   return settings;
 }

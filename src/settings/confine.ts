@@ -55,7 +55,8 @@ export function realPathOf(p: string, realpath: Realpath = realpathSync.native):
   }
 }
 
-function inside(p: string, dir: string): boolean {
+/** True when `p` is `dir` or lies under it (both absolute and normalised). */
+export function isInside(p: string, dir: string): boolean {
   const rel = path.relative(dir, p);
   return rel === '' || (!path.isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${path.sep}`));
 }
@@ -66,7 +67,7 @@ function inside(p: string, dir: string): boolean {
  */
 export function confinePath(input: string, p: string, roots: Roots, realpath: Realpath = realpathSync.native): void {
   const real = realPathOf(p, realpath);
-  if (roots.real.some((r) => inside(real, r))) return;
+  if (roots.real.some((r) => isInside(real, r))) return;
   const where = real === path.resolve(p) ? '' : ` (it resolves to ${quote(real)})`;
   const allowed = roots.shown.length > 1 ? ` or the allowed roots (${roots.shown.slice(1).join(', ')})` : '';
   throw new InputError(

@@ -172,7 +172,7 @@ export function parseConfig(text: string, file: string): ConfigFile {
     }
     if (!known.has(key) || key === 'config') {
       throw new InputError(
-        `${file}: unknown key ${JSON.stringify(key.slice(0, 100))}. Known keys: ${INPUT_NAMES.filter((n) => n !== 'config' && !(WORKFLOW_ONLY_INPUTS as readonly string[]).includes(n)).join(', ')}.`,
+        `${file}: unknown key ${quote(key)}. Known keys: ${INPUT_NAMES.filter((n) => n !== 'config' && !(WORKFLOW_ONLY_INPUTS as readonly string[]).includes(n)).join(', ')}.`,
       );
     }
   }
@@ -369,7 +369,7 @@ function checkNames(specs: ModelSpec[]): void {
 /** A variable name for command-env: letters, digits, _ and - (the runner's INPUT_GITHUB-TOKEN has one). */
 function envName(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) {
-    throw new InputError(`command-env: ${JSON.stringify(name.slice(0, 100))} is not an environment variable name; list names only (for example HF_TOKEN), one per line or comma-separated.`);
+    throw new InputError(`command-env: ${quote(name)} is not an environment variable name; list names only (for example HF_TOKEN), one per line or comma-separated.`);
   }
   return name;
 }

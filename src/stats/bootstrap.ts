@@ -497,12 +497,15 @@ function jackknife(preps: Prepared[], keys: Uint32Array, S: number): { values: F
 }
 
 
-/** Paired bootstrap intervals for every metric and every candidate − baseline delta. */
-export function bootstrap(input: BootstrapInput): BootstrapResult {
+/**
+ * Paired bootstrap intervals for every metric and every candidate − baseline delta. `replicates`: this
+ * input's bootstrapReplicates when the caller already has them (to use them for other statistics too).
+ */
+export function bootstrap(input: BootstrapInput, replicates?: ReturnType<typeof bootstrapReplicates>): BootstrapResult {
   checkInput(input);
   const { confidence, seed } = input;
   if (input.resamples === 0) return { resamples: 0, confidence, seed, method: 'percentile', metrics: {}, deltas: {} };
-  const reps = bootstrapReplicates(input);
+  const reps = replicates ?? bootstrapReplicates(input);
   const { models, metrics, values, estimates, prepared } = reps;
   const B = reps.resamples;
   const M = models.length;

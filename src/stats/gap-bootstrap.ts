@@ -8,7 +8,7 @@
 // of two models are paired on both sides and the difference of their gaps has an interval too.
 // Resample b of the gap pairs resample b of each side: gap*_b = f(train*_b) − f(eval*_b).
 
-import { bootstrapReplicates, type BootstrapModel } from './bootstrap.js';
+import { bootstrapReplicates, type BootstrapModel, type Replicates } from './bootstrap.js';
 import { streamSeed } from './resample-weights.js';
 
 export interface GapSide {
@@ -27,7 +27,13 @@ export interface GapBootstrapInput {
   maxFpr?: number;
   minRecall?: number;
   train: GapSide;
-  eval: GapSide;
+  /** The evaluation rows, resampled here unless `evalReplicates` is given. */
+  eval?: GapSide;
+  /**
+   * The evaluation side's replicates when the paired bootstrap of the deltas already made them (the
+   * same rows, keys, seed and options, the candidate first): they are used as they are, not made again.
+   */
+  evalReplicates?: Replicates;
   /** Number of resamples B (at least 1). */
   resamples: number;
   /** The run's seed, integer in [0, 2^53). */
@@ -38,11 +44,9 @@ export interface GapBootstrapInput {
 export interface GapReplicates {
   resamples: number;
   seed: number;
-  models: string[];
-  metrics: string[];
-  /** values[(b · models.length + m) · metrics.length + s]: metric s of model m in resample b, per side. */
-  train: Float64Array;
-  eval: Float64Array;
+  /** Each side's replicates (their own model lists: the evaluation side may hold more models). */
+  train: Replicates;
+  eval: Replicates;
 }
 
 /** The stream name of the training rows' weights. */
@@ -50,7 +54,7 @@ export const TRAIN_STREAM = 'train';
 
 export function gapReplicates(input: GapBootstrapInput): GapReplicates {
   const names = (side: GapSide): string[] => side.models.map((m) => m.name);
-  if (names(input.train).join('\n') !== names(input.eval).join('\n')) throw new RangeError('gapReplicates: the two sides must list the same models in the same order');
+  if (input.eval !== undefined && names(input.train).join('\n') !== names(input.eval).join('\n')) throw new RangeError('gapReplicates: the two sides must list the same models in the same order');
   if (!(input.resamples >= 1)) throw new RangeError(`gapReplicates: resamples must be at least 1, got ${input.resamples}`);
   const side = (s: GapSide, seed: number) =>
     bootstrapReplicates({
@@ -68,19 +72,21 @@ export function gapReplicates(input: GapBootstrapInput): GapReplicates {
       seed,
       threads: input.threads,
     });
-  const evalSide = side(input.eval, input.seed);
+  if (input.evalReplicates === undefined && input.eval === undefined) throw new RangeError('gapReplicates: give the evaluation rows or their replicates');
+  const evalSide = input.evalReplicates ?? side(input.eval!, input.seed);
+  if (evalSide.resamples !== input.resamples) throw new RangeError(`gapReplicates: the evaluation replicates have ${evalSide.resamples} resamples, not ${input.resamples}`);
   const trainSide = side(input.train, streamSeed(input.seed, TRAIN_STREAM));
-  return { resamples: input.resamples, seed: input.seed, models: evalSide.models, metrics: evalSide.metrics, train: trainSide.values, eval: evalSide.values };
+  return { resamples: input.resamples, seed: input.seed, train: trainSide, eval: evalSide };
 }
 
 /** The B replicates of one metric of one model on one side, or undefined when they were not computed. */
 export function sideReplicates(r: GapReplicates, side: 'train' | 'eval', model: string, metric: string): Float64Array | undefined {
-  const m = r.models.indexOf(model);
-  const s = r.metrics.indexOf(metric);
+  const { models, metrics, values } = r[side];
+  const m = models.indexOf(model);
+  const s = metrics.indexOf(metric);
   if (m < 0 || s < 0) return undefined;
-  const M = r.models.length;
-  const S = r.metrics.length;
-  const values = r[side];
+  const M = models.length;
+  const S = metrics.length;
   const out = new Float64Array(r.resamples);
   for (let b = 0; b < r.resamples; b++) out[b] = values[(b * M + m) * S + s];
   return out;

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { gapOf, generalisation, type GapUncertainty } from '../../src/analysis/overfitting.js';
 import { measure, DEFAULT_MEASURE } from '../../src/analysis/measure.js';
 import { dummyPredictions } from '../../src/analysis/dummy.js';
-import { gapReplicates } from '../../src/stats/gap-bootstrap.js';
+import { gapReplicates, sideReplicates } from '../../src/stats/gap-bootstrap.js';
+import { bootstrapReplicates } from '../../src/stats/bootstrap.js';
 import { exampleKeys, resampleWeights, streamSeed } from '../../src/stats/resample-weights.js';
 import type { Truth } from '../../src/pipeline/labels.js';
 import type { ModelMeasurement, Predictions } from '../../src/types.js';
@@ -224,4 +225,33 @@ test('equal models from one distribution: no overfitting finding in at least 95 
   expect(alarms).toBeLessThanOrEqual(Math.floor(0.05 * runs));
   // The runs are noisy enough that the point estimates alone cry wolf in most of them.
   expect(pointAlarms).toBeGreaterThan(runs / 2);
+});
+
+test("the evaluation side reuses the deltas' replicates: the same gaps as resampling the evaluation rows again", () => {
+  // evaluate() hands the paired bootstrap's replicates (candidate first, more models, the same seed and keys)
+  // to the gap bootstrap instead of computing the evaluation side a second time.
+  const train = readSide('train.csv');
+  const ev = readSide('eval.csv');
+  const seed = 5;
+  const resamples = 60;
+  const side = (s: Side) => ({ truth: s.truth.y, keys: exampleKeys(s.ids, s.ids.length), models: [{ name: 'candidate', predictions: s.columns.last }, { name: 'best', predictions: s.columns.best }] });
+  const fresh = gapReplicates({ task: 'binary', train: side(train), eval: side(ev), resamples, seed });
+  const constant = new Float64Array(ev.ids.length).fill(0.4);
+  const deltas = bootstrapReplicates({
+    task: 'binary',
+    truth: ev.truth.y,
+    keys: exampleKeys(ev.ids, ev.ids.length),
+    models: [...side(ev).models, { name: 'dummy', predictions: constant }],
+    candidate: 'candidate',
+    resamples,
+    confidence: 0.95,
+    seed,
+  });
+  const reused = gapReplicates({ task: 'binary', train: side(train), evalReplicates: deltas, resamples, seed });
+  for (const model of ['candidate', 'best']) {
+    for (const metric of ['log_loss', 'roc_auc', 'accuracy']) {
+      for (const s of ['train', 'eval'] as const) expect(sideReplicates(reused, s, model, metric)).toEqual(sideReplicates(fresh, s, model, metric));
+    }
+  }
+  expect(() => gapReplicates({ task: 'binary', train: side(train), evalReplicates: deltas, resamples: resamples + 1, seed })).toThrow(/60 resamples, not 61/);
 });
