@@ -10,9 +10,8 @@ import { fitCommentBody } from './github/comment.js';
 import { commentMarker } from './github/marker.js';
 import { publishComment } from './github/publish.js';
 import { readEventContext, type EventContext } from './github/context.js';
-import { errorFinding, evaluate, stepFails, type Evaluation } from './pipeline/evaluate.js';
+import { errorFinding, evaluate, failedEvaluation, stepFails, type Evaluation } from './pipeline/evaluate.js';
 import type { Log } from './pipeline/log.js';
-import { gate } from './analysis/compare.js';
 import { renderReport, reportDate } from './report/render.js';
 import { readActionSettings } from './settings/action-inputs.js';
 import { installNativeOnnx, realInstallDeps } from './engines/install-native.js';
@@ -89,8 +88,7 @@ async function runGate(out: ActionOutput): Promise<void> {
     await maybeInstallNative(settings, out);
     evaluation = await evaluate(settings, out.log);
   } catch (e) {
-    const findings = [errorFinding(e)];
-    evaluation = { data: { path: core.getInput('data'), rows: 0 }, models: [], gate: gate('binary', [], {}, findings) };
+    evaluation = failedEvaluation(core.getInput('data'), [errorFinding(e)]);
   }
 
   // Scrubbed before rendering: markdown escapes would hide a secret from a scrubber run on the result.

@@ -418,6 +418,11 @@ export function stepFails(e: Evaluation, failOn: FailOn[]): boolean {
   return e.gate.findings.some((f) => f.severity === 'error' && (kinds.has(f.kind) || f.kind.endsWith('_error')));
 }
 
+/** An evaluation that stopped before any model ran: the findings say why. */
+export function failedEvaluation(dataPath: string, findings: Finding[], task: Task = 'binary'): Evaluation {
+  return { data: { path: dataPath, rows: 0 }, models: [], gate: gate(task, [], {}, findings) };
+}
+
 export function errorFinding(e: unknown): Finding {
   if (e instanceof GateError) return { kind: kindOf(e), severity: 'error', message: e.message };
   return { kind: 'internal_error', severity: 'error', message: `model-gate failed unexpectedly: ${messageOf(e)}. Please report this with the log.` };
