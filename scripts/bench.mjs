@@ -181,7 +181,7 @@ async function tfjsWasmGflops() {
     ],
   });
   const x = tf.randomUniform([256, 784]);
-  for (let i = 0; i < 5; i++) (await model.predict(x).data(), undefined);
+  for (let i = 0; i < 5; i++) await model.predict(x).data();
   const runs = [];
   for (let r = 0; r < 5; r++) {
     const t = process.hrtime.bigint();

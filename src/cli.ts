@@ -8,18 +8,18 @@ import { BAD_INPUT_KINDS, GateError, InputError, messageOf } from './errors.js';
 import { escalate, evaluate, stepFails, type Evaluation } from './pipeline/evaluate.js';
 import type { Log } from './pipeline/log.js';
 import { renderReport, reportDate } from './report/render.js';
-import { DRIFT_USAGE, EVALUATE_USAGE, readCliSettings, readDriftArgs } from './settings/cli-args.js';
+import { DRIFT_USAGE, EVALUATE_USAGE, readCliSettings, readDriftArgs, STDOUT, type CliOutputs } from './settings/cli-args.js';
 import { measureDataDrift } from './pipeline/drift.js';
 import { renderDriftReport } from './report/comment.js';
 import type { FailOn } from './settings/settings.js';
-import { mapStrings, MAX_MESSAGE_CHARS, quote, safeLogText, scrubber, scrubTokens, shorten } from './untrusted.js';
+import { mapStrings, MAX_MESSAGE_CHARS, safeLogText, scrubber, scrubTokens, shorten } from './untrusted.js';
 import { VERSION } from './version.js';
 
 const USAGE = `model-gate ${VERSION}: gate neural network changes on metrics, like code review for models.
 
 Usage:
-  model-gate evaluate --candidate PATH --baseline [NAME=]PATH ... --data PATH --label COLUMN [options]
-  model-gate drift --reference-data PATH --current-data PATH [--json OUT] [--markdown OUT]
+  model-gate evaluate --candidate PATH --baselines [NAME=]PATH ... --data PATH --label-column COLUMN [options]
+  model-gate drift --reference-data PATH --current-data PATH [--json OUT|-] [--markdown OUT|-]
                          data drift between two samples, no model needed; exit 1 on dataset drift
   model-gate demo        run on the bundled fixtures (penguins, TF.js) and print the comment
   model-gate help        this text; "model-gate evaluate --help" lists every flag
@@ -93,7 +93,6 @@ async function evaluateCommand(argv: string[], cwd: string): Promise<number> {
     return 0;
   }
   const { settings, outputs } = parsed;
-  checkOutputPaths(cwd, outputs.json, outputs.markdown);
   // Variables handed to the command may be secrets the command could print into its log.
   const scrub = scrubber(settings.commandEnv.map((name) => process.env[name]));
   const log = stderrLog(outputs.quiet, scrub);
@@ -112,11 +111,9 @@ async function evaluateCommand(argv: string[], cwd: string): Promise<number> {
       stderr(`error: cannot write ${file}: ${messageOf(e)}`, scrub);
     }
   };
-  if (outputs.json) await write(outputs.json, scrub(JSON.stringify(rendered.json, null, 2)) + '\n');
-  if (outputs.markdown) await write(outputs.markdown, markdown);
+  await emit(outputs, cwd, { json: scrub(JSON.stringify(rendered.json, null, 2)) + '\n', markdown }, write);
   // Milliseconds since the process started: what lies before is start-up, what follows is exit.
   log.debug(`pipeline ran from ${Math.round(started)} ms to ${Math.round(performance.now())} ms`);
-  if (!outputs.json && !outputs.markdown && !outputs.quiet) process.stdout.write(markdown);
   printFindings(evaluation, scrub);
   if (!outputs.quiet) stderr(`verdict: ${evaluation.gate.verdict}`);
   return exitCode(evaluation, settings.failOn, written);
@@ -128,11 +125,22 @@ function exitCode(e: Evaluation, failOn: FailOn[], written: boolean): number {
   return stepFails(e, failOn) ? 1 : 0;
 }
 
-/** --json and --markdown naming one file would silently overwrite each other. */
-function checkOutputPaths(cwd: string, json: string | undefined, markdown: string | undefined): void {
-  if (json !== undefined && markdown !== undefined && path.resolve(cwd, json) === path.resolve(cwd, markdown)) {
-    throw new InputError(`--json and --markdown both name ${quote(json)}; give each report its own file.`);
+/**
+ * The reports where --json and --markdown send them (`-`: standard output). With neither, the markdown goes
+ * to standard output unless --quiet; with `--json -`, nothing but the JSON does.
+ */
+async function emit(
+  outputs: CliOutputs,
+  cwd: string,
+  reports: { json: string; markdown: string },
+  write: (file: string, text: string) => Promise<void> = (file, text) => writeOut(path.resolve(cwd, file), text),
+): Promise<void> {
+  for (const kind of ['json', 'markdown'] as const) {
+    const target = outputs[kind];
+    if (target === STDOUT) process.stdout.write(reports[kind]);
+    else if (target) await write(target, reports[kind]);
   }
+  if (!outputs.json && !outputs.markdown && !outputs.quiet) process.stdout.write(reports.markdown);
 }
 
 async function demoCommand(argv: string[]): Promise<number> {
@@ -147,8 +155,10 @@ async function demoCommand(argv: string[]): Promise<number> {
   }
   const evaluation = await evaluate(parsed.settings, stderrLog(parsed.outputs.quiet));
   const rendered = renderReport(evaluation, { date: reportDate() });
-  if (parsed.outputs.json) await writeOut(path.resolve(parsed.outputs.json), JSON.stringify(rendered.json, null, 2) + '\n');
-  process.stdout.write(rendered.markdown);
+  // The demo shows its comment on standard output unless a report is sent there instead.
+  const { json, markdown } = parsed.outputs;
+  await emit({ json, markdown, quiet: true }, process.cwd(), { json: JSON.stringify(rendered.json, null, 2) + '\n', markdown: rendered.markdown });
+  if (json !== STDOUT && markdown !== STDOUT) process.stdout.write(rendered.markdown);
   printFindings(evaluation);
   stderr(`verdict: ${evaluation.gate.verdict}`);
   // The demo shows a report; only a broken demo (an error finding from bad fixtures: bad input) exits non-zero, with 2.
@@ -172,16 +182,13 @@ async function driftCommand(argv: string[], cwd: string): Promise<number> {
     process.stdout.write(DRIFT_USAGE + '\n');
     return 0;
   }
-  checkOutputPaths(cwd, parsed.outputs.json, parsed.outputs.markdown);
   const stage = await measureDataDrift(parsed.settings, stderrLog(parsed.outputs.quiet));
   const drift = { ...stage.drift!, reference: stage.reference!, current: stage.current! };
   // This command fails on dataset drift, as `fail-on: drift` does: the decision is an error here.
   const findings = escalate(stage.findings, ['drift']);
   const markdown = safeLogText(renderDriftReport(drift, findings, VERSION));
   const json = { schemaVersion: 1, tool: { name: 'model-gate', version: VERSION }, kind: 'drift', drift, findings };
-  if (parsed.outputs.json) await writeOut(path.resolve(cwd, parsed.outputs.json), JSON.stringify(json, null, 2) + '\n');
-  if (parsed.outputs.markdown) await writeOut(path.resolve(cwd, parsed.outputs.markdown), markdown);
-  if (!parsed.outputs.json && !parsed.outputs.markdown && !parsed.outputs.quiet) process.stdout.write(markdown);
+  await emit(parsed.outputs, cwd, { json: JSON.stringify(json, null, 2) + '\n', markdown });
   if (!parsed.outputs.quiet) stderr(`dataset drift: ${drift.datasetDrift ? 'yes' : 'no'}`);
   return drift.datasetDrift ? 1 : 0;
 }

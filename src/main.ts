@@ -1,67 +1,24 @@
-// run(): the action's pipeline, and the only place that fails the step.
+// run(): the action's pipeline, and the only place that fails the step. It only puts the parts
+// together: mask secrets, read the event and settings, evaluate, render, publish, set the exit code.
 
 import * as core from '@actions/core';
-import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { BAD_INPUT_KINDS, messageOf } from './errors.js';
-import { fitCommentBody } from './github/comment.js';
 import { commentMarker } from './github/marker.js';
-import { publishComment } from './github/publish.js';
 import { readEventContext, type EventContext } from './github/context.js';
 import { errorFinding, evaluate, failedEvaluation, stepFails, type Evaluation } from './pipeline/evaluate.js';
-import type { Log } from './pipeline/log.js';
 import { renderReport, reportDate } from './report/render.js';
 import { readActionSettings } from './settings/action-inputs.js';
 import { installNativeOnnx, realInstallDeps } from './engines/install-native.js';
+import { needsNativeOnnx } from './engines/registry.js';
 import { detectGpusOnce } from './hardware/gpus.js';
+import { ActionOutput } from './publish/action-output.js';
+import { choosePublishers, runPublishers } from './publish/index.js';
 import type { Settings } from './settings/settings.js';
 import type { Finding } from './types.js';
-import { mapStrings, MAX_MESSAGE_CHARS, safeLogText, scrubber, shorten } from './untrusted.js';
-
-const SUMMARY_TRUNCATION_NOTE =
-  "> [!NOTE]\n> This summary was cut short to fit GitHub's job summary limit. The full report is in the JSON report (output `report-json`).";
+import { mapStrings } from './untrusted.js';
 
 /** The onnxruntime-node version matching the bundled onnxruntime-web, so both runtimes agree. */
 const ORT_VERSION = '1.30.0';
-
-/** GitHub refuses a job summary over 1 MiB; leave room for other steps' summaries. */
-const SUMMARY_LIMIT = 512 * 1024;
-
-/**
- * Everything the action prints goes through here: secrets are scrubbed, and no line of an untrusted
- * value can start a workflow command (core.warning and core.error escape their own line breaks).
- */
-class ActionOutput {
-  private scrub: (text: string) => string = (t) => t;
-  private readonly secrets: string[] = [];
-
-  /** Masks values with the runner (::add-mask::) and in every later line model-gate writes. */
-  addSecrets(values: readonly (string | undefined)[]): void {
-    for (const v of values) {
-      if (v === undefined || v.length < 4 || this.secrets.includes(v)) continue;
-      core.setSecret(v);
-      this.secrets.push(v);
-    }
-    this.scrub = scrubber(this.secrets);
-  }
-
-  clean(text: string): string {
-    return this.scrub(text);
-  }
-
-  message(text: string): string {
-    return shorten(this.scrub(text), MAX_MESSAGE_CHARS);
-  }
-
-  readonly log: Log = {
-    info: (m) => core.info(safeLogText(this.message(m))),
-    warning: (m) => core.warning(this.message(m)),
-    debug: (m) => core.debug(this.scrub(m)),
-    group: (name, fn) => core.group(safeLogText(this.scrub(name)).replace(/\n/g, ' '), fn),
-  };
-}
 
 export async function run(): Promise<void> {
   const out = new ActionOutput();
@@ -77,11 +34,11 @@ export async function run(): Promise<void> {
 }
 
 async function runGate(out: ActionOutput): Promise<void> {
-  let context: EventContext | undefined;
+  let event: EventContext | undefined;
   let settings: Settings | undefined;
   let evaluation: Evaluation;
   try {
-    context = readEventContext();
+    event = readEventContext();
     settings = await readActionSettings();
     // Variables handed to the command may be secrets the command could print into its log.
     out.addSecrets(settings.commandEnv.map((name) => process.env[name]));
@@ -97,39 +54,29 @@ async function runGate(out: ActionOutput): Promise<void> {
   const rendered = renderReport(evaluation, {
     date: reportDate(),
     marker: commentMarker(key),
-    runUrl: context?.runUrl,
+    runUrl: event?.runUrl,
     title: key === 'default' ? undefined : key,
   });
-  const markdown = out.clean(rendered.markdown);
-  const verdict = evaluation.gate.verdict;
+  const token = core.getInput('github-token');
 
-  // Each way of reporting stands alone: one that fails is a warning, and the others still happen.
-  const attempt = async (what: string, fn: () => unknown): Promise<void> => {
-    try {
-      await fn();
-    } catch (e) {
-      core.warning(out.message(`Could not ${what}: ${messageOf(e)}`));
-    }
-  };
-  await attempt('set the verdict output', () => core.setOutput('verdict', verdict));
-  await attempt('write the JSON report', async () => {
-    const reportPath = path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'model-gate', reportFileName(key));
-    await mkdir(path.dirname(reportPath), { recursive: true });
-    await writeFile(reportPath, out.clean(JSON.stringify(rendered.json, null, 2)) + '\n');
-    core.setOutput('report-json', reportPath);
+  const publishers = choosePublishers({
+    event,
+    settings,
+    commentInput: core.getInput('comment'),
+    token,
+    stepSummary: process.env.GITHUB_STEP_SUMMARY,
   });
-  await attempt('set the changelog output', () => core.setOutput('changelog', out.clean(rendered.changelog)));
-  if (process.env.GITHUB_STEP_SUMMARY) {
-    await attempt('write the job summary', () => core.summary.addRaw(fitCommentBody(markdown, key, SUMMARY_LIMIT, SUMMARY_TRUNCATION_NOTE)).write());
-  }
+  await runPublishers(publishers, {
+    evaluation,
+    report: { ...rendered, markdown: out.clean(rendered.markdown) },
+    key,
+    settings,
+    event,
+    token,
+    out,
+  });
 
-  for (const f of evaluation.gate.findings) {
-    if (f.severity === 'error') core.error(out.message(f.message));
-    else if (f.severity === 'warning') core.warning(out.message(f.message));
-  }
-
-  await attempt('post the pull request comment', () => publish(context, settings, key, markdown, out));
-
+  const verdict = evaluation.gate.verdict;
   core.info(`model-gate: verdict ${verdict}`);
   const badInput = evaluation.gate.findings.some(isBadInput);
   if (badInput || stepFails(evaluation, settings?.failOn ?? ['regression'])) {
@@ -143,51 +90,13 @@ async function runGate(out: ActionOutput): Promise<void> {
   }
 }
 
-async function publish(context: EventContext | undefined, settings: Settings | undefined, key: string, body: string, out: ActionOutput): Promise<void> {
-  const wanted = settings?.comment ?? core.getInput('comment') !== 'false';
-  if (!wanted) return;
-  if (!context?.repo || context.issueNumber === undefined) {
-    core.info('Not a pull request event: the report is in the job summary only.');
-    return;
-  }
-  const token = core.getInput('github-token');
-  if (token === '') {
-    core.warning('No github-token: cannot comment on the pull request; the report is in the job summary.');
-    return;
-  }
-  try {
-    const result = await publishComment({
-      token,
-      apiUrl: context.apiUrl,
-      owner: context.repo.owner,
-      repo: context.repo.repo,
-      issueNumber: context.issueNumber,
-      body,
-      key,
-      fromFork: context.pullRequest?.fromFork,
-      runUrl: context.runUrl,
-      log: (line) => out.log.info(line),
-    });
-    if (result.action === 'skipped') {
-      core.warning(out.message(`Pull request comment skipped: ${result.reason}`));
-      return;
-    }
-    core.setOutput('comment-id', String(result.id));
-    out.log.info(`Pull request comment ${result.action}: ${result.url}`);
-  } catch (e) {
-    // Commenting is reporting, not gating: a GitHub outage must not flip the verdict.
-    core.warning(out.message(`Could not post the pull request comment: ${messageOf(e)}. The report is in the job summary.`));
-  }
-}
-
 /**
  * install-native: true puts onnxruntime-node into the runner's tool cache before the first ONNX model
  * loads. A failure is a warning: the bundled WebAssembly runtime still runs the models.
  */
 async function maybeInstallNative(settings: Settings, out: ActionOutput): Promise<void> {
   if (!settings.installNative) return;
-  const paths = [settings.candidate.path, ...settings.baselines.map((b) => b.path)];
-  if (!paths.some((p) => p.toLowerCase().endsWith('.onnx')) || settings.onnxRuntime === 'wasm') return;
+  if (!needsNativeOnnx([settings.candidate.path, ...settings.baselines.map((b) => b.path)], settings.onnxRuntime)) return;
   await core.group('Installing onnxruntime-node into the tool cache', async () => {
     try {
       const gpu = settings.device !== 'cpu' && (await detectGpusOnce()).gpus.length > 0;
@@ -202,13 +111,4 @@ async function maybeInstallNative(settings: Settings, out: ActionOutput): Promis
 /** Bad input: settings, data or a model at fault, not the gate (exit code 2). */
 function isBadInput(f: Finding): boolean {
   return f.severity === 'error' && BAD_INPUT_KINDS.has(f.kind);
-}
-
-/**
- * The report's file name for a comment key: readable, and distinct for distinct keys (`gate a` and
- * `gate/a` both read `gate_a`, so a hash of the key itself follows).
- */
-export function reportFileName(key: string): string {
-  const readable = key.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 64) || 'default';
-  return `report-${readable}-${createHash('sha256').update(key).digest('hex').slice(0, 10)}.json`;
 }

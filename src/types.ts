@@ -1,8 +1,3 @@
-import type { Facts } from './analysis/model-facts.js';
-import type { LatencyResult } from './perf/latency.js';
-import type { StressResult } from './perf/load.js';
-import type { MemoryReport } from './perf/memory.js';
-
 // Plain data passed between pipeline stages. No behaviour lives here.
 
 export type Task = 'binary' | 'multiclass' | 'regression' | 'multilabel' | 'ranking';
@@ -48,6 +43,16 @@ export type Predictions =
   /** One score per item; items are ranked within their query by it. */
   | { kind: 'ranking'; scores: Float64Array };
 
+/** The labels encoded for the kernels (pipeline/labels.ts encodes them). */
+export type Truth =
+  | { task: 'binary'; classes: string[]; y: Uint8Array }
+  | { task: 'multiclass'; classes: string[]; y: Int32Array }
+  | { task: 'regression'; y: Float64Array }
+  /** Row-major n×L indicators, one label per column. */
+  | { task: 'multilabel'; classes: string[]; y: Uint8Array }
+  /** Graded relevance per item, and the query each item belongs to. */
+  | { task: 'ranking'; queries: string[]; y: Float64Array };
+
 export type Role = 'candidate' | 'baseline' | 'dummy';
 
 export type FeatureOrder = 'settings' | 'model' | 'file';
@@ -56,16 +61,6 @@ export interface ModelFile {
   path: string;
   sha256: string;
   bytes: number;
-}
-
-export interface ModelRun {
-  name: string;
-  role: Role;
-  path: string;
-  engine: string;
-  backend: string;
-  files: ModelFile[];
-  predictions: Predictions;
 }
 
 export interface MetricValue {
@@ -136,8 +131,98 @@ export interface Finding {
 
 export type Verdict = 'pass' | 'warn' | 'fail';
 
+/** Latency at one batch size (perf/latency.ts measures it). */
+export interface LatencyResult {
+  batchSize: number;
+  /** Timed runs. */
+  runs: number;
+  /** Interleaved rounds the runs were spread over (measureLatencyRounds); absent when measured in one go. */
+  rounds?: number;
+  /** Each round's own figures: the independent replicates a comparison between models tests. */
+  perRound?: RoundFigures;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  mean_ms: number;
+  rowsPerSecond: number;
+}
+
+export interface RoundFigures {
+  p50_ms: number[];
+  p95_ms: number[];
+  p99_ms: number[];
+  rowsPerSecond: number[];
+}
+
+/** A short load test's figures (perf/load.ts). */
+export interface StressResult {
+  concurrency: number;
+  /** The configured duration. */
+  seconds: number;
+  /** Measured wall time from the first start to the last completion. */
+  elapsedSeconds: number;
+  batchRows: number;
+  /** Requests that completed without an error. */
+  requests: number;
+  /** Completed requests per second of elapsed time. */
+  throughputPerSecond: number;
+  /** throughputPerSecond × batchRows. */
+  rowsPerSecond: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  errors: number;
+  /** The first error's message, when there were errors. */
+  firstError?: string;
+}
+
+/** Peak memory while some work ran (perf/memory.ts; MB means MiB). */
+export interface MemoryReport {
+  /** RSS when sampling started. */
+  rssBeforeMB: number;
+  /** Largest RSS sampled while the work ran (including the start and the end). */
+  rssPeakMB: number;
+  /** rssPeakMB − rssBeforeMB. */
+  rssDeltaMB: number;
+  /** process.resourceUsage().maxRSS at the end: the process's peak RSS since it started. */
+  maxRssMB: number;
+  samples: number;
+}
+
 export interface PerfReport {
   latency: LatencyResult[];
   load?: StressResult;
   memory: MemoryReport;
+}
+
+/** A tensor dimension: a fixed size, or a dynamic one as null (TF.js), −1, or a symbolic name / "?" (ONNX). */
+export type Dim = number | string | null;
+
+export interface TensorFacts {
+  name: string;
+  /** Fixed sizes as numbers; dynamic ones as null (TF.js), −1, or a symbolic name / "?" (ONNX). */
+  shape: Dim[];
+  /** float32, float64, int32, int64, bool, string, … */
+  dtype: string;
+  /** A layers model's output activation (sigmoid, softmax, linear, …), when known. */
+  activation?: string;
+}
+
+/** What a model is, beside how well it does; its engine computes them when it loads the model. */
+export interface Facts {
+  /** Bytes of all the model's files. */
+  fileBytes: number;
+  parameters: number;
+  inputs: TensorFacts[];
+  outputs: TensorFacts[];
+  /** onnx, tfjs layers model, tfjs graph model: callers load each with its own runtime. */
+  format: string;
+  /**
+   * Whether callers bind inputs and outputs by name: ONNX Runtime's run({name: tensor}) and a TF.js graph
+   * model's execute({name: tensor}) do; a TF.js layers model's predict(x) takes and returns tensors by
+   * position, so its layer names are internal, not a contract.
+   */
+  bindsByName: boolean;
+  /** The class names in output order, when the model's metadata lists them. */
+  classes?: string[];
 }

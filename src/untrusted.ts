@@ -130,3 +130,17 @@ export function mapStrings<T>(value: T, fn: (text: string) => string): T {
   }
   return value;
 }
+
+/** Column names for a message: each quoted and shortened, as many as fit in about 1,000 characters, then how many more. */
+export function nameList(names: readonly string[]): string {
+  const shown: string[] = [];
+  let length = 0;
+  for (const name of names) {
+    const q = quote(name);
+    if (shown.length > 0 && length + q.length > 1000) break;
+    shown.push(q);
+    length += q.length + 2;
+  }
+  const more = names.length - shown.length;
+  return shown.join(', ') + (more > 0 ? `, … and ${more} more` : '');
+}

@@ -207,45 +207,14 @@ export function gate(
   uncertainties: Uncertainties = {},
   options: GateOptions = {},
 ): Gate {
-  const candidate = models.find((m) => m.role === 'candidate');
   const findings: Finding[] = [...extraFindings];
-  const comparisons: Comparison[] = [];
   const checks: BoundCheck[] = [];
+  const { comparisons, primaryFindings } = compareModels(task, models, thresholds, uncertainties, options);
+  findings.push(...primaryFindings);
+  const candidate = models.find((m) => m.role === 'candidate');
   if (candidate === undefined) return { comparisons, checks, findings, verdict: verdictOf(comparisons, checks, findings) };
-
   const metricNames = Object.keys(candidate.metrics).filter((m) => !isInformational(m));
-  const bootstrapped = Object.keys(uncertainties).length > 0;
-  const primarySet = new Set(options.primaryMetrics ?? defaultPrimaryMetrics(task, metricNames));
-  for (const metric of primarySet) {
-    if (!metricNames.includes(metric)) {
-      findings.push({ kind: 'primary_metrics', severity: 'warning', message: `primary-metrics names ${metric}, which is not measured for this ${task} task, so it cannot move the verdict.` });
-    }
-  }
-  const familySet = new Set(verdictMetrics([...primarySet], thresholds));
-  const family = familyPValues(models, familySet, uncertainties);
-  for (const other of models) {
-    if (other === candidate) continue;
-    for (const metric of metricNames) {
-      const rule = other.role === 'dummy' ? undefined : thresholds[metric];
-      if (isTiming(metric) && other.role === 'dummy') continue;
-      const u = isTiming(metric) ? options.timings?.[other.name]?.[metric] : uncertainties[other.name]?.[metric];
-      const row = compareOne(metric, candidate.metrics[metric]?.value, other.metrics[metric]?.value, rule, other.name, u, {
-        familyPValue: family.get(familyKey(other.name, metric)),
-        adjustedPValue: u?.adjustedPValue,
-        minEffect: u?.minEffect,
-      });
-      row.primary = primarySet.has(metric);
-      // Only primary metrics move the verdict by default: the others stay in the report and warn only
-      // when a threshold names them. Timings are noisy, and so is any metric the bootstrap gave no
-      // interval for while it ran for the others. The dummy is only there to be beaten on the
-      // scoring rule (the no_skill check below).
-      // An operating point the data cannot resolve (metric.unreliable, set by measure()) never warns by default either.
-      const unresolved = candidate.metrics[metric]?.unreliable !== undefined || other.metrics[metric]?.unreliable !== undefined;
-      const unsure = !familySet.has(metric) || isTiming(metric) || (bootstrapped && u === undefined) || other.role === 'dummy' || unresolved;
-      if (unsure && !judgesDeltas(rule) && row.status === 'warn') row.status = 'pass';
-      comparisons.push(row);
-    }
-  }
+
   for (const [metric, rule] of Object.entries(thresholds)) {
     const value = candidate.metrics[metric]?.value;
     const check = checkBounds(metric, value, rule);
@@ -301,6 +270,57 @@ export function gate(
     }
   }
   return { comparisons, checks, findings, verdict: verdictOf(comparisons, checks, findings) };
+}
+
+/**
+ * The candidate against every other model, metric by metric: each row's change, and its status under
+ * the thresholds. No verdict: the slices and the release notes read the changes before the gate.
+ */
+export function compareModels(
+  task: Task,
+  models: ModelMeasurement[],
+  thresholds: Thresholds,
+  uncertainties: Uncertainties = {},
+  options: GateOptions = {},
+): { comparisons: Comparison[]; primaryFindings: Finding[] } {
+  const comparisons: Comparison[] = [];
+  const findings: Finding[] = [];
+  const candidate = models.find((m) => m.role === 'candidate');
+  if (candidate === undefined) return { comparisons, primaryFindings: findings };
+  const metricNames = Object.keys(candidate.metrics).filter((m) => !isInformational(m));
+  const bootstrapped = Object.keys(uncertainties).length > 0;
+  const primarySet = new Set(options.primaryMetrics ?? defaultPrimaryMetrics(task, metricNames));
+  for (const metric of primarySet) {
+    if (!metricNames.includes(metric)) {
+      findings.push({ kind: 'primary_metrics', severity: 'warning', message: `primary-metrics names ${metric}, which is not measured for this ${task} task, so it cannot move the verdict.` });
+    }
+  }
+  const familySet = new Set(verdictMetrics([...primarySet], thresholds));
+  const family = familyPValues(models, familySet, uncertainties);
+  for (const other of models) {
+    if (other === candidate) continue;
+    for (const metric of metricNames) {
+      const rule = other.role === 'dummy' ? undefined : thresholds[metric];
+      if (isTiming(metric) && other.role === 'dummy') continue;
+      const u = isTiming(metric) ? options.timings?.[other.name]?.[metric] : uncertainties[other.name]?.[metric];
+      const row = compareOne(metric, candidate.metrics[metric]?.value, other.metrics[metric]?.value, rule, other.name, u, {
+        familyPValue: family.get(familyKey(other.name, metric)),
+        adjustedPValue: u?.adjustedPValue,
+        minEffect: u?.minEffect,
+      });
+      row.primary = primarySet.has(metric);
+      // Only primary metrics move the verdict by default: the others stay in the report and warn only
+      // when a threshold names them. Timings are noisy, and so is any metric the bootstrap gave no
+      // interval for while it ran for the others. The dummy is only there to be beaten on the
+      // scoring rule (the no_skill check below).
+      // An operating point the data cannot resolve (metric.unreliable, set by measure()) never warns by default either.
+      const unresolved = candidate.metrics[metric]?.unreliable !== undefined || other.metrics[metric]?.unreliable !== undefined;
+      const unsure = !familySet.has(metric) || isTiming(metric) || (bootstrapped && u === undefined) || other.role === 'dummy' || unresolved;
+      if (unsure && !judgesDeltas(rule) && row.status === 'warn') row.status = 'pass';
+      comparisons.push(row);
+    }
+  }
+  return { comparisons, primaryFindings: findings };
 }
 
 const familyKey = (baseline: string, metric: string): string => `${baseline}\u0000${metric}`;

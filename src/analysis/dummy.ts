@@ -2,8 +2,7 @@
 // and DummyRegressor(strategy="mean"): the class prior (or mean) of the training labels when given,
 // else of the evaluation labels.
 
-import type { Predictions } from '../types.js';
-import type { Truth } from '../pipeline/labels.js';
+import type { Predictions, Truth } from '../types.js';
 
 export function dummyPredictions(fitOn: Truth, rows: number): Predictions {
   // Ranking: one score for every item, so every order is a tie (sklearn's ndcg averages over ties).

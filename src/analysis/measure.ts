@@ -2,8 +2,7 @@
 
 import { binaryMetrics, calibration, confusionMatrix, imbalanceMetrics, multiclassMetrics, multilabelMetrics, rankingMetrics, regressionMetrics } from '../metrics/index.js';
 import { unreliableOperatingPoints } from '../metrics/imbalance.js';
-import type { Truth } from '../pipeline/labels.js';
-import type { ConfusionMatrix, MetricValue, PerLabelMetrics, Predictions, ReliabilityBin } from '../types.js';
+import type { ConfusionMatrix, MetricValue, PerLabelMetrics, Predictions, ReliabilityBin, Truth } from '../types.js';
 
 export interface Measurement {
   metrics: Record<string, MetricValue>;

@@ -54,11 +54,10 @@
 
 import { metricInfo } from '../metrics/index.js';
 import { shorten } from '../untrusted.js';
-import type { Truth } from '../pipeline/labels.js';
 import { bootstrap as runBootstrap, type BootstrapResult } from '../stats/bootstrap.js';
 import { benjaminiHochberg } from '../stats/corrections.js';
 import { mcnemarExact } from '../stats/mcnemar.js';
-import type { Column, Dataset, Predictions } from '../types.js';
+import type { Column, Dataset, Predictions, Truth } from '../types.js';
 import { compareOne, type DeltaUncertainty } from './compare.js';
 import { argmaxRows, measure, type MeasureOptions } from './measure.js';
 

@@ -9,7 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { Column, Dataset, NumericColumn } from '../types.js';
-import { mergeSorted, rememberSorted, sortNumbers } from '../stats/sorted.js';
+import { mergeSorted, rememberSorted, sortNumbers } from './sorted.js';
 import { checkHeader } from './csv.js';
 import { cellRange, cellText, fieldEnd, scanCsvNumbers, type ScanResult } from './csv-numbers.js';
 import { MISSING_TOKENS, parseDecimal, typeColumn } from './typing.js';

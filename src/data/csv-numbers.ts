@@ -6,7 +6,7 @@
 // parser (csv.ts), which also writes the error messages.
 //
 // The scanner is a self-contained function (no imports, no outer names) so that a worker thread
-// can run it from its source text; see csv-read.ts.
+// can run it from its source text; see csv-fast.ts.
 
 /** What the scanner could not decide alone: cells that are not plain numbers. */
 export interface ScanResult {

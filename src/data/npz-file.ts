@@ -21,7 +21,7 @@ export class NpzFormatError extends Error {
 
 export async function readNpzArrays(file: FileHandle, fileSize: number): Promise<NpzArray[]> {
   const tailOffset = Math.max(0, fileSize - ZIP_TAIL_BYTES);
-  let dir = await named(undefined, async () => endOfDirectory(await readAt(file, tailOffset, fileSize - tailOffset), tailOffset));
+  let dir = await named(undefined, async () => endOfDirectory(await readAt(file, tailOffset, fileSize - tailOffset)));
   const zip64At = dir.zip64At;
   if (zip64At !== undefined) dir = await named(undefined, async () => zip64EndOfDirectory(await readAt(file, zip64At, 56)));
   if (dir.offset + dir.size > fileSize) throw new NpzFormatError('is cut short: its central directory lies past the end of the file');
@@ -83,7 +83,7 @@ function inflate(compressed: Uint8Array, size: number): Buffer {
   try {
     out = inflateRawSync(compressed, { maxOutputLength: Math.max(1, size) });
   } catch (error) {
-    throw new Error(`is damaged: its deflated data does not inflate to the ${size} bytes its directory gives (${(error as Error).message})`);
+    throw new Error(`is damaged: its deflated data does not inflate to the ${size} bytes its directory gives (${(error as Error).message})`, { cause: error });
   }
   if (out.length !== size) throw new Error(`is damaged: its deflated data inflates to ${out.length} bytes, its directory gives ${size}`);
   return out;

@@ -5,7 +5,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DataError } from '../errors.js';
 import type { Column, Dataset } from '../types.js';
-import { quote } from '../untrusted.js';
+import { nameList, quote } from '../untrusted.js';
 import { parseCsv } from './csv.js';
 import { readCsvFast } from './csv-fast.js';
 import { parseJsonl } from './jsonl.js';
@@ -21,7 +21,7 @@ export interface ReadOptions {
   categorical?: string[];
   /** CSV delimiter; by default ',' and tab for .tsv. Ignored for JSON Lines. */
   delimiter?: string;
-  /** Sort each numeric column while reading, for the drift tests (see stats/sorted.ts). */
+  /** Sort each numeric column while reading, for the drift tests (see data/sorted.ts). */
   sortColumns?: boolean;
   /** Also keep the columns but `exclude` as a row-major float32 matrix (Dataset.rowMajor) where the fast CSV path reads the file. */
   rowMajor?: { exclude?: readonly string[] };
@@ -179,20 +179,6 @@ function missingColumn(name: string, role: string, names: readonly string[], pat
   const near = names.find((n) => n.toLowerCase() === name.toLowerCase() || n.trim() === name.trim());
   const hint = near !== undefined ? ` (did you mean ${quote(near)}?)` : '';
   return new DataError(`${role} column ${quote(name)} is not in ${path}${hint}; available columns: ${nameList(names)}`);
-}
-
-/** Column names for a message: each quoted and shortened, as many as fit in about 1,000 characters, then how many more. */
-export function nameList(names: readonly string[]): string {
-  const shown: string[] = [];
-  let length = 0;
-  for (const name of names) {
-    const q = quote(name);
-    if (shown.length > 0 && length + q.length > 1000) break;
-    shown.push(q);
-    length += q.length + 2;
-  }
-  const more = names.length - shown.length;
-  return shown.join(', ') + (more > 0 ? `, … and ${more} more` : '');
 }
 
 export interface FeatureSelection {

@@ -34,10 +34,10 @@ const NO_32 = 0xffffffff;
 export const ZIP_TAIL_BYTES = 22 + 0xffff + 20;
 
 /**
- * The end-of-central-directory record in the last bytes of a file (`tail`, which starts at file
- * offset `tailOffset`). When the archive is Zip64, `zip64At` is where its Zip64 record lies (56 bytes to read).
+ * The end-of-central-directory record in the last bytes of a file (`tail`). When the archive is Zip64,
+ * `zip64At` is where its Zip64 record lies in the file (56 bytes to read).
  */
-export function endOfDirectory(tail: Uint8Array, tailOffset: number): ZipDirectory & { zip64At?: number } {
+export function endOfDirectory(tail: Uint8Array): ZipDirectory & { zip64At?: number } {
   const v = view(tail);
   for (let at = tail.length - 22; at >= 0; at--) {
     if (v.getUint32(at, true) !== EOCD || at + 22 + v.getUint16(at + 20, true) !== tail.length) continue;

@@ -30,9 +30,9 @@ import { DataError, InputError, ModelError, messageOf } from '../errors.js';
 import { planDevice, type DeviceSetting } from '../hardware/device.js';
 import { detectGpusOnce, type GpuReport } from '../hardware/gpus.js';
 import type { Predictions } from '../types.js';
-import type { LoadedModel, PredictInput } from './engine.js';
+import type { Engine, LoadedModel, PredictInput } from './engine.js';
 import { describeFiles } from './files.js';
-import { predictionsFromTable } from './predictions-file.js';
+import { PREDICTION_EXTENSIONS, predictionsFromTable } from './predictions-file.js';
 
 export const PLACEHOLDERS = ['model', 'data', 'predictions', 'device'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
@@ -83,6 +83,15 @@ export interface CommandModel extends LoadedModel {
   notes: string[];
 }
 
+/** With `command` set, every model that is not a predictions file, whatever is at its path (the command is told it). */
+export const commandEngine: Engine = {
+  name: 'command',
+  opens: (t) => t.options.command !== undefined && !PREDICTION_EXTENSIONS.includes(t.ext),
+  layout: 'columns',
+  load: (modelPath, name, options) =>
+    loadCommandModel(modelPath, name, { command: options.command ?? '', timeoutSeconds: options.commandTimeout, device: options.device, passEnv: options.commandEnv }),
+};
+
 export async function loadCommandModel(modelPath: string, name: string, options: CommandOptions): Promise<CommandModel> {
   if (typeof options.command !== 'string' || options.command.trim() === '') {
     throw new InputError(`model ${name}: \`command\` is empty; give the command that writes predictions, e.g. "python predict.py {model} {data} {predictions}".`);
@@ -105,6 +114,10 @@ export async function loadCommandModel(modelPath: string, name: string, options:
   const model: CommandModel = {
     engine: 'command',
     backend: `command: ${path.basename(words[0])}`,
+    // It reads the data file itself, on all its rows, but from a data file that must hold the features.
+    takesFeatures: false,
+    needsFeatures: true,
+    runsTrainingRows: true,
     files,
     metadata: {},
     words,

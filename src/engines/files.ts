@@ -102,10 +102,4 @@ export async function describeFiles(paths: string[], folder?: string): Promise<M
   return out;
 }
 
-/** One digest for a multi-file model: sha256 over the sorted per-file digests. */
-export function combinedDigest(files: ModelFile[]): string {
-  if (files.length === 1) return files[0].sha256;
-  const h = createHash('sha256');
-  for (const f of [...files].sort((a, b) => a.path.localeCompare(b.path))) h.update(f.sha256);
-  return h.digest('hex');
-}
+export { combinedDigest } from '../digest.js';

@@ -12,12 +12,13 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelError, messageOf } from '../errors.js';
-import type { Column, Predictions } from '../types.js';
-import type { LoadedModel, ModelMetadata, PredictInput } from './engine.js';
+import type { Column, Facts, Predictions } from '../types.js';
+import type { Engine, LoadedModel, ModelMetadata, PredictInput } from './engine.js';
+import { onnxFacts } from './facts.js';
 import { checkFeatureColumns } from './feature-matrix.js';
 import { describeBytes, describeFiles, fileInModelFolder, readRegularFile, regularFileSize } from './files.js';
+import { toPredictions } from './network-outputs.js';
 import { openOnnxSession, type OpenOptions, type OpenedSession, type Ort, type OrtSession, type OrtTensor } from './onnx-runtime.js';
-import { toPredictions } from './tfjs.js';
 import { inline, quote } from '../untrusted.js';
 
 export interface OnnxOptions extends OpenOptions {
@@ -35,16 +36,6 @@ export interface TensorSignature {
   dtype: string;
 }
 
-export interface OnnxFacts {
-  /** Elements in all initializers (weights, biases, and any constant tensors stored as initializers). */
-  parameters: number;
-  inputs: TensorSignature[];
-  outputs: TensorSignature[];
-  irVersion?: number;
-  opset?: number;
-  producer?: string;
-}
-
 export interface OnnxRuntimeFacts {
   runtime: 'onnxruntime-node' | 'onnxruntime-web';
   version: string;
@@ -53,7 +44,8 @@ export interface OnnxRuntimeFacts {
 }
 
 export interface OnnxModel extends LoadedModel {
-  facts: OnnxFacts;
+  /** Parameters: elements in all initializers (weights, biases, and any constant tensors stored as initializers). */
+  facts: Facts;
   runtime: OnnxRuntimeFacts;
   /** Worth showing in the report: a GPU that was there but not used, and why. */
   notes: string[];
@@ -63,6 +55,15 @@ export interface OnnxModel extends LoadedModel {
 }
 
 const FEEDABLE = ['float32', 'float64', 'int64', 'int32', 'bool'];
+
+/** An .onnx file; it takes rows of float32, as the readers can lay them out while they parse. */
+export const onnxEngine: Engine = {
+  name: 'onnx',
+  opens: (t) => t.found !== 'folder' && t.found !== 'nothing' && t.ext === '.onnx',
+  layout: 'rows',
+  load: (modelPath, name, options) =>
+    loadOnnxModel(modelPath, name, { inputs: options.onnxInputs, output: options.onnxOutput, device: options.device, runtime: options.onnxRuntime }),
+};
 
 export async function loadOnnxModel(modelPath: string, name: string, options: OnnxOptions = {}): Promise<OnnxModel> {
   if (!(await stat(modelPath).catch(() => undefined))) throw new ModelError(`model ${name}: ${modelPath} not found. Point it at an .onnx file.`);
@@ -98,14 +99,10 @@ export async function loadOnnxModel(modelPath: string, name: string, options: On
     inputWidth: single !== undefined && mapping === undefined ? rowWidth(single.shape) : undefined,
     ...(mapping !== undefined ? { inputColumns: Object.fromEntries(inputs.map((i) => [i.name, [...mapping[i.name]]])) } : {}),
     outputWidth: rowWidth(scores.shape),
-    facts: {
-      parameters: info.parameters,
-      inputs: info.inputs,
-      outputs: info.outputs,
-      ...(info.irVersion !== undefined ? { irVersion: info.irVersion } : {}),
-      ...(info.opset !== undefined ? { opset: info.opset } : {}),
-      ...(info.producer !== undefined ? { producer: info.producer } : {}),
-    },
+    facts: onnxFacts(info, files.reduce((a, f) => a + f.bytes, 0), metadata.classes),
+    takesFeatures: true,
+    needsFeatures: true,
+    runsTrainingRows: true,
     runtime: { runtime: opened.runtime, version: opened.version, device: opened.device, threads: opened.threads },
     notes: opened.notes,
     session: opened.session,

@@ -2,15 +2,28 @@
 // multiclass `p_<class>` per class, regression `prediction`. Rows match by id when both files have
 // the id column, else by order.
 
-import { nameList, readDataset } from '../data/read.js';
+import { readDataset } from '../data/read.js';
+import { nameList } from '../untrusted.js';
 import { DataError, ModelError } from '../errors.js';
 import type { Column, Dataset, NumericColumn, Predictions } from '../types.js';
-import type { LoadedModel, PredictInput } from './engine.js';
+import type { Engine, LoadedModel, PredictInput } from './engine.js';
 import { describeFiles } from './files.js';
 import { rowPlace } from '../data/row-place.js';
 import { idKey, numericIds, rowWords } from '../data/ids.js';
 import { firstNonNumeric } from '../data/typing.js';
 import { quote, shorten } from '../untrusted.js';
+
+/** The file types a predictions file may be (read by data/read.ts). */
+export const PREDICTION_EXTENSIONS: readonly string[] = ['.csv', '.tsv', '.jsonl', '.ndjson'];
+
+/** A table of predictions made elsewhere; `command` never runs for one. */
+export const predictionsFileEngine: Engine = {
+  name: 'predictions file',
+  opens: (t) => t.found !== 'folder' && t.found !== 'nothing' && PREDICTION_EXTENSIONS.includes(t.ext),
+  layout: 'columns',
+  // `input` names the setting to fix when the file is missing.
+  load: (modelPath, name) => loadPredictionsFile(modelPath, name, name === 'candidate' ? 'candidate' : 'baselines'),
+};
 
 export async function loadPredictionsFile(filePath: string, name: string, input = 'candidate'): Promise<LoadedModel> {
   let table: Dataset;
@@ -26,6 +39,9 @@ export async function loadPredictionsFile(filePath: string, name: string, input 
   return {
     engine: 'predictions file',
     backend: 'none',
+    takesFeatures: false,
+    needsFeatures: false,
+    runsTrainingRows: false,
     files,
     metadata: {},
     notes,

@@ -5,9 +5,11 @@ import path from 'node:path';
 import { ModelError, messageOf } from '../errors.js';
 import type { Predictions, Task } from '../types.js';
 import { inline, quote } from '../untrusted.js';
-import type { LoadedModel, ModelMetadata, PredictInput } from './engine.js';
+import type { Engine, LoadedModel, ModelMetadata, PredictInput } from './engine.js';
+import { tfjsFacts } from './facts.js';
 import { featureMatrix } from './feature-matrix.js';
 import { describeBytes, fileInModelFolder, readRegularFile, regularFileSize } from './files.js';
+import { toPredictions } from './network-outputs.js';
 import { tfRuntime, type Tf } from './tf-runtime.js';
 
 type TfModel = { predict(x: unknown): unknown; dispose(): void; inputs: { shape: (number | null)[] }[]; outputs: { shape?: (number | null)[] }[] };
@@ -38,11 +40,33 @@ interface Shard {
   bytes: Uint8Array;
 }
 
+/** A model.json, or a folder holding one. */
+export const tfjsEngine: Engine = {
+  name: 'tfjs',
+  opens: (t) => t.found === 'folder' || (t.found !== 'nothing' && t.ext === '.json'),
+  layout: 'columns',
+  load: (modelPath, name) => openTfjsModel(modelPath, name),
+};
+
+/** A model.json, or the model.json in a folder. */
+export async function openTfjsModel(modelPath: string, name: string): Promise<LoadedModel> {
+  if (!(await stat(modelPath).catch(() => undefined))?.isDirectory()) return loadTfjsModel(modelPath, name);
+  const json = path.join(modelPath, 'model.json');
+  // A model.json that is a symlink must still lie inside the folder (the settings only checked the folder).
+  if ((await stat(json).catch(() => undefined))?.isFile()) {
+    await fileInModelFolder(json, 'model.json', 'model file');
+    return loadTfjsModel(json, name);
+  }
+  throw new ModelError(`model ${name}: the folder ${modelPath} holds no model.json. Point at a TF.js model folder or file.`);
+}
+
 export async function loadTfjsModel(modelJsonPath: string, name: string): Promise<LoadedModel> {
   const { json, bytes } = await readModelJson(modelJsonPath, name);
   const groups = manifestOf(json, modelJsonPath);
   const shards = await readWeightShards(modelJsonPath, groups);
   const files = [describeBytes(modelJsonPath, bytes), ...shards.map((s) => describeBytes(s.path, s.bytes))];
+  // From model.json as read, before TF.js takes it.
+  const facts = tfjsFacts(json, files.reduce((a, f) => a + f.bytes, 0));
   const { tf, backend } = await tfRuntime();
   const kind = modelKind(json);
   const handler = memoryHandler(tf, json, groups, shards);
@@ -59,6 +83,10 @@ export async function loadTfjsModel(modelJsonPath: string, name: string): Promis
   return {
     engine: kind === 'graph' ? 'tfjs graph model' : 'tfjs layers model',
     backend,
+    facts,
+    takesFeatures: true,
+    needsFeatures: true,
+    runsTrainingRows: true,
     files,
     metadata: metadataOf(json, modelJsonPath),
     inputWidth: width(inputShape),
@@ -246,36 +274,4 @@ async function predictInBatches(tf: Tf, model: TfModel, input: PredictInput): Pr
     }
   }
   return toPredictions(out, width, input);
-}
-
-/** Maps raw network outputs onto the task: one sigmoid or two softmax units for binary, k for multiclass. */
-export function toPredictions(out: Float64Array, width: number, input: PredictInput): Predictions {
-  const n = input.dataset.rowCount;
-  const k = input.classes.length;
-  if (input.task === 'regression' || input.task === 'ranking') {
-    if (width !== 1) throw new ModelError(`model ${input.name} outputs ${width} values per row; a ${input.task} model must output 1.`);
-    return input.task === 'regression' ? { kind: 'regression', values: out } : { kind: 'ranking', scores: out };
-  }
-  if (input.task === 'multilabel') {
-    if (width !== k) {
-      throw new ModelError(`model ${input.name} outputs ${width} values per row but there are ${k} label columns (${input.classes.join(', ')}).`);
-    }
-    return { kind: 'multilabel', labels: input.classes, scores: out };
-  }
-  if (input.task === 'binary') {
-    if (width === 1) return { kind: 'binary', scores: out };
-    if (width === 2) {
-      const scores = new Float64Array(n);
-      for (let i = 0; i < n; i++) scores[i] = out[i * 2 + 1];
-      return { kind: 'binary', scores };
-    }
-    throw new ModelError(`model ${input.name} outputs ${width} values per row; a binary model must output 1 (sigmoid) or 2 (softmax).`);
-  }
-  if (width !== k) {
-    throw new ModelError(
-      `model ${input.name} outputs ${width} values per row but there are ${k} classes (${input.classes.join(', ')}). ` +
-        'Set `classes` to the labels in the model\'s output order.',
-    );
-  }
-  return { kind: 'multiclass', classes: input.classes, probs: out };
 }

@@ -15,7 +15,7 @@ export const GITHUB_ACTIONS_BOT = 'github-actions[bot]';
 /** The note that ends a cut body; it links the workflow run when given an http(s) link to it. */
 export function truncationNote(runUrl?: string): string {
   // runUrl comes from GitHub's environment; still, only a plain http(s) link is made.
-  const run = runUrl && /^https?:\/\/[^\s()<>\[\]]+$/.test(runUrl) ? `[workflow run](${runUrl})` : 'workflow run';
+  const run = runUrl && /^https?:\/\/[^\s()<>[\]]+$/.test(runUrl) ? `[workflow run](${runUrl})` : 'workflow run';
   return (
     "> [!NOTE]\n> This report was cut short to fit GitHub's 65536-character comment limit. " +
     `The full report is in the ${run}'s job summary (and in the report artifact, where the workflow uploads one).`

@@ -3,19 +3,10 @@
 import { InputError } from '../errors.js';
 import type { Task } from '../types.js';
 import { rankingMetricInfo } from './retrieval.js';
-import { latencyMetricInfo } from '../perf/latency.js';
+import { latencyMetricInfo } from './latency-info.js';
+import type { MetricInfo } from './metric-info.js';
 
-export interface MetricInfo {
-  higherIsBetter: boolean;
-  /** The value always lies in [0, 1], so a change reads as an absolute difference in points. */
-  bounded: boolean;
-  /** Human name for reports. */
-  label: string;
-  /** The tasks whose kernel returns this metric. */
-  tasks: Task[];
-  /** Describes the run rather than its quality; comparisons skip it. */
-  informational?: boolean;
-}
+export type { MetricInfo } from './metric-info.js';
 
 // Null prototype, so METRIC_INFO['toString'] and similar are undefined rather than Object methods.
 export const METRIC_INFO: Readonly<Record<string, MetricInfo>> = Object.freeze(

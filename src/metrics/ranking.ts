@@ -3,7 +3,7 @@
 // distinct thresholds).
 //
 // Speed: rather than sorting an index array with a comparator, the scores are split by class
-// into two Float64Arrays and each is sorted by a radix sort on the IEEE bits (stats/sorted.ts: the
+// into two Float64Arrays and each is sorted by a radix sort on the IEEE bits (data/sorted.ts: the
 // order of the native numeric TypedArray sort, no per-row objects). A descending merge of the two
 // then visits each distinct threshold once, which is exactly sklearn's _binary_clf_curve.
 //
@@ -16,7 +16,7 @@
 //   threshold, warns, and returns -0.0) and 1 when there are no negatives.
 // - Empty input: both NaN.
 
-import { sortNumbers } from '../stats/sorted.js';
+import { sortNumbers } from '../data/sorted.js';
 
 export interface RankingSummary {
   rocAuc: number;

@@ -38,7 +38,7 @@
 // items sorted by score and by relevance; the metrics for every k come from prefix sums, so each
 // extra k costs O(1) per query.
 
-import type { MetricInfo } from './direction.js';
+import type { MetricInfo } from './metric-info.js';
 import type { Task } from '../types.js';
 
 export const RANKING_FAMILIES = ['ndcg', 'map', 'recall', 'hit_rate'] as const;

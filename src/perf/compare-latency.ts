@@ -18,7 +18,7 @@
 
 import { holm } from '../stats/corrections.js';
 import { mannWhitneyU, shiftInterval } from '../stats/mann-whitney.js';
-import type { LatencyResult, RoundFigures } from './latency.js';
+import type { LatencyResult, RoundFigures } from '../types.js';
 
 /** The smallest relative change of a latency or throughput figure that counts: 10 % of the baseline's. */
 export const LATENCY_MIN_EFFECT = 0.1;

@@ -16,8 +16,7 @@
 // the same rule spread over interleaved rounds, whose per-round figures src/perf/compare-latency.ts tests.
 
 import type { LoadedModel, PredictInput } from '../engines/engine.js';
-import type { MetricInfo } from '../metrics/direction.js';
-import type { Column, Dataset, Task } from '../types.js';
+import type { Column, Dataset, LatencyResult } from '../types.js';
 
 export interface LatencyOptions {
   /** Rows per predict call; one result per size. Default [1, 32, 256]. */
@@ -34,28 +33,6 @@ export interface LatencyOptions {
   now?: () => number;
   /** Called after every run (warmup included), outside the timed span: e.g. a memory sampler. */
   onRun?: () => void;
-}
-
-export interface LatencyResult {
-  batchSize: number;
-  /** Timed runs. */
-  runs: number;
-  /** Interleaved rounds the runs were spread over (measureLatencyRounds); absent when measured in one go. */
-  rounds?: number;
-  /** Each round's own figures: the independent replicates a comparison between models tests. */
-  perRound?: RoundFigures;
-  p50_ms: number;
-  p95_ms: number;
-  p99_ms: number;
-  mean_ms: number;
-  rowsPerSecond: number;
-}
-
-export interface RoundFigures {
-  p50_ms: number[];
-  p95_ms: number[];
-  p99_ms: number[];
-  rowsPerSecond: number[];
 }
 
 export const DEFAULT_BATCH_SIZES: readonly number[] = [1, 32, 256];
@@ -212,7 +189,7 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
  * runs the user's program on the whole data file whatever rows it is given: neither is timed.
  */
 export function latencyMeasurable(model: LoadedModel): boolean {
-  return model.engine !== 'predictions file' && model.engine !== 'command';
+  return model.takesFeatures;
 }
 
 /**
@@ -294,9 +271,6 @@ function takeArray<T>(a: T[], n: number, rows: number): T[] {
 
 // --- Metric names for gating ------------------------------------------------------------------------
 
-const ALL_TASKS: Task[] = ['binary', 'multiclass', 'regression', 'multilabel', 'ranking'];
-const LATENCY_NAME = /^(latency_p50_ms|latency_p95_ms|latency_p99_ms|throughput_rows_per_s)@([1-9][0-9]*)$/;
-
 /**
  * latency_p50_ms@b, latency_p95_ms@b, latency_p99_ms@b and throughput_rows_per_s@b for every batch size
  * b measured, plus latency_p95_ms (batch 1) when batch 1 was measured.
@@ -311,18 +285,4 @@ export function latencyMetrics(results: LatencyResult[]): Record<string, number>
     if (r.batchSize === 1) out.latency_p95_ms = r.p95_ms;
   }
   return out;
-}
-
-/** Direction and label of a latency metric name (any batch size), or undefined for other names. */
-export function latencyMetricInfo(name: string): MetricInfo | undefined {
-  if (name === 'latency_p95_ms') return { higherIsBetter: false, bounded: false, label: 'Latency p95 (ms, batch 1)', tasks: [...ALL_TASKS] };
-  const match = LATENCY_NAME.exec(name);
-  if (match === null) return undefined;
-  const family = match[1];
-  const b = match[2];
-  if (family === 'throughput_rows_per_s') {
-    return { higherIsBetter: true, bounded: false, label: `Throughput (rows/s, batch ${b})`, tasks: [...ALL_TASKS] };
-  }
-  const p = family.slice('latency_p'.length, family.indexOf('_ms'));
-  return { higherIsBetter: false, bounded: false, label: `Latency p${p} (ms, batch ${b})`, tasks: [...ALL_TASKS] };
 }

@@ -12,6 +12,7 @@
 
 import { messageOf } from '../errors.js';
 import { percentile } from './latency.js';
+import type { StressResult } from '../types.js';
 
 export interface StressOptions {
   /** Concurrent request loops. Default 4. */
@@ -26,27 +27,6 @@ export interface StressOptions {
   maxRequests?: number;
   /** Called after every request, outside its timed span: e.g. a memory sampler. */
   onRun?: () => void;
-}
-
-export interface StressResult {
-  concurrency: number;
-  /** The configured duration. */
-  seconds: number;
-  /** Measured wall time from the first start to the last completion. */
-  elapsedSeconds: number;
-  batchRows: number;
-  /** Requests that completed without an error. */
-  requests: number;
-  /** Completed requests per second of elapsed time. */
-  throughputPerSecond: number;
-  /** throughputPerSecond × batchRows. */
-  rowsPerSecond: number;
-  p50_ms: number;
-  p95_ms: number;
-  p99_ms: number;
-  errors: number;
-  /** The first error's message, when there were errors. */
-  firstError?: string;
 }
 
 export async function stressRun(run: (batchRows: number) => Promise<void>, options: StressOptions = {}): Promise<StressResult> {

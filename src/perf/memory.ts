@@ -9,17 +9,7 @@
 // - maxRssMB is the process's lifetime peak, including anything before the work started.
 // - Native backends allocate outside V8 and free lazily, so the numbers are upper bounds, not precise.
 
-export interface MemoryReport {
-  /** RSS when sampling started. */
-  rssBeforeMB: number;
-  /** Largest RSS sampled while the work ran (including the start and the end). */
-  rssPeakMB: number;
-  /** rssPeakMB − rssBeforeMB. */
-  rssDeltaMB: number;
-  /** process.resourceUsage().maxRSS at the end: the process's peak RSS since it started. */
-  maxRssMB: number;
-  samples: number;
-}
+import type { MemoryReport } from '../types.js';
 
 export interface SamplerOptions {
   /** Timer period in milliseconds. Default 20. */

@@ -2,10 +2,9 @@
 // metrics must not overflow after.
 
 import { ModelError } from '../errors.js';
-import type { Dataset, MetricValue, Predictions } from '../types.js';
+import type { Dataset, MetricValue, Predictions, Truth } from '../types.js';
 import { rowPlace } from '../data/row-place.js';
 import { quote } from '../untrusted.js';
-import type { Truth } from './labels.js';
 
 export function checkPredictions(p: Predictions, model: string, dataset: Dataset): void {
   const where = (i: number) => rowPlace(dataset, i);

@@ -6,7 +6,7 @@ import { DRIFT_TESTS, driftFindings, driftReport, predictionDrift, type DriftRes
 import { predictedClasses } from '../analysis/measure.js';
 import { readDataset } from '../data/read.js';
 import { InputError } from '../errors.js';
-import type { Settings } from '../settings/settings.js';
+import type { DriftSettings } from '../settings/settings.js';
 import type { Dataset, Finding, Predictions } from '../types.js';
 import { quote } from '../untrusted.js';
 import type { Log } from './log.js';
@@ -19,10 +19,6 @@ export interface DriftStage {
   current?: { path: string; rows: number };
   findings: Finding[];
 }
-
-export type DriftSettings = Pick<Settings, 'referenceData' | 'currentData' | 'data' | 'idColumn' | 'queryColumn' | 'driftTests' | 'driftCorrection' | 'driftShare'> & {
-  labelColumns?: string[];
-};
 
 /** Reads both samples (the current one defaults to the evaluation data) and tests every column but the id and query. */
 export async function measureDataDrift(settings: DriftSettings, log: Log, evalData?: Dataset): Promise<DriftStage> {

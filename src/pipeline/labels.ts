@@ -1,18 +1,10 @@
 // From the label column to the task, the class names and the encoded truth.
 
 import { DataError } from '../errors.js';
-import type { Column, Dataset, NumericColumn, Task, TaskSetting } from '../types.js';
+import type { Column, Dataset, NumericColumn, Task, TaskSetting, Truth } from '../types.js';
 import { rowPlace } from '../data/row-place.js';
 import { quote, shorten } from '../untrusted.js';
 
-export type Truth =
-  | { task: 'binary'; classes: string[]; y: Uint8Array }
-  | { task: 'multiclass'; classes: string[]; y: Int32Array }
-  | { task: 'regression'; y: Float64Array }
-  /** Row-major n×L indicators, one label per column. */
-  | { task: 'multilabel'; classes: string[]; y: Uint8Array }
-  /** Graded relevance per item, and the query each item belongs to. */
-  | { task: 'ranking'; queries: string[]; y: Float64Array };
 
 /** Label text as a class name: numeric labels are canonical, so "1" and "1.0" are one class. */
 export function labelText(col: Column, i: number): string | null {

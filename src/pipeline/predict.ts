@@ -1,6 +1,7 @@
 // One model on one prepared dataset: check the inputs fit, predict in batches, check the outputs.
 
-import { nameList, selectFeatures } from '../data/read.js';
+import { selectFeatures } from '../data/read.js';
+import { nameList } from '../untrusted.js';
 import type { LoadedModel, PredictInput } from '../engines/engine.js';
 import { checkFeatureColumns } from '../engines/feature-matrix.js';
 import { DataError, ModelError } from '../errors.js';
@@ -16,7 +17,7 @@ import { featureNames, type Prepared } from './prepare.js';
 export function modelInput(settings: Settings, prep: Prepared, model: LoadedModel, name: string): PredictInput {
   const { dataset } = prep;
   // A predictions file reads no feature: data with only an id and a label serves it.
-  const noneNeeded = model.engine === 'predictions file';
+  const noneNeeded = !model.needsFeatures;
   const selected = selectFeatures(dataset, { label: settings.labelColumn, id: settings.idColumn, features: featureNames(settings, dataset, model), noneNeeded });
   if (!noneNeeded) {
     checkFeatureColumns(dataset, selected.features, name);
@@ -59,7 +60,7 @@ function checkFiniteFeatures(dataset: Dataset, features: Column[], name: string)
  * columns is seen. Nothing for a predictions file or a command, which read no columns from model-gate.
  */
 export function fedColumns(settings: Settings, model: LoadedModel, input: PredictInput): Pick<ModelMeasurement, 'features' | 'featureOrder' | 'featureInputs'> {
-  if (model.engine === 'predictions file' || model.engine === 'command') return {};
+  if (!model.takesFeatures) return {};
   if (model.inputColumns !== undefined) {
     const featureInputs = Object.fromEntries(Object.entries(model.inputColumns).map(([k, v]) => [k, [...v]]));
     return { features: Object.values(featureInputs).flat(), featureOrder: settings.onnxInputs !== undefined ? 'settings' : 'model', featureInputs };

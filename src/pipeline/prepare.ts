@@ -6,8 +6,8 @@ import { rowPlace } from '../data/row-place.js';
 import { DataError, InputError } from '../errors.js';
 import { quote, shorten } from '../untrusted.js';
 import type { Settings } from '../settings/settings.js';
-import type { Column, Dataset, Task } from '../types.js';
-import { encodeMultilabel, encodeRanking, encodeTruth, resolveClasses, resolveTask, type Truth } from './labels.js';
+import type { Column, Dataset, Task, Truth } from '../types.js';
+import { encodeMultilabel, encodeRanking, encodeTruth, resolveClasses, resolveTask } from './labels.js';
 
 export interface Prepared {
   dataset: Dataset;

@@ -1,6 +1,6 @@
 // A changelog entry in Keep a Changelog style: what changed, metric deltas, model hashes, date.
 
-import { combinedDigest } from '../engines/files.js';
+import { combinedDigest } from '../digest.js';
 import type { Evaluation } from '../pipeline/evaluate.js';
 import type { ModelMeasurement } from '../types.js';
 import { escapeMarkdown } from './escape.js';

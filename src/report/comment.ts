@@ -3,7 +3,7 @@
 
 import { markdownTable } from 'markdown-table';
 import { primaryMetric, type BoundCheck, type Comparison, type Status } from '../analysis/compare.js';
-import { combinedDigest } from '../engines/files.js';
+import { combinedDigest } from '../digest.js';
 import type { Gap } from '../analysis/overfitting.js';
 import type { Evaluation } from '../pipeline/evaluate.js';
 import type { Finding, ModelMeasurement, Verdict } from '../types.js';
@@ -395,11 +395,26 @@ function diagnosisSection(e: Evaluation): string | undefined {
   const topics: string[] = [];
   const findings = e.gate.findings.filter((f) => DIAGNOSIS_KINDS.has(f.kind));
   if (findings.length > 0) parts.push(findingsList(findings));
-  if (e.gaps && e.gaps.length > 0) parts.push(generalisationSection(e)), topics.push('generalisation');
-  if (e.drift) parts.push(driftSection(e.drift)), topics.push('data drift');
-  if (e.labelDrift) parts.push(labelDriftLine(e.labelDrift)), topics.push('label drift');
-  if (e.predictionDrift && e.predictionDrift.length > 0) parts.push(predictionDriftSection(e.predictionDrift)), topics.push('prediction drift');
-  if (e.training) parts.push(trainingSection(e.training)), topics.push('training curves');
+  if (e.gaps && e.gaps.length > 0) {
+    parts.push(generalisationSection(e));
+    topics.push('generalisation');
+  }
+  if (e.drift) {
+    parts.push(driftSection(e.drift));
+    topics.push('data drift');
+  }
+  if (e.labelDrift) {
+    parts.push(labelDriftLine(e.labelDrift));
+    topics.push('label drift');
+  }
+  if (e.predictionDrift && e.predictionDrift.length > 0) {
+    parts.push(predictionDriftSection(e.predictionDrift));
+    topics.push('prediction drift');
+  }
+  if (e.training) {
+    parts.push(trainingSection(e.training));
+    topics.push('training curves');
+  }
   if (parts.length === 0) return undefined;
   const count = findings.length > 0 ? ` (${findings.length} finding${findings.length === 1 ? '' : 's'})` : '';
   return details(`Diagnosis: ${topics.join(', ') || 'findings'}${count}`, parts.join('\n\n'));

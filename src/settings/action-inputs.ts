@@ -6,38 +6,16 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import { MAX_MESSAGE_CHARS, scrubTokens, shorten } from '../untrusted.js';
 import { confinePath, confineSettings, parseAllowedRoots, rootsOf, type Roots } from './confine.js';
-import { INPUT_NAMES, parseConfig, type InputName, resolveSettings, type ConfigFile, type RawInputs, type Settings } from './settings.js';
+import { defaultOf, INPUT_NAMES, type InputName } from './inputs.js';
+import { parseConfig, resolveSettings, type ConfigFile, type RawInputs, type Settings } from './settings.js';
 
 /**
- * action.yml's defaults (a test keeps them equal). The runner always passes an input's default,
- * so an input still at its default counts as "not given" and a config file's value wins.
+ * The action's defaults, from the input table (a test holds action.yml to it). The runner always passes an
+ * input's default, so an input still at its default counts as "not given" and a config file's value wins.
  */
-export const ACTION_DEFAULTS: Partial<Record<InputName, string>> = {
-  task: 'auto',
-  'ranking-k': '5,10',
-  'decision-threshold': '0.5',
-  'recall-at-fpr': '0.01',
-  'precision-at-recall': '0.9',
-  comment: 'true',
-  'comment-key': 'default',
-  'fail-on': 'regression',
-  'batch-size': '1024',
-  patience: '5',
-  perf: 'false',
-  'perf-batch-sizes': '1,32,256',
-  'perf-max-seconds': '3',
-  'stress-concurrency': '4',
-  'stress-seconds': '5',
-  'command-timeout': '3600',
-  device: 'auto',
-  'onnx-runtime': 'auto',
-  'install-native': 'false',
-  'drift-correction': 'bh',
-  'drift-share': '0.5',
-  bootstrap: '1000',
-  confidence: '0.95',
-  seed: '0',
-};
+export const ACTION_DEFAULTS: Partial<Record<InputName, string>> = Object.fromEntries(
+  INPUT_NAMES.map((name) => [name, defaultOf(name)]).filter(([, d]) => d !== undefined),
+);
 
 export function readRawInputs(get: (name: string) => string = (n) => core.getInput(n)): RawInputs {
   const raw: RawInputs = {};

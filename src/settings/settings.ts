@@ -1,5 +1,5 @@
-// One typed Settings object, resolved from raw inputs (the action's inputs or the CLI's flags)
-// layered over an optional YAML config file. Pure: the edges read the inputs and the file.
+// One typed Settings object, resolved from raw inputs (the action's inputs or the CLI's flags) layered over an
+// optional YAML config file and the input table's defaults (inputs.ts). Pure: the edges read the inputs and the file.
 
 import path from 'node:path';
 import { parseYamlText } from './yaml.js';
@@ -7,7 +7,9 @@ import { InputError } from '../errors.js';
 import { quote, shorten } from '../untrusted.js';
 import type { TaskSetting } from '../types.js';
 import { parseThresholdsYaml, thresholdsFrom, type Thresholds } from './thresholds.js';
-import { parseAllowedRoots } from './confine.js';
+import { CONFIG_KEYS, defaultOf, EVALUATE_FLAGS, WORKFLOW_ONLY_INPUTS, type InputName } from './inputs.js';
+
+export { INPUT_NAMES, WORKFLOW_ONLY_INPUTS, type InputName } from './inputs.js';
 
 export const FAIL_ON = ['regression', 'overfitting', 'drift'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -85,63 +87,15 @@ export interface Settings {
   confidence: number;
   /** Seed of the resampling weights: same inputs and seed give byte-identical reports. */
   seed: number;
-  /** Folders besides the workspace that input paths may lie in (absolute). Inputs only: a config file cannot set it. */
-  allowedRoots: string[];
 }
+
+/** What `model-gate drift` and the pipeline's drift stage read: no model, so the labels are optional. */
+export type DriftSettings = Pick<Settings, 'referenceData' | 'currentData' | 'data' | 'idColumn' | 'queryColumn' | 'driftTests' | 'driftCorrection' | 'driftShare'> & {
+  labelColumns?: string[];
+};
 
 /** Raw values by input name (kebab-case). Empty strings mean "not given". */
 export type RawInputs = Partial<Record<InputName, string>>;
-
-export const INPUT_NAMES = [
-  'candidate',
-  'baselines',
-  'data',
-  'train-data',
-  'label-column',
-  'id-column',
-  'query-column',
-  'ranking-k',
-  'features',
-  'task',
-  'classes',
-  'positive-class',
-  'decision-threshold',
-  'recall-at-fpr',
-  'precision-at-recall',
-  'thresholds',
-  'primary-metrics',
-  'config',
-  'comment',
-  'comment-key',
-  'fail-on',
-  'batch-size',
-  'command',
-  'command-timeout',
-  'command-env',
-  'device',
-  'onnx-inputs',
-  'onnx-output',
-  'onnx-runtime',
-  'install-native',
-  'perf',
-  'perf-batch-sizes',
-  'perf-max-seconds',
-  'stress-concurrency',
-  'stress-seconds',
-  'slices',
-  'reference-data',
-  'current-data',
-  'drift-correction',
-  'drift-share',
-  'drift-tests',
-  'training-log',
-  'patience',
-  'bootstrap',
-  'confidence',
-  'seed',
-  'allowed-roots',
-] as const;
-export type InputName = (typeof INPUT_NAMES)[number];
 
 /** A parsed config file: its values, and the folder its relative paths start from. */
 export interface ConfigFile {
@@ -151,40 +105,32 @@ export interface ConfigFile {
 
 const TASKS: TaskSetting[] = ['auto', 'binary', 'multiclass', 'regression', 'multilabel', 'ranking'];
 
-/**
- * Inputs a config file cannot set: it may come from the pull request (a pull_request_target workflow that
- * checks out the head), and these run code or widen what it can reach.
- */
-export const WORKFLOW_ONLY_INPUTS = ['allowed-roots', 'command', 'command-env'] as const;
-
 /** Parses config YAML text; errors name the file, line and column. */
 export function parseConfig(text: string, file: string): ConfigFile {
   const values = parseYamlText(text, file, 'the config file is') ?? {};
   if (typeof values !== 'object' || Array.isArray(values)) {
     throw new InputError(`${file}: the config file must be a YAML mapping of input names to values.`);
   }
-  const known = new Set<string>(INPUT_NAMES);
   for (const key of Object.keys(values)) {
-    if ((WORKFLOW_ONLY_INPUTS as readonly string[]).includes(key)) {
+    if (WORKFLOW_ONLY_INPUTS.includes(key)) {
       // The config file may come from the pull request; only the workflow (or the CLI's caller) widens what is
       // read or which of the runner's variables a command sees.
-      throw new InputError(`${file}: "${key}" cannot be set in a config file; set the \`${key}\` input of the workflow step (--${key} in the CLI).`);
+      const flag = EVALUATE_FLAGS.some((f) => f.name === key) ? ` (--${key} in the CLI)` : '';
+      throw new InputError(`${file}: "${key}" cannot be set in a config file; set the \`${key}\` input of the workflow step${flag}.`);
     }
-    if (!known.has(key) || key === 'config') {
-      throw new InputError(
-        `${file}: unknown key ${quote(key)}. Known keys: ${INPUT_NAMES.filter((n) => n !== 'config' && !(WORKFLOW_ONLY_INPUTS as readonly string[]).includes(n)).join(', ')}.`,
-      );
+    if (!CONFIG_KEYS.includes(key)) {
+      throw new InputError(`${file}: unknown key ${quote(key)}. Known keys: ${CONFIG_KEYS.join(', ')}.`);
     }
   }
   return { path: file, values: values as Record<string, unknown> };
 }
 
 /**
- * Inputs override the config file. Relative paths from inputs resolve against `cwd`; relative
- * paths from the config resolve against the config file's folder, so a config can travel with
- * its models.
+ * Reads one input at a time: the raw input first, then the config file, then the table's default. Relative
+ * paths from inputs resolve against `cwd`; relative paths from the config resolve against the config file's
+ * folder, so a config can travel with its models.
  */
-export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefined, cwd: string): Settings {
+function readerOf(inputs: RawInputs, config: ConfigFile | undefined, cwd: string) {
   const cfg = config?.values ?? {};
   const cfgDir = config ? path.dirname(path.resolve(cwd, config.path)) : cwd;
   const cfgName = config?.path ?? 'config';
@@ -207,7 +153,7 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
     const v = given(name);
     if (v !== undefined) return v;
     const c = fromConfig(name);
-    if (c === undefined || c === null || c === '') return undefined;
+    if (c === undefined || c === null || c === '') return defaultOf(name);
     if (typeof c === 'object') throw new InputError(`${cfgName}: "${name}" must be a single value.`);
     return String(c);
   };
@@ -216,36 +162,72 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
     const v = given(name);
     if (v !== undefined) return splitList(v, commas);
     const c = fromConfig(name);
-    if (c === undefined || c === null) return undefined;
+    if (c === undefined || c === null) {
+      const d = defaultOf(name);
+      return d === undefined ? undefined : splitList(d, commas);
+    }
     if (Array.isArray(c)) return c.map((x) => String(x).trim()).filter((x) => x !== '');
     if (typeof c === 'string') return splitList(c, commas);
     throw new InputError(`${cfgName}: "${name}" must be a list or a string with one item per line.`);
   };
+  /** Inputs the table gives a default: a value is always there. */
+  const defaulted = (name: InputName): string => {
+    const v = textSetting(name);
+    if (v === undefined) throw new Error(`the input table gives ${name} no default`);
+    return v;
+  };
+  return {
+    cfgName,
+    cfgDir,
+    given,
+    fromConfig,
+    path: pathSetting,
+    text: textSetting,
+    list: listSetting,
+    number: (name: InputName, lo: number, hi: number) => numberSetting(defaulted(name), name, lo, hi),
+    integer: (name: InputName, lo: number, hi: number) => integerSetting(defaulted(name), name, lo, hi),
+    boolean: (name: InputName) => booleanSetting(defaulted(name), name),
+    oneOf: <T extends string>(name: InputName, allowed: readonly T[]) => oneOf(defaulted(name), name, allowed),
+    driftTests: (): Record<string, string> =>
+      Object.fromEntries(
+        (listSetting('drift-tests') ?? []).map((item) => {
+          const [column, test] = item.split('=').map((x) => x.trim());
+          if (!column || !test) throw new InputError(`drift-tests: "${item}" must be column=test, for example "age=psi".`);
+          return [column, test];
+        }),
+      ),
+  };
+}
 
-  const candidatePath = pathSetting('candidate');
+/** Inputs override the config file, and the config file the table's defaults. */
+export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefined, cwd: string): Settings {
+  const read = readerOf(inputs, config, cwd);
+  const { cfgName, given, fromConfig } = read;
+
+  const candidatePath = read.path('candidate');
   if (candidatePath === undefined) {
     throw new InputError('No candidate model: set the `candidate` input (or --candidate) to a model.json, its folder, or a predictions file.');
   }
-  const data = pathSetting('data');
+  const data = read.path('data');
   if (data === undefined) {
     throw new InputError('No evaluation data: set the `data` input (or --data) to a CSV or JSONL file.');
   }
-  const labelColumns = listSetting('label-column') ?? [];
+  const labelColumns = read.list('label-column') ?? [];
   const labelColumn = labelColumns[0];
   if (labelColumn === undefined) {
-    throw new InputError('No label column: set the `label-column` input (or --label) to the column that holds the true values.');
+    throw new InputError('No label column: set the `label-column` input (or --label-column) to the column that holds the true values.');
   }
 
-  const baselineSource = given('baselines') !== undefined ? cwd : cfgDir;
-  const baselines = (listSetting('baselines') ?? []).map((line, i) => parseModelSpec(line, baselineSource, i));
+  const baselineSource = given('baselines') !== undefined ? cwd : read.cfgDir;
+  const baselines = (read.list('baselines') ?? []).map((line, i) => parseModelSpec(line, baselineSource, i));
   checkNames(baselines);
 
-  const task = (textSetting('task') ?? 'auto') as TaskSetting;
+  const task = read.text('task') as TaskSetting;
   if (!TASKS.includes(task)) {
     throw new InputError(`task must be one of ${TASKS.join(', ')}, not "${task}".`);
   }
 
-  const failOnList = listSetting('fail-on') ?? ['regression'];
+  const failOnList = read.list('fail-on')!;
   for (const f of failOnList) {
     if (![...FAIL_ON, 'never'].includes(f)) {
       throw new InputError(`fail-on must list regression, overfitting or drift (or be never), not "${f}".`);
@@ -265,56 +247,73 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
     candidate: { name: 'candidate', path: candidatePath },
     baselines,
     data,
-    trainData: pathSetting('train-data'),
+    trainData: read.path('train-data'),
     labelColumn,
     labelColumns,
-    queryColumn: textSetting('query-column'),
-    rankingK: (listSetting('ranking-k') ?? ['5', '10']).map((k) => integerSetting(k, 'ranking-k', 10, 1, 1_000_000)),
-    idColumn: textSetting('id-column'),
-    features: listSetting('features'),
+    queryColumn: read.text('query-column'),
+    rankingK: read.list('ranking-k')!.map((k) => integerSetting(k, 'ranking-k', 1, 1_000_000)),
+    idColumn: read.text('id-column'),
+    features: read.list('features'),
     task,
-    classes: listSetting('classes'),
-    positiveClass: textSetting('positive-class'),
-    decisionThreshold: numberSetting(textSetting('decision-threshold'), 'decision-threshold', 0.5, 0, 1),
-    recallAtFpr: numberSetting(textSetting('recall-at-fpr'), 'recall-at-fpr', 0.01, 0, 1),
-    precisionAtRecall: numberSetting(textSetting('precision-at-recall'), 'precision-at-recall', 0.9, 0, 1),
+    classes: read.list('classes'),
+    positiveClass: read.text('positive-class'),
+    decisionThreshold: read.number('decision-threshold', 0, 1),
+    recallAtFpr: read.number('recall-at-fpr', 0, 1),
+    precisionAtRecall: read.number('precision-at-recall', 0, 1),
     thresholds,
-    primaryMetrics: primaryMetricsSetting(listSetting('primary-metrics')),
-    comment: booleanSetting(textSetting('comment'), 'comment', true),
+    primaryMetrics: primaryMetricsSetting(read.list('primary-metrics')),
+    comment: read.boolean('comment'),
     failOn,
-    commentKey: textSetting('comment-key') ?? 'default',
-    batchSize: integerSetting(textSetting('batch-size'), 'batch-size', 1024, 1, 1_000_000),
-    command: textSetting('command'),
-    commandTimeout: integerSetting(textSetting('command-timeout'), 'command-timeout', 3600, 1, 7 * 24 * 3600),
+    commentKey: read.text('comment-key')!,
+    batchSize: read.integer('batch-size', 1, 1_000_000),
+    command: read.text('command'),
+    commandTimeout: read.integer('command-timeout', 1, 7 * 24 * 3600),
     commandEnv: (given('command-env') === undefined ? [] : splitList(given('command-env')!, true)).map((name) => envName(name)),
-    device: oneOf(textSetting('device') ?? 'auto', 'device', ['auto', 'cpu', 'gpu'] as const),
+    device: read.oneOf('device', ['auto', 'cpu', 'gpu'] as const),
     onnxInputs: onnxInputsSetting(given('onnx-inputs') ?? fromConfig('onnx-inputs'), cfgName),
-    onnxOutput: textSetting('onnx-output'),
-    installNative: booleanSetting(textSetting('install-native'), 'install-native', false),
-    onnxRuntime: oneOf(textSetting('onnx-runtime') ?? 'auto', 'onnx-runtime', ['auto', 'native', 'wasm'] as const),
-    perf: booleanSetting(textSetting('perf'), 'perf', false),
-    perfBatchSizes: (listSetting('perf-batch-sizes') ?? ['1', '32', '256']).map((b) => integerSetting(b, 'perf-batch-sizes', 1, 1, 1_000_000)),
-    perfMaxSeconds: numberSetting(textSetting('perf-max-seconds'), 'perf-max-seconds', 3, 0.01, 600),
-    stressConcurrency: integerSetting(textSetting('stress-concurrency'), 'stress-concurrency', 4, 0, 1024),
-    stressSeconds: numberSetting(textSetting('stress-seconds'), 'stress-seconds', 5, 0.01, 3600),
+    onnxOutput: read.text('onnx-output'),
+    installNative: read.boolean('install-native'),
+    onnxRuntime: read.oneOf('onnx-runtime', ['auto', 'native', 'wasm'] as const),
+    perf: read.boolean('perf'),
+    perfBatchSizes: read.list('perf-batch-sizes')!.map((b) => integerSetting(b, 'perf-batch-sizes', 1, 1_000_000)),
+    perfMaxSeconds: read.number('perf-max-seconds', 0.01, 600),
+    stressConcurrency: read.integer('stress-concurrency', 0, 1024),
+    stressSeconds: read.number('stress-seconds', 0.01, 3600),
     slices: slicesSetting(given('slices') ?? fromConfig('slices'), cfgName),
-    referenceData: pathSetting('reference-data'),
-    currentData: pathSetting('current-data'),
-    driftCorrection: oneOf(textSetting('drift-correction') ?? 'bh', 'drift-correction', ['bh', 'bonferroni', 'none'] as const),
-    driftShare: numberSetting(textSetting('drift-share'), 'drift-share', 0.5, 0, 1),
-    driftTests: Object.fromEntries(
-      (listSetting('drift-tests') ?? []).map((item) => {
-        const [column, test] = item.split('=').map((x) => x.trim());
-        if (!column || !test) throw new InputError(`drift-tests: "${item}" must be column=test, for example "age=psi".`);
-        return [column, test];
-      }),
-    ),
-    trainingLog: pathSetting('training-log'),
-    patience: integerSetting(textSetting('patience'), 'patience', 5, 1, 10_000),
-    bootstrap: integerSetting(textSetting('bootstrap'), 'bootstrap', 1000, 0, 100_000),
-    confidence: numberSetting(textSetting('confidence'), 'confidence', 0.95, 0.5, 0.9999),
-    seed: integerSetting(textSetting('seed'), 'seed', 0, 0, 2 ** 32 - 1),
-    allowedRoots: parseAllowedRoots(given('allowed-roots'), cwd),
+    referenceData: read.path('reference-data'),
+    currentData: read.path('current-data'),
+    driftCorrection: read.oneOf('drift-correction', DRIFT_CORRECTIONS),
+    driftShare: read.number('drift-share', 0, 1),
+    driftTests: read.driftTests(),
+    trainingLog: read.path('training-log'),
+    patience: read.integer('patience', 1, 10_000),
+    bootstrap: read.integer('bootstrap', 0, 100_000),
+    confidence: read.number('confidence', 0.5, 0.9999),
+    seed: read.integer('seed', 0, 2 ** 32 - 1),
+  };
+}
+
+const DRIFT_CORRECTIONS = ['bh', 'bonferroni', 'none'] as const;
+
+/** `model-gate drift`: the two samples and the drift inputs, read and checked as for evaluate. */
+export function resolveDriftSettings(inputs: RawInputs, cwd: string): DriftSettings {
+  const read = readerOf(inputs, undefined, cwd);
+  const referenceData = read.path('reference-data');
+  const currentData = read.path('current-data');
+  if (referenceData === undefined || currentData === undefined) {
+    throw new InputError('model-gate drift needs --reference-data and --current-data (two CSV, TSV or JSONL files).');
+  }
+  return {
+    referenceData,
+    currentData,
+    data: currentData,
+    idColumn: read.text('id-column'),
+    queryColumn: undefined,
+    driftCorrection: read.oneOf('drift-correction', DRIFT_CORRECTIONS),
+    driftShare: read.number('drift-share', 0, 1),
+    driftTests: read.driftTests(),
+    // No model, so no label: every column but the id is a feature here.
+    labelColumns: [],
   };
 }
 
@@ -365,7 +364,6 @@ function checkNames(specs: ModelSpec[]): void {
   }
 }
 
-/** Baselines are one per line (paths may hold commas); other lists also split on commas. */
 /** A variable name for command-env: letters, digits, _ and - (the runner's INPUT_GITHUB-TOKEN has one). */
 function envName(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) {
@@ -374,6 +372,7 @@ function envName(name: string): string {
   return name;
 }
 
+/** Baselines are one per line (paths may hold commas); other lists also split on commas. */
 function splitList(text: string, commas: boolean): string[] {
   return text
     .split(commas ? /\r?\n|,/ : /\r?\n/)
@@ -381,8 +380,7 @@ function splitList(text: string, commas: boolean): string[] {
     .filter((s) => s !== '');
 }
 
-function numberSetting(v: string | undefined, name: string, fallback: number, lo: number, hi: number): number {
-  if (v === undefined) return fallback;
+function numberSetting(v: string, name: string, lo: number, hi: number): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n < lo || n > hi) {
     throw new InputError(`${name} must be a number from ${lo} to ${hi}, not "${v}".`);
@@ -429,14 +427,13 @@ function oneOf<T extends string>(v: string, name: string, allowed: readonly T[])
   return v as T;
 }
 
-function integerSetting(v: string | undefined, name: string, fallback: number, lo: number, hi: number): number {
-  const n = numberSetting(v, name, fallback, lo, hi);
+function integerSetting(v: string, name: string, lo: number, hi: number): number {
+  const n = numberSetting(v, name, lo, hi);
   if (!Number.isInteger(n)) throw new InputError(`${name} must be a whole number from ${lo} to ${hi}, not "${v}".`);
   return n;
 }
 
-function booleanSetting(v: string | undefined, name: string, fallback: boolean): boolean {
-  if (v === undefined) return fallback;
+function booleanSetting(v: string, name: string): boolean {
   const s = v.toLowerCase();
   if (['true', 'yes', 'on', '1'].includes(s)) return true;
   if (['false', 'no', 'off', '0'].includes(s)) return false;

@@ -172,8 +172,7 @@ export interface Replicates {
 
 export { exampleKeys, resampleWeights } from './resample-weights.js';
 
-/** The issue's defaults: 1000 resamples (0 turns the bootstrap off), 95 % intervals. */
-export const DEFAULT_RESAMPLES = 1000;
+/** 95 % intervals by default (the number of resamples is the `bootstrap` input's default, in settings/inputs.ts). */
 export const DEFAULT_CONFIDENCE = 0.95;
 export const DEFAULT_BCA_MAX_ROWS = 5000;
 /** BCa only with at least this many resamples. */

@@ -558,13 +558,14 @@ function kolmognPomeranz(n: number, x: number): number {
   V1[0] = 1;
   let V0s = 0;
   let V1s = 0;
-  let [j1, j2] = pomeranzJ1J2(0, n, ll, ceilf, roundf);
+  let j1 = pomeranzJ1J2(0, n, ll, ceilf, roundf)[0];
   for (let i = 1; i < 2 * n + 2; i++) {
     const k1 = j1;
     [V0, V1] = [V1, V0];
     [V0s, V1s] = [V1s, V0s];
     V1.fill(0);
-    [j1, j2] = pomeranzJ1J2(i, n, ll, ceilf, roundf);
+    const [nextJ1, j2] = pomeranzJ1J2(i, n, ll, ceilf, roundf);
+    j1 = nextJ1;
     const pwrs = i === 1 || i === 2 * n + 1 ? gpower : i % 2 ? twogpower : onem2gpower;
     const ln2 = j2 - k1 + 1;
     if (ln2 > 0) {

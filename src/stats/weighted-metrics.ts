@@ -55,10 +55,13 @@ import { binOf, CALIBRATION_DEFAULT_BINS } from '../metrics/calibration.js';
 import { DEFAULT_MAX_FPR, DEFAULT_MIN_RECALL } from '../metrics/imbalance.js';
 import { argmaxRow } from '../metrics/multiclass.js';
 
+// Made first: the metric lists below are the kernels' own (see createSweepKernels).
+const kernels = createSweepKernels();
+
 /** The metrics each sweep writes, in this order (the src/metrics lists without example_count, then calibration and the operating points). */
-export const BINARY_STATS = ['accuracy', 'balanced_accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'pr_auc', 'log_loss', 'brier', 'ece', 'mce', 'recall_at_fpr', 'precision_at_recall'] as const;
-export const MULTICLASS_STATS = ['accuracy', 'balanced_accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'f1_weighted', 'log_loss', 'roc_auc_ovr_macro', 'ece', 'mce'] as const;
-export const REGRESSION_STATS = ['mae', 'mse', 'rmse', 'r2', 'mape', 'max_error'] as const;
+export const BINARY_STATS = kernels.stats.binary;
+export const MULTICLASS_STATS = kernels.stats.multiclass;
+export const REGRESSION_STATS = kernels.stats.regression;
 
 export type StatsTask = 'binary' | 'multiclass' | 'regression';
 
@@ -480,6 +483,8 @@ export function warmUpPrepare(): void {
 }
 
 export interface SweepKernels {
+  /** The metrics each task's sweep writes, in the order it writes them. */
+  stats: { binary: readonly string[]; multiclass: readonly string[]; regression: readonly string[] };
   /** Write the task's metrics (statsFor(task) order) for weights W into out[o ...]. Returns the total weight. */
   sweep(p: Prepared, W: Uint8Array, out: Float64Array, o: number): number;
   /** sweep() for every model on the same weights, model m at out[o + m · (metrics per model)]; models of one task. */
@@ -491,9 +496,16 @@ export interface SweepKernels {
 }
 
 export function createSweepKernels(): SweepKernels {
-  const NB = 13;
-  const NM = 10;
-  const NR = 6;
+  // The metrics each finish step writes, in its order. Listed here, not beside the exports, because
+  // a worker runs this function from its source text alone; the counts follow from the lists.
+  const stats = {
+    binary: ['accuracy', 'balanced_accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'pr_auc', 'log_loss', 'brier', 'ece', 'mce', 'recall_at_fpr', 'precision_at_recall'],
+    multiclass: ['accuracy', 'balanced_accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'f1_weighted', 'log_loss', 'roc_auc_ovr_macro', 'ece', 'mce'],
+    regression: ['mae', 'mse', 'rmse', 'r2', 'mape', 'max_error'],
+  };
+  const NB = stats.binary.length;
+  const NM = stats.multiclass.length;
+  const NR = stats.regression.length;
   // Accumulator of one binary model's sweep: [0] total weight, [1] weighted positives, [2] TP at
   // the cut, [3] FP at the cut, [4] 2·ROC area, [5] AP sum, [6] -Σ w·log p_y, [7] Σ w·(y - s)²,
   // [8] TP at the last threshold within the FPR limit, [9] the best precision with recall at its
@@ -1250,10 +1262,8 @@ export function createSweepKernels(): SweepKernels {
     }
   }
 
-  return { sweep, sweepAll, sweepAllTwice, warmUp };
+  return { stats, sweep, sweepAll, sweepAllTwice, warmUp };
 }
-
-const kernels = createSweepKernels();
 
 /** Integer weights in 0..255 as a Uint8Array; RangeError otherwise. */
 export function toWeights(weights: ArrayLike<number>, n: number): Uint8Array {

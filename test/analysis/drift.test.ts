@@ -161,8 +161,6 @@ function dataset(path: string, columns: Column[]): Dataset {
   return { path, rowCount, columns, recordLines: Int32Array.from({ length: rowCount }, (_, i) => i + 2) };
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-
 function series(n: number, seed: number, shift = 0): number[] {
   const r = rng(seed);
   return Array.from({ length: n }, () => Math.round((r() + r() + r() + shift) * 1000) / 1000);

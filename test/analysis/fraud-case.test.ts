@@ -8,7 +8,7 @@
 // (slightly overconfident), the baseline d = 2.55. Values from the same model in Python (sklearn
 // 1.2.1, 300,000 rows, another draw): ROC AUC 0.970 and 0.986, average precision 0.35 and 0.55.
 import { gateOn } from './simulate-verdicts.js';
-import type { Truth } from '../../src/pipeline/labels.js';
+import type { Truth } from '../../src/types.js';
 import type { Predictions } from '../../src/types.js';
 import { rng } from '../support/rng.js';
 

@@ -4,18 +4,10 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import {
-  compareFacts,
-  factsOf,
-  featureFindings,
-  normaliseDtype,
-  onnxFacts,
-  readTfjsFacts,
-  suggestedVersionBump,
-  tfjsFacts,
-  type Facts,
-} from '../../src/analysis/model-facts.js';
+import { compareFacts, featureFindings, suggestedVersionBump } from '../../src/analysis/model-facts.js';
+import { normaliseDtype, onnxFacts, tfjsFacts } from '../../src/engines/facts.js';
 import { openModel } from '../../src/engines/open.js';
+import type { Facts } from '../../src/types.js';
 import type { FeatureOrder, ModelMeasurement, Role } from '../../src/types.js';
 
 const fx = (...p: string[]) => path.join(process.cwd(), 'fixtures', ...p);
@@ -83,19 +75,18 @@ describe('tfjsFacts on the fixtures', () => {
     expect(facts.outputs).toEqual([{ name: 'probs', shape: [null, 3], dtype: 'float32', activation: 'softmax' }]);
   });
 
-  test('readTfjsFacts and factsOf(openModel(…)) total model.json and the weight shards', async () => {
+  test('the TF.js engine computes them at load, totalling model.json and the weight shards', async () => {
     const dir = 'penguins-sex/candidate';
     const bytes = statSync(fx(dir, 'model.json')).size + statSync(fx(dir, 'weights.bin')).size;
-    const read = await readTfjsFacts(fx(dir, 'model.json'));
-    expect(read.fileBytes).toBe(bytes);
     const model = await openModel(fx(dir), 'candidate');
     try {
-      expect(await factsOf(model)).toEqual(read);
+      expect(model.facts).toEqual(tfjsFacts(load(dir), bytes));
+      expect(model.facts?.fileBytes).toBe(bytes);
     } finally {
       model.dispose();
     }
     const predictions = await openModel(fx('penguins-sex', 'baseline-predictions.csv'), 'baseline');
-    expect(await factsOf(predictions)).toBeUndefined();
+    expect(predictions.facts).toBeUndefined();
   });
 });
 
@@ -225,7 +216,7 @@ describe('compareFacts', () => {
     const model = await openModel(fx('onnx', 'species.onnx'), 'candidate', { onnxRuntime: 'wasm' });
     let base: Facts;
     try {
-      base = (await factsOf(model))!;
+      base = model.facts!;
     } finally {
       model.dispose();
     }

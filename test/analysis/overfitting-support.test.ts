@@ -2,7 +2,7 @@
 import { gate } from '../../src/analysis/compare.js';
 import { measure, DEFAULT_MEASURE } from '../../src/analysis/measure.js';
 import { recallAtFpr, unreliableOperatingPoints } from '../../src/metrics/imbalance.js';
-import type { Truth } from '../../src/pipeline/labels.js';
+import type { Truth } from '../../src/types.js';
 import type { ModelMeasurement, Predictions } from '../../src/types.js';
 
 const labels = (positives: number, negatives: number) => Uint8Array.from([...Array(positives).fill(1), ...Array(negatives).fill(0)]);

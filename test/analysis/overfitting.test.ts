@@ -6,9 +6,9 @@ import { dummyPredictions } from '../../src/analysis/dummy.js';
 import { gapReplicates, sideReplicates } from '../../src/stats/gap-bootstrap.js';
 import { bootstrapReplicates } from '../../src/stats/bootstrap.js';
 import { exampleKeys, resampleWeights, streamSeed } from '../../src/stats/resample-weights.js';
-import type { Truth } from '../../src/pipeline/labels.js';
+import type { Truth } from '../../src/types.js';
 import type { ModelMeasurement, Predictions } from '../../src/types.js';
-import { rng } from '../support/rng.js';
+import { normal, rng } from '../support/rng.js';
 
 const mm = (name: string, role: ModelMeasurement['role'], evalM: Record<string, number>, trainM: Record<string, number>): ModelMeasurement => ({
   name,
@@ -189,19 +189,17 @@ test('the gap interval equals a brute-force bootstrap over both sides, with inde
 // Equal models: training and evaluation rows from the same distribution, scored by fixed functions
 // that learned nothing from either (every true gap is 0, and so is every difference of gaps).
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-
 function exchangeableSide(next: () => number, n: number, prefix: string): Side {
   const y = new Uint8Array(n);
   const a = new Float64Array(n);
   const b = new Float64Array(n);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+  const z = () => normal(next);
   for (let i = 0; i < n; i++) {
-    const x = normal();
+    const x = z();
     y[i] = next() < 1 / (1 + Math.exp(-1.2 * x)) ? 1 : 0;
     // Two noisy readings of the same feature: equally good models.
-    a[i] = 1 / (1 + Math.exp(-(x + 0.6 * normal())));
-    b[i] = 1 / (1 + Math.exp(-(x + 0.6 * normal())));
+    a[i] = 1 / (1 + Math.exp(-(x + 0.6 * z())));
+    b[i] = 1 / (1 + Math.exp(-(x + 0.6 * z())));
   }
   return { truth: { task: 'binary', y, classes: ['0', '1'] } as Truth, ids: Array.from({ length: n }, (_, i) => `${prefix}${i}`), columns: { last: a, best: b } };
 }

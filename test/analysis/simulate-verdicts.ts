@@ -16,12 +16,12 @@
 import { gate, type Gate, type GateOptions } from '../../src/analysis/compare.js';
 import { dummyPredictions } from '../../src/analysis/dummy.js';
 import { DEFAULT_MEASURE, measure } from '../../src/analysis/measure.js';
-import type { Truth } from '../../src/pipeline/labels.js';
+import type { Truth } from '../../src/types.js';
 import type { Prepared } from '../../src/pipeline/prepare.js';
 import { measureUncertainty, type ModelOutput } from '../../src/pipeline/uncertainty.js';
 import type { Settings } from '../../src/settings/settings.js';
 import type { ModelMeasurement, Predictions, Verdict } from '../../src/types.js';
-import { rng } from '../support/rng.js';
+import { normal, rng } from '../support/rng.js';
 import type { Thresholds } from '../../src/settings/thresholds.js';
 
 export type SimTask = 'binary' | 'multiclass' | 'regression';
@@ -47,17 +47,12 @@ export const DETECTION_CASE: SimCase = { task: 'binary', rows: 2000, baselines: 
 const LATENT_SD = 1.1;
 const DEFAULT_NOISE = 0.4;
 
-/** mulberry32, seeded: the same case and run give the same data everywhere. */
-
-function gaussian(rand: () => number): () => number {
-  return () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-}
-
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
 /** Truth and each model's predictions (candidate first) for one run. */
 export function simulateData(c: SimCase, seed: number): { truth: Truth; predictions: Predictions[] } {
-  const g = gaussian(rng(seed));
+  const latent = rng(seed);
+  const g = (): number => normal(latent);
   const rand = rng(seed ^ 0x5bd1e995);
   const n = c.rows;
   const noises = [c.candidateNoise ?? DEFAULT_NOISE, ...Array.from({ length: c.baselines }, () => c.baselineNoise ?? DEFAULT_NOISE)];

@@ -17,12 +17,13 @@ import {
 import { readDataset, selectFeatures } from '../../src/data/read.js';
 import { openModel } from '../../src/engines/open.js';
 import { metricInfo } from '../../src/metrics/index.js';
-import { encodeTruth, type Truth } from '../../src/pipeline/labels.js';
+import { encodeTruth } from '../../src/pipeline/labels.js';
+import type { Truth } from '../../src/types.js';
 import { bootstrap } from '../../src/stats/bootstrap.js';
 import { benjaminiHochberg } from '../../src/stats/corrections.js';
 import { exampleKeys } from '../../src/stats/resample-weights.js';
 import type { CategoricalColumn, Column, Dataset, NumericColumn, Predictions } from '../../src/types.js';
-import { rng } from '../support/rng.js';
+import { normal, rng } from '../support/rng.js';
 
 const fx = (...p: string[]) => path.join(process.cwd(), 'fixtures', ...p);
 
@@ -44,10 +45,6 @@ function catCol(name: string, values: (string | null)[]): CategoricalColumn {
 function dataset(columns: Column[]): Dataset {
   const n = columns[0].values.length;
   return { path: 'synthetic.csv', rowCount: n, columns, recordLines: Int32Array.from({ length: n }, (_, i) => i + 2) };
-}
-/** mulberry32: a small seeded generator, so synthetic data is the same on every run. */
-function normal(r: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 }
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 

@@ -4,8 +4,6 @@ import { parseDecimal, typeColumn } from '../../src/data/typing.js';
 import type { NumericColumn } from '../../src/types.js';
 import { rng as prng } from '../support/rng.js';
 
-/** Small seeded PRNG (mulberry32) so failures reproduce. */
-
 const PIECES = ['a', 'b', 'Z', '0', '7', ' ', '  ', ',', ';', '\t', '"', '""', '\n', '\r\n', '\r', 'é', '中', '🚀', 'NA', "'", '\\', '#', 'x y'];
 
 function randomCell(rnd: () => number): string {

@@ -9,7 +9,6 @@ import path from 'node:path';
 import { startGitHubApi, type GitHubApi, type GitHubApiOptions } from '../support/github-api-server.js';
 
 const root = process.cwd();
-const fixtures = path.join(root, 'fixtures', 'penguins-sex');
 const TOKEN = 'ghs_e2eSecretToken_0123456789abcdef';
 
 interface StepResult {

@@ -145,7 +145,7 @@ describe('loadCommandModel', () => {
     const err = await model.predict(await speciesInput()).catch((e: unknown) => e);
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect(err).toBeInstanceOf(ModelError);
-    expect((err as Error).message).toMatch(/model slow: command ".*" did not finish within 1 s and was stopped \(SIGTERM to its process group\)\. Last line of its output:\n    stand-in: device cpu/);
+    expect((err as Error).message).toMatch(/model slow: command ".*" did not finish within 1 s and was stopped \(SIGTERM to its process group\)\. Last line of its output:\n {4}stand-in: device cpu/);
     expect(model.lastRun?.timedOut).toBe(true);
     const pid = Number(await readFile(pidFile, 'utf8'));
     await new Promise((r) => setTimeout(r, 200));

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseDataset, readDataset, type ReadOptions } from '../../src/data/read.js';
 import type { Column, Dataset } from '../../src/types.js';
-import { FUZZ_SEED, Random, caseCount, concat, failureReport, letters, mutate, runSuite, textToken, utf8 } from './fuzz.js';
+import { FUZZ_SEED, type Random, caseCount, concat, failureReport, letters, mutate, runSuite, textToken, utf8 } from './fuzz.js';
 import { npyHeaderText, npzBytes, type Member } from './npz-build.js';
 
 const root = process.cwd();
@@ -344,7 +344,7 @@ function syntheticMembers(rng: Random): Member[] {
   return Array.from({ length: 1 + rng.small(4) }, (_, k) => {
     const descr = odd(0.2) ? rng.pick(DESCRS) : rng.pick(DESCRS.slice(0, 19));
     const shape: (number | string)[] = [odd(0.1) ? 1 + rng.small(20) : rows];
-    for (let d = rng.chance(0.6) ? 0 : 1 + rng.small(2); d > 0; d--) shape.push(odd(0.1) ? rng.pick([2 ** 31, -1, 0, 1e400, '1L', 'x']) : 1 + rng.small(4));
+    for (let d = rng.chance(0.6) ? 0 : 1 + rng.small(2); d > 0; d--) shape.push(odd(0.1) ? rng.pick([2 ** 31, -1, 0, Infinity, '1L', 'x']) : 1 + rng.small(4));
     if (odd(0.03)) shape.length = 0;
     let header = npyHeaderText(descr, shape, rng.chance(0.2));
     if (odd(0.1)) header = rng.pick([header.replace('True', 'Maybe'), header.replace("'shape'", "'shap'"), header.replace(/\(.*\)/, '[1, 2]'), `{${textToken(rng)}}`, header + textToken(rng)]);

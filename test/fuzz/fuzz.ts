@@ -9,6 +9,7 @@
 import { appendFileSync, writeSync } from 'node:fs';
 import { GateError, messageOf } from '../../src/errors.js';
 import { concat as concatAll } from '../training-log/proto-encode.js';
+import { rng } from '../support/rng.js';
 
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 export const FUZZ_SCALE = Number(process.env.FUZZ_SCALE ?? 1);
@@ -18,19 +19,15 @@ export function caseCount(ci: number): number {
   return Math.max(1, Math.round(ci * FUZZ_SCALE));
 }
 
-/** A small, fast, seeded generator (mulberry32): the same seed gives the same cases on every machine. */
+/** Helpers on the tests' seeded generator (support/rng.ts): the same seed gives the same cases on every machine. */
 export class Random {
-  private state: number;
+  private readonly source: () => number;
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.source = rng(seed);
   }
   /** In [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.source();
   }
   /** An integer in [0, n). */
   int(n: number): number {

@@ -11,7 +11,7 @@ import { loadOnnxModel, readOnnxModel, type OnnxModelInfo } from '../../src/engi
 import { loadTfjsModel } from '../../src/engines/tfjs.js';
 import type { LoadedModel } from '../../src/engines/engine.js';
 import { onnxModel, type ModelSpec, type WriterDtype } from '../../fixtures/onnx/onnx-writer.mjs';
-import { FUZZ_SEED, Random, caseCount, failureReport, mutate, runSuite, textToken, utf8 } from './fuzz.js';
+import { FUZZ_SEED, type Random, caseCount, failureReport, mutate, runSuite, textToken, utf8 } from './fuzz.js';
 
 const root = process.cwd();
 const fx = (...p: string[]) => path.join(root, 'fixtures', ...p);

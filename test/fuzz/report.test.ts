@@ -17,7 +17,7 @@ import { silentLog } from '../../src/pipeline/log.js';
 import { renderReport } from '../../src/report/render.js';
 import { resolveSettings, type RawInputs } from '../../src/settings/settings.js';
 import { MAX_VALUE_CHARS } from '../../src/untrusted.js';
-import { FUZZ_SEED, Random, caseCount, failureReport, letters, logProblem, runSuite, textToken, COMMAND_TOKENS } from './fuzz.js';
+import { FUZZ_SEED, type Random, caseCount, failureReport, letters, logProblem, runSuite, textToken, COMMAND_TOKENS } from './fuzz.js';
 
 const root = process.cwd();
 const fx = (...p: string[]) => path.join(root, 'fixtures', ...p);

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { readTrainingLog, type TrainingLog } from '../../src/training-log/index.js';
-import { FUZZ_SEED, Random, caseCount, failureReport, messageProblem, mutate, runSuite, textToken, utf8 } from './fuzz.js';
+import { FUZZ_SEED, type Random, caseCount, failureReport, messageProblem, mutate, runSuite, textToken, utf8 } from './fuzz.js';
 
 const logs = path.join(process.cwd(), 'fixtures', 'training-logs');
 const SEEDS = [

@@ -5,7 +5,11 @@ import { eventContextFrom, readEventContext } from '../../src/github/context.js'
 import { GitHubError } from '../../src/errors.js';
 
 const fixturePath = new URL('../support/fixtures/pull_request.opened.json', import.meta.url);
-const fixture = (): Record<string, any> => JSON.parse(readFileSync(fixturePath, 'utf8'));
+/** The parts of the payload these tests change. */
+interface PullRequestPayload {
+  pull_request: { head: { repo: Record<string, unknown> | null } };
+}
+const fixture = (): PullRequestPayload => JSON.parse(readFileSync(fixturePath, 'utf8'));
 
 const env = {
   GITHUB_EVENT_NAME: 'pull_request',

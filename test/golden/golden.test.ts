@@ -55,7 +55,7 @@ const SCENARIOS: Record<string, string[]> = {
 function normalise(text: string): string {
   return text
     .split(root + path.sep).join('<repo>/')
-    .replace(/"hardware": \{[\s\S]*?\n  \}/, '"hardware": "<machine>"')
+    .replace(/"hardware": \{[\s\S]*?\n {2}\}/, '"hardware": "<machine>"')
     .replace(/\*\*Hardware\*\* [^\n]*/g, '**Hardware** <machine>');
 }
 

@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { calibration, type CalibrationResult } from '../../src/metrics/calibration.js';
 import { metricInfo } from '../../src/metrics/direction.js';
+import { expectClose } from '../support/close.js';
+import { rng } from '../support/rng.js';
 
 interface Row { lower: number; upper: number; count: number; confidence: number | null; accuracy: number | null }
 interface CalibrationCase {
@@ -20,19 +22,6 @@ const reference = JSON.parse(
   readFileSync(new URL('../../fixtures/reference/metrics_extra_reference.json', import.meta.url), 'utf8')
 ) as { provenance: Record<string, unknown>; calibration: CalibrationCase[] };
 
-const TOLERANCE = 1e-9;
-
-function close(what: string, got: number, want: number | null): void {
-  if (want === null) {
-    if (!Number.isNaN(got)) throw new Error(`${what}: expected NaN, got ${got}`);
-    return;
-  }
-  const diff = Math.abs(got - want);
-  if (!(diff <= TOLERANCE * Math.max(1, Math.abs(want)))) {
-    throw new Error(`${what}: expected ${want}, got ${got} (diff ${diff})`);
-  }
-}
-
 function run(c: CalibrationCase): CalibrationResult {
   const probs = Float64Array.from((c.probs as (number | number[])[]).flat());
   return calibration(Int32Array.from(c.y_true), probs, { task: c.task, k: c.k, bins: c.bins });
@@ -47,16 +36,16 @@ test('reference provenance', () => {
 describe('calibration matches the reference', () => {
   test.each(reference.calibration.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const actual = run(c);
-    close('ece', actual.ece, c.expected.ece);
-    close('mce', actual.mce, c.expected.mce);
+    expectClose(actual.ece, c.expected.ece, 1e-9, 'ece');
+    expectClose(actual.mce, c.expected.mce, 1e-9, 'mce');
     expect(actual.table).toHaveLength(c.expected.table.length);
     c.expected.table.forEach((want, j) => {
       const got = actual.table[j];
       expect(got.lower).toBe(want.lower);
       expect(got.upper).toBe(want.upper);
       expect(got.count).toBe(want.count);
-      close(`table[${j}].confidence`, got.confidence, want.confidence);
-      close(`table[${j}].accuracy`, got.accuracy, want.accuracy);
+      expectClose(got.confidence, want.confidence, 1e-9, `table[${j}].confidence`);
+      expectClose(got.accuracy, want.accuracy, 1e-9, `table[${j}].accuracy`);
     });
   });
 
@@ -109,8 +98,7 @@ describe('bin boundaries (torch.bucketize right=True)', () => {
   });
 
   test('agrees with a direct O(n·bins) definition on random data', () => {
-    let seed = 7;
-    const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const next = rng(7);
     for (const bins of [1, 3, 10, 15, 20]) {
       const n = 500;
       const y = new Int32Array(n);

@@ -10,6 +10,7 @@ import {
   recallAtFpr,
 } from '../../src/metrics/imbalance.js';
 import { metricInfo } from '../../src/metrics/direction.js';
+import { expectClose } from '../support/close.js';
 import { rng } from '../support/rng.js';
 
 interface ImbalanceCase {
@@ -24,26 +25,15 @@ const reference = JSON.parse(
   readFileSync(new URL('../../fixtures/reference/metrics_extra_reference.json', import.meta.url), 'utf8')
 ) as { imbalance: ImbalanceCase[] };
 
-const TOLERANCE = 1e-9;
-
-function close(what: string, got: number, want: number | null): void {
-  if (want === null) {
-    if (!Number.isNaN(got)) throw new Error(`${what}: expected NaN, got ${got}`);
-    return;
-  }
-  const diff = Math.abs(got - want);
-  if (!(diff <= TOLERANCE)) throw new Error(`${what}: expected ${want}, got ${got} (diff ${diff})`);
-}
-
 describe('matches scikit-learn curves', () => {
   test.each(reference.imbalance.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const y = Uint8Array.from(c.y_true);
     const s = Float64Array.from(c.score);
-    close('recall_at_fpr', recallAtFpr(y, s, c.max_fpr), c.expected.recall_at_fpr);
-    close('precision_at_recall', precisionAtRecall(y, s, c.min_recall), c.expected.precision_at_recall);
+    expectClose(recallAtFpr(y, s, c.max_fpr), c.expected.recall_at_fpr, 1e-9, 'recall_at_fpr');
+    expectClose(precisionAtRecall(y, s, c.min_recall), c.expected.precision_at_recall, 1e-9, 'precision_at_recall');
     const both = imbalanceMetrics(y, s, { maxFpr: c.max_fpr, minRecall: c.min_recall });
-    close('imbalanceMetrics.recall_at_fpr', both.recall_at_fpr, c.expected.recall_at_fpr);
-    close('imbalanceMetrics.precision_at_recall', both.precision_at_recall, c.expected.precision_at_recall);
+    expectClose(both.recall_at_fpr, c.expected.recall_at_fpr, 1e-9, 'imbalanceMetrics.recall_at_fpr');
+    expectClose(both.precision_at_recall, c.expected.precision_at_recall, 1e-9, 'imbalanceMetrics.precision_at_recall');
   });
 
   test('the reference covers the required situations', () => {

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { MULTILABEL_METRICS, multilabelMetrics } from '../../src/metrics/multilabel.js';
 import { metricInfo } from '../../src/metrics/direction.js';
+import { expectClose } from '../support/close.js';
 
 type Expected = Record<string, number | null>;
 interface PerLabel { label: string; precision: number | null; recall: number | null; f1: number | null; roc_auc: number | null; support: number }
@@ -19,19 +20,6 @@ const reference = JSON.parse(
   readFileSync(new URL('../../fixtures/reference/metrics_extra_reference.json', import.meta.url), 'utf8')
 ) as { multilabel: MultilabelCase[] };
 
-const TOLERANCE = 1e-9;
-
-function close(what: string, got: number, want: number | null): void {
-  if (want === null) {
-    if (!Number.isNaN(got)) throw new Error(`${what}: expected NaN, got ${got}`);
-    return;
-  }
-  const diff = Math.abs(got - want);
-  if (!(diff <= TOLERANCE * Math.max(1, Math.abs(want)))) {
-    throw new Error(`${what}: expected ${want}, got ${got} (diff ${diff})`);
-  }
-}
-
 describe('multilabelMetrics matches scikit-learn', () => {
   test.each(reference.multilabel.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const actual = multilabelMetrics(
@@ -42,13 +30,13 @@ describe('multilabelMetrics matches scikit-learn', () => {
       c.threshold
     );
     expect(Object.keys(actual.metrics).sort()).toEqual(Object.keys(c.expected.metrics).sort());
-    for (const [key, want] of Object.entries(c.expected.metrics)) close(key, actual.metrics[key], want);
+    for (const [key, want] of Object.entries(c.expected.metrics)) expectClose(actual.metrics[key], want, 1e-9, key);
     expect(actual.perLabel).toHaveLength(c.L);
     c.expected.per_label.forEach((want, j) => {
       const got = actual.perLabel[j];
       expect(got.label).toBe(want.label);
       expect(got.support).toBe(want.support);
-      for (const key of ['precision', 'recall', 'f1', 'roc_auc'] as const) close(`${want.label}.${key}`, got[key], want[key]);
+      for (const key of ['precision', 'recall', 'f1', 'roc_auc'] as const) expectClose(got[key], want[key], 1e-9, `${want.label}.${key}`);
     });
   });
 

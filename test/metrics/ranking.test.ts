@@ -4,8 +4,6 @@ import { averagePrecision, rocAuc } from '../../src/metrics/ranking.js';
 import { binaryMetrics } from '../../src/metrics/binary.js';
 import { rng } from '../support/rng.js';
 
-/** Small seeded PRNG (mulberry32) so failures reproduce. */
-
 /** Mann–Whitney: P(score of a random positive > a random negative), ties counted 1/2. */
 function bruteRocAuc(y: Uint8Array, s: Float64Array): number {
   let wins = 0;

@@ -8,6 +8,7 @@ import { binaryMetrics } from '../../src/metrics/binary.js';
 import { multiclassMetrics } from '../../src/metrics/multiclass.js';
 import { regressionMetrics } from '../../src/metrics/regression.js';
 import { confusionMatrix } from '../../src/metrics/confusion.js';
+import { expectClose } from '../support/close.js';
 
 type Expected = Record<string, number | null>;
 interface BinaryCase { name: string; threshold: number; y_true: number[]; score: number[]; expected: Expected }
@@ -26,22 +27,11 @@ const reference = JSON.parse(
   readFileSync(new URL('../../fixtures/reference/metrics_reference.json', import.meta.url), 'utf8')
 ) as Reference;
 
-const TOLERANCE = 1e-9;
-
 function expectMatches(actual: Record<string, number>, expected: Expected): void {
   // Same key set: the kernels return exactly the metrics the reference records.
   expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
-  for (const [key, want] of Object.entries(expected)) {
-    const got = actual[key];
-    if (want === null) {
-      if (!Number.isNaN(got)) throw new Error(`${key}: expected NaN (sklearn raises), got ${got}`);
-      continue;
-    }
-    const diff = Math.abs(got - want);
-    if (!(diff <= TOLERANCE * Math.max(1, Math.abs(want)))) {
-      throw new Error(`${key}: expected ${want}, got ${got} (diff ${diff})`);
-    }
-  }
+  // null: sklearn raises, and the kernel returns NaN.
+  for (const [key, want] of Object.entries(expected)) expectClose(actual[key], want, 1e-9, key);
 }
 
 test('reference was produced by the expected toolchain', () => {

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { RANKING_FAMILIES, RANKING_STANDARD_KS, rankingMetricInfo, rankingMetrics } from '../../src/metrics/retrieval.js';
 import { METRIC_INFO, metricInfo } from '../../src/metrics/direction.js';
+import { expectClose } from '../support/close.js';
 
 interface RankingCase {
   name: string;
@@ -17,19 +18,6 @@ const reference = JSON.parse(
   readFileSync(new URL('../../fixtures/reference/metrics_extra_reference.json', import.meta.url), 'utf8')
 ) as { ranking: RankingCase[] };
 
-const TOLERANCE = 1e-9;
-
-function close(what: string, got: number, want: number | null): void {
-  if (want === null) {
-    if (!Number.isNaN(got)) throw new Error(`${what}: expected NaN, got ${got}`);
-    return;
-  }
-  const diff = Math.abs(got - want);
-  if (!(diff <= TOLERANCE * Math.max(1, Math.abs(want)))) {
-    throw new Error(`${what}: expected ${want}, got ${got} (diff ${diff})`);
-  }
-}
-
 function ids(c: RankingCase): string[] | Int32Array {
   return c.query_ids.every((q) => typeof q === 'number')
     ? Int32Array.from(c.query_ids as number[])
@@ -40,7 +28,7 @@ describe('rankingMetrics matches the reference', () => {
   test.each(reference.ranking.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const actual = rankingMetrics(ids(c), Float64Array.from(c.scores), Float64Array.from(c.relevance), c.ks);
     expect(Object.keys(actual).sort()).toEqual(Object.keys(c.expected).sort());
-    for (const [key, want] of Object.entries(c.expected)) close(key, actual[key], want);
+    for (const [key, want] of Object.entries(c.expected)) expectClose(actual[key], want, 1e-9, key);
   });
 
   test('the reference covers the required situations', () => {

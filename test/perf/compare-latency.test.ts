@@ -3,16 +3,10 @@
 // at most ~5 % of runs, a 30 % slowdown is caught, and a significant 5 % one is negligible.
 import { gate, type Comparison } from '../../src/analysis/compare.js';
 import { timingTests, LATENCY_MIN_EFFECT } from '../../src/perf/compare-latency.js';
-import { latencyMetrics, measureLatencyRounds, type LatencyResult } from '../../src/perf/latency.js';
+import { latencyMetrics, measureLatencyRounds } from '../../src/perf/latency.js';
 import type { Thresholds } from '../../src/settings/thresholds.js';
-import type { ModelMeasurement } from '../../src/types.js';
-import { rng } from '../support/rng.js';
-
-/** mulberry32: a small seeded generator, so every simulated run is the same on every machine. */
-
-function normal(u: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-}
+import type { LatencyResult, ModelMeasurement } from '../../src/types.js';
+import { normal, rng } from '../support/rng.js';
 
 /**
  * A machine as CI runners are: each call takes base × batch-cost × the machine's current load ×
@@ -119,7 +113,7 @@ test('a 5 % slowdown can be significant but is negligible; a min-effect threshol
   expect(significant).toBeGreaterThan(25); // measured: 50 of 50
   // One of those runs with `min-effect` in ms (the metric's units) below the change: now it counts, and a drop rule fails it.
   let seed = 9001;
-  let rows: Comparison[] = [];
+  let rows: Comparison[];
   do rows = await timingRows(seed++, 1.05, { 'latency_p50_ms@32': { severity: 'fail', minEffect: 0, maxRelativeDrop: 0.01 } }, true);
   while (rows.find((c) => c.metric === 'latency_p50_ms@32')!.change !== 'regressed');
   const row = rows.find((c) => c.metric === 'latency_p50_ms@32')!;

@@ -5,19 +5,11 @@ import path from 'node:path';
 import { readDataset, selectFeatures } from '../../src/data/read.js';
 import type { LoadedModel, PredictInput } from '../../src/engines/engine.js';
 import { openModel } from '../../src/engines/open.js';
-import {
-  latencyMeasurable,
-  latencyMetricInfo,
-  latencyMetrics,
-  latencyRunner,
-  measureLatency,
-  percentile,
-  sliceInput,
-  type LatencyResult,
-} from '../../src/perf/latency.js';
+import { latencyMetricInfo } from '../../src/metrics/latency-info.js';
+import { latencyMeasurable, latencyMetrics, latencyRunner, measureLatency, percentile, sliceInput } from '../../src/perf/latency.js';
 import { stressRun } from '../../src/perf/load.js';
 import { peakMemory } from '../../src/perf/memory.js';
-import type { Column, Dataset, NumericColumn, Predictions } from '../../src/types.js';
+import type { Column, Dataset, LatencyResult, NumericColumn, Predictions } from '../../src/types.js';
 
 /** A clock that only moves when the fake run says so: run i takes durations[i] ms. */
 function fake(durations: number[]) {
@@ -191,6 +183,9 @@ describe('b-row inputs', () => {
       backend: 'none',
       files: [],
       metadata: {},
+      takesFeatures: true,
+      needsFeatures: true,
+      runsTrainingRows: true,
       predict: async (i): Promise<Predictions> => {
         seen.push(i);
         return { kind: 'regression', values: new Float64Array(i.dataset.rowCount) };
@@ -204,8 +199,8 @@ describe('b-row inputs', () => {
     expect(seen.map((i) => [i.dataset.rowCount, i.batchSize])).toEqual([[5, 5], [5, 5], [1, 1]]);
     expect(seen[0]).toBe(seen[1]);
     expect(latencyMeasurable(model)).toBe(true);
-    expect(latencyMeasurable({ ...model, engine: 'predictions file' })).toBe(false);
-    expect(latencyMeasurable({ ...model, engine: 'command' })).toBe(false);
+    // A predictions file and a command take no features from model-gate (their engines say so).
+    expect(latencyMeasurable({ ...model, takesFeatures: false })).toBe(false);
   });
 });
 

@@ -12,7 +12,7 @@ const noisy = (s: number) => Float64Array.from(y, (v) => 1 / (1 + Math.exp(-(2 *
 const cand = noisy(3); // noisier: worse
 const base = noisy(2);
 const other = noisy(2);
-const input = (family?: BootstrapInput['family']): BootstrapInput => ({
+const input = (): BootstrapInput => ({
   task: 'binary',
   truth: y,
   models: [

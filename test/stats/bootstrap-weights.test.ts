@@ -10,6 +10,7 @@ import {
   poissonFromUniform32,
   resampleWeights,
 } from '../../src/stats/resample-weights.js';
+import { rng } from '../support/rng.js';
 
 interface Reference {
   poisson: { thresholds: number[]; pmf: number[] };
@@ -132,10 +133,7 @@ describe('distribution over 20,000 keys × 50 resamples', () => {
 test('permuting rows permutes the weights identically', () => {
   const n = 5000;
   const keys = exampleKeys(Array.from({ length: n }, (_, i) => `example-${i}`), n);
-  const next = (() => {
-    let s = 7;
-    return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
-  })();
+  const next = rng(7);
   const perm = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));

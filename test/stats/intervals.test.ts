@@ -14,6 +14,8 @@ import {
   percentileOfScore,
   percentileSorted,
 } from '../../src/stats/intervals.js';
+import { expectClose } from '../support/close.js';
+import { lcg } from '../support/rng.js';
 
 interface BcaCase {
   name: string;
@@ -32,9 +34,6 @@ interface Reference {
 
 const reference = JSON.parse(readFileSync(new URL('../../fixtures/reference/stats_reference.json', import.meta.url), 'utf8')) as Reference;
 
-function close(got: number, want: number, tol = 1e-9): void {
-  if (!(Math.abs(got - want) <= tol * Math.max(1, Math.abs(want)))) throw new Error(`expected ${want}, got ${got}`);
-}
 
 test('reference provenance', () => {
   expect(reference.provenance.script).toBe('fixtures/reference/stats_reference.py');
@@ -45,7 +44,7 @@ test('reference provenance', () => {
 test('percentileSorted equals numpy.percentile (linear)', () => {
   for (const c of reference.percentile) {
     const sorted = Float64Array.from(c.values).sort();
-    c.q.forEach((q, i) => close(percentileSorted(sorted, q), c.expected[i]));
+    c.q.forEach((q, i) => expectClose(percentileSorted(sorted, q), c.expected[i]));
   }
   expect(percentileSorted(new Float64Array(0), 50)).toBeNaN();
 });
@@ -54,8 +53,8 @@ test('percentileInterval reads the two tails', () => {
   const c = reference.percentile[3];
   const sorted = Float64Array.from(c.values).sort();
   const [lo, hi] = percentileInterval(sorted, 0.95);
-  close(lo, c.expected[c.q.indexOf(2.5)]);
-  close(hi, c.expected[c.q.indexOf(97.5)]);
+  expectClose(lo, c.expected[c.q.indexOf(2.5)]);
+  expectClose(hi, c.expected[c.q.indexOf(97.5)]);
 });
 
 test('finiteSorted skips and counts non-finite values', () => {
@@ -74,7 +73,7 @@ test('normCdf equals scipy.special.ndtr (relative 1e-12 in the tails)', () => {
 });
 
 test('normQuantile equals scipy.special.ndtri', () => {
-  for (const { p, x } of reference.normal.quantile) close(normQuantile(p), x, 1e-12);
+  for (const { p, x } of reference.normal.quantile) expectClose(normQuantile(p), x, 1e-12);
   expect(normQuantile(0)).toBe(-Infinity);
   expect(normQuantile(1)).toBe(Infinity);
   expect(normQuantile(1.5)).toBeNaN();
@@ -86,12 +85,12 @@ describe('BCa', () => {
       const sorted = Float64Array.from(c.replicates).sort();
       const r = bcaInterval(sorted, c.estimate, c.jackknife, c.confidence);
       expect(r).toBeDefined();
-      close(r!.z0, c.expected.z0);
-      close(r!.acceleration, c.expected.acceleration);
-      close(r!.levels[0], c.expected.levels[0]);
-      close(r!.levels[1], c.expected.levels[1]);
-      close(r!.ci[0], c.expected.ci[0]);
-      close(r!.ci[1], c.expected.ci[1]);
+      expectClose(r!.z0, c.expected.z0);
+      expectClose(r!.acceleration, c.expected.acceleration);
+      expectClose(r!.levels[0], c.expected.levels[0]);
+      expectClose(r!.levels[1], c.expected.levels[1]);
+      expectClose(r!.ci[0], c.expected.ci[0]);
+      expectClose(r!.ci[1], c.expected.ci[1]);
     });
   }
 
@@ -105,14 +104,6 @@ describe('BCa', () => {
 });
 
 describe('bcaPValue: the p-value that agrees with the BCa interval', () => {
-  function lcg(seed: number): () => number {
-    let s = seed >>> 0;
-    return () => {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      return (s + 0.5) / 4294967296;
-    };
-  }
-
   test('with no bias and no acceleration it is the percentile p-value, to within 2 / B', () => {
     const r = lcg(4);
     for (const shift of [-0.3, 0, 0.05, 0.2]) {

@@ -1,8 +1,9 @@
 // Mann–Whitney U and the Hodges–Lehmann shift interval against scipy 1.17.1 (values printed by
 // scipy.stats.mannwhitneyu(x, y, alternative=..., method=...) on the samples written here).
 import { mannWhitneyU, shiftInterval, uDistribution } from '../../src/stats/mann-whitney.js';
+import { expectClose } from '../support/close.js';
 
-const close = (got: number, want: number) => expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
+const close = (got: number, want: number) => expectClose(got, want, 1e-12);
 
 test('exact, no ties: 5 against 6 values', () => {
   const r = mannWhitneyU([1.1, 2.3, 0.7, 3.9, 2.8], [0.5, 1.9, 0.2, 1.4, 0.9, 1.2]);

@@ -20,7 +20,10 @@ test('groupedBootstrap equals a brute-force loop over the same weights', () => {
   const mean = (v: Float64Array, w: Uint8Array) => {
     let s = 0;
     let c = 0;
-    for (let i = 0; i < v.length; i++) (s += w[i] * v[i]), (c += w[i]);
+    for (let i = 0; i < v.length; i++) {
+      s += w[i] * v[i];
+      c += w[i];
+    }
     return s / c;
   };
   const r = groupedBootstrap({ units: n, keys, models: ['a', 'b'], candidate: 'a', metricsOn: (m, w) => ({ mean: mean(m === 'a' ? x : y, w) }), resamples: 60, confidence: 0.9, seed: 3 });

@@ -2,21 +2,15 @@
 // own sort, which orders -0 before +0 and is the reference here).
 
 import { sortedHistogramCounts, sturgesEdgesOf } from '../../src/stats/psi.js';
-import { distinctSortedAtMost, mergeSorted, sortNumbers, sortedFinite } from '../../src/stats/sorted.js';
-
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
+import { mergeSorted, sortNumbers, sortedFinite } from '../../src/data/sorted.js';
+import { distinctSortedAtMost } from '../../src/stats/sorted.js';
+import { rng } from '../support/rng.js';
 
 const show = (a: ArrayLike<number>): (number | string)[] => Array.from(a, (v) => (Object.is(v, -0) ? '-0' : v));
 
 describe('sortNumbers', () => {
   test('agrees with the built-in sort on awkward doubles, NaN dropped', () => {
-    const rand = lcg(5);
+    const rand = rng(5);
     const values = new Float64Array(5000);
     const special = [0, -0, Infinity, -Infinity, NaN, 5e-324, -5e-324, Number.MAX_VALUE, -Number.MAX_VALUE, 1, -1, 2 ** 52 + 0.5, 1e-300];
     for (let i = 0; i < values.length; i++) {
@@ -39,7 +33,7 @@ describe('sortNumbers', () => {
 
 describe('mergeSorted', () => {
   test('merging sorted runs equals sorting the whole, ±0 included', () => {
-    const rand = lcg(9);
+    const rand = rng(9);
     const all = Float64Array.from({ length: 3000 }, () => (rand() < 0.1 ? (rand() < 0.5 ? 0 : -0) : Math.round((rand() - 0.5) * 100) / 10));
     const runs = [all.subarray(0, 1000), all.subarray(1000, 1700), all.subarray(1700)].map((r) => r.slice().sort());
     expect(show(mergeSorted(runs))).toEqual(show(all.slice().sort()));
@@ -75,7 +69,7 @@ function histogramCounts(values: readonly number[], edges: readonly number[]): n
 
 describe('sortedHistogramCounts', () => {
   test('equals numpy-style per-value binning (histogramCounts) for values on and between edges', () => {
-    const rand = lcg(13);
+    const rand = rng(13);
     const values = Array.from({ length: 4000 }, () => Math.round(rand() * 200) / 20 - 2);
     const edges = sturgesEdgesOf(Math.min(...values), Math.max(...values), values.length);
     edges.push(edges[edges.length - 1]); // a repeated last edge: an empty, closed last bin

@@ -24,8 +24,6 @@ import {
 } from '../../src/stats/weighted-metrics.js';
 import { rng } from '../support/rng.js';
 
-/** mulberry32: deterministic test data. */
-
 function repeatRows<T extends { length: number; [i: number]: number }>(make: (n: number) => T, values: T, weights: number[], width = 1): T {
   let total = 0;
   for (const w of weights) total += w;

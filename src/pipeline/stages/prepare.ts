@@ -1,0 +1,66 @@
+// Stage 1, prepare: read the evaluation data while the candidate opens, settle task, classes and truth,
+// and read the training data in the same terms.
+
+import { readDataset } from '../../data/read.js';
+import type { LoadedModel } from '../../engines/engine.js';
+import { openModel } from '../../engines/open.js';
+import { wantsRowMajor } from '../../engines/registry.js';
+import { detectGpusOnce } from '../../hardware/gpus.js';
+import { checkMetricNames, errorFinding } from '../../analysis/findings.js';
+import type { Finding } from '../../types.js';
+import { prepareAs, prepareEvaluation, type Prepared } from '../prepare.js';
+import { openOptions } from './open-options.js';
+import type { StageContext, StageResult } from './stage.js';
+
+export interface PreparedRun {
+  prep: Prepared;
+  /** The training data, prepared with the evaluation data's task and classes. */
+  trainPrep?: Prepared;
+  /** Opened while the data was read; the predict stage runs and disposes it. */
+  candidate: LoadedModel;
+}
+
+/** Undefined part: nothing can be evaluated, and the findings say why. */
+export async function prepareStage({ settings, log }: StageContext): Promise<StageResult<PreparedRun | undefined>> {
+  const findings: Finding[] = [];
+  // Started now, finished later: nvidia-smi and the candidate's runtime (compiling WebAssembly, building
+  // the session) work on other threads while the data is read; a failure is reported where it was before.
+  void detectGpusOnce();
+  const openStarted = performance.now();
+  let openMs = NaN;
+  const opening = openModel(settings.candidate.path, settings.candidate.name, openOptions(settings));
+  opening.then(() => (openMs = performance.now() - openStarted), () => undefined);
+  let candidate: LoadedModel;
+  let prep: Prepared;
+  try {
+    const dataset = await log
+      .group(`Reading ${settings.data}`, async () => {
+        // An engine that takes rows (ONNX: float32 rows) gets them laid out while the file is parsed.
+        const rows = wantsRowMajor([settings.candidate, ...settings.baselines].map((m) => m.path), openOptions(settings));
+        const notFeatures = [...settings.labelColumns, settings.idColumn, settings.queryColumn].filter((c): c is string => c !== undefined);
+        const d = await readDataset(settings.data, rows ? { rowMajor: { exclude: notFeatures } } : {});
+        log.info(`${d.rowCount} rows, ${d.columns.length} columns`);
+        return d;
+      })
+      .catch(async (e: unknown) => {
+        await opening.then((m) => m.dispose(), () => undefined);
+        throw e;
+      });
+    candidate = await opening;
+    log.debug(`opened ${settings.candidate.path} in ${Math.round(openMs)} ms (alongside the reading)`);
+    prep = prepareEvaluation(settings, dataset, candidate);
+    checkMetricNames(settings.thresholds, settings.primaryMetrics, prep.task);
+  } catch (e) {
+    findings.push(errorFinding(e));
+    return { part: undefined, findings };
+  }
+  let trainPrep: Prepared | undefined;
+  if (settings.trainData !== undefined) {
+    try {
+      trainPrep = prepareAs(settings, await readDataset(settings.trainData, { input: 'train-data' }), prep.task, prep.classes);
+    } catch (e) {
+      findings.push(errorFinding(e));
+    }
+  }
+  return { part: { prep, trainPrep, candidate }, findings };
+}

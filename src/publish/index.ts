@@ -1,0 +1,59 @@
+// Publishing is a list of publishers: which ones a run gets depends on the event and the settings,
+// and running them keeps one rule: a publisher that fails is a warning, and the others still run.
+
+import type { EventContext } from '../github/context.js';
+import { messageOf } from '../errors.js';
+import type { Settings } from '../settings/settings.js';
+import { annotations } from './annotations.js';
+import { changelogOutput, reportJsonOutput, verdictOutput } from './outputs.js';
+import { NO_TOKEN, NOT_A_PULL_REQUEST, noPrComment, prComment } from './pr-comment.js';
+import type { Published, PublishContext, Publisher } from './publisher.js';
+import { jobSummary } from './summary.js';
+
+export type { Published, PublishContext, Publisher, PublishResult } from './publisher.js';
+
+/** What the choice depends on, read by the caller so that choosing stays a pure function. */
+export interface PublishChoice {
+  event: EventContext | undefined;
+  /** Undefined when the settings could not be read. */
+  settings: Pick<Settings, 'comment'> | undefined;
+  /** The raw `comment` input: decides when the settings could not be read. */
+  commentInput: string;
+  /** The github-token input ('' when none). */
+  token: string;
+  /** GITHUB_STEP_SUMMARY: the runner's job summary file, when it gives one. */
+  stepSummary: string | undefined;
+}
+
+/**
+ * The publishers to run, in order. The verdict output comes first so that nothing can lose it; the
+ * comment comes last, as the slowest and the likeliest to fail.
+ */
+export function choosePublishers(choice: PublishChoice): Publisher[] {
+  const chosen: Publisher[] = [verdictOutput, reportJsonOutput, changelogOutput];
+  if (choice.stepSummary) chosen.push(jobSummary);
+  chosen.push(annotations);
+  const commentWanted = choice.settings?.comment ?? choice.commentInput !== 'false';
+  if (commentWanted) {
+    // issueNumber is set for pull_request(_target) events and comments on a pull request.
+    if (!choice.event?.repo || choice.event.issueNumber === undefined) chosen.push(noPrComment('info', NOT_A_PULL_REQUEST));
+    else if (choice.token === '') chosen.push(noPrComment('warning', NO_TOKEN));
+    else chosen.push(prComment());
+  }
+  return chosen;
+}
+
+/** Runs each publisher in turn; one that throws becomes a warning naming what it could not do. */
+export async function runPublishers(publishers: readonly Publisher[], context: PublishContext): Promise<Published[]> {
+  const results: Published[] = [];
+  for (const p of publishers) {
+    try {
+      results.push({ name: p.name, ...(await p.publish(context)) });
+    } catch (e) {
+      const text = `Could not ${p.action}: ${messageOf(e)}`;
+      context.out.log.warning(text);
+      results.push({ name: p.name, status: 'failed', detail: context.out.message(text) });
+    }
+  }
+  return results;
+}
