@@ -1,0 +1,95 @@
+// Git LFS at a past revision: an object in the local LFS store comes back byte for byte; a pointer whose
+// object is nowhere, or a machine without git-lfs, is a clear error. These tests need git-lfs installed
+// (.ci/run installs it) and fail, not skip, without it.
+
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
+import { ModelError } from '../../src/errors.js';
+import { lfsPointer } from '../../src/git/lfs.js';
+import { materialiseModel } from '../../src/git/materialise.js';
+import { cleanUp, clone, commit, git, hasGitLfs, isolatedEnv, newRepo, tempDir, failure } from './repos.js';
+
+afterAll(cleanUp);
+
+beforeAll(() => {
+  if (!hasGitLfs()) throw new Error('git-lfs is not installed, and these tests need it: apt-get install git-lfs (.ci/run does this).');
+});
+
+
+/** A pseudo-random buffer (not all one byte, so a wrong offset shows). */
+function bytes(n: number, seed: number): Buffer {
+  const out = Buffer.alloc(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+function pointerFor(content: Buffer): string {
+  const oid = createHash('sha256').update(content).digest('hex');
+  return `version https://git-lfs.github.com/spec/v1\noid sha256:${oid}\nsize ${content.length}\n`;
+}
+
+describe('Git LFS', () => {
+  it('reads a pointer, and nothing else, as a pointer', () => {
+    const content = bytes(10, 1);
+    expect(lfsPointer(Buffer.from(pointerFor(content)))).toMatchObject({ oid: createHash('sha256').update(content).digest('hex'), size: 10 });
+    expect(lfsPointer(Buffer.from('version https://example.com/spec/v1\noid sha256:' + 'a'.repeat(64) + '\nsize 1\n'))).toBeUndefined();
+    expect(lfsPointer(Buffer.from('{"weightsManifest": []}'))).toBeUndefined();
+  });
+
+  it('materialises an object that is in the local LFS store, byte for byte, even with GIT_LFS_SKIP_SMUDGE set', async () => {
+    const repo = newRepo();
+    git(repo, 'lfs', 'install', '--local');
+    git(repo, 'lfs', 'track', '*.onnx');
+    const model = bytes(200_000, 7);
+    const old = commit(repo, { 'models/m.onnx': model }, 'model in LFS');
+    commit(repo, { 'models/m.onnx': bytes(1000, 8) }, 'new model');
+    // In git the file is a pointer; the object sits in .git/lfs/objects.
+    expect(git(repo, 'cat-file', 'blob', `${old}:models/m.onnx`)).toContain('version https://git-lfs.github.com/spec/v1');
+    const m = await materialiseModel({ cwd: repo, env: isolatedEnv({ GIT_LFS_SKIP_SMUDGE: '1' }), sha: old, path: 'models/m.onnx', dest: tempDir() });
+    expect(readFileSync(m.path).equals(model)).toBe(true);
+    expect(m.bytes).toBe(model.length);
+  });
+
+  it('says which file, which revision and what to do when the object is not in the store and cannot be fetched', async () => {
+    const origin = newRepo();
+    const content = bytes(5000, 3);
+    // The pointer is committed without git-lfs: its object exists nowhere.
+    const sha = commit(origin, { 'models/weights.onnx': pointerFor(content) }, 'pointer only');
+    const work = clone(origin, { depth: 1 });
+    const e = await failure(materialiseModel({ cwd: work, env: isolatedEnv(), sha, path: 'models/weights.onnx', label: 'v1.0.0 (abc1234)', input: 'baselines: release' }));
+    expect(e).toBeInstanceOf(ModelError);
+    expect(e.message).toMatch(
+      /^baselines: release: "models\/weights.onnx" at v1\.0\.0 \(abc1234\) is a Git LFS pointer, and its object \(sha256:[0-9a-f]{12}…, 5000 bytes\) is not in the local LFS store and could not be fetched \(git says: .+\)\. Check out with `lfs: true` on actions\/checkout, or fetch the object first/,
+    );
+  });
+
+  it('says to install git-lfs when it is missing', async () => {
+    const repo = newRepo();
+    const sha = commit(repo, { 'model.onnx': pointerFor(bytes(100, 5)) }, 'pointer');
+    // A PATH with git and nothing else: no git-lfs.
+    const bin = path.join(tempDir(), 'bin');
+    mkdirSync(bin);
+    const gitPath = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'git')).find((f) => existsSync(f));
+    symlinkSync(gitPath!, path.join(bin, 'git'));
+    const env = isolatedEnv({ PATH: bin });
+    const e = await failure(materialiseModel({ cwd: repo, env, sha, path: 'model.onnx', label: 'main (1234567)' }));
+    expect(e).toBeInstanceOf(ModelError);
+    expect(e.message).toBe(
+      'baselines: "model.onnx" at main (1234567) is a Git LFS pointer, and git-lfs is not installed, so its content cannot be read. ' +
+        'Install git-lfs (Debian and Ubuntu: apt-get install git-lfs), or keep the model out of LFS.',
+    );
+  });
+
+  it('refuses an LFS object over the size limit before fetching it', async () => {
+    const repo = newRepo();
+    const sha = commit(repo, { 'model.onnx': pointerFor(bytes(5000, 9)) }, 'pointer');
+    await expect(materialiseModel({ cwd: repo, env: isolatedEnv(), sha, path: 'model.onnx', maxBlobBytes: 4096 })).rejects.toThrow(
+      'is 5000 bytes (in Git LFS), over the 4096-byte limit for one file',
+    );
+  });
+});
