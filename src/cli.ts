@@ -12,10 +12,13 @@ import { DRIFT_USAGE, EVALUATE_USAGE, readCliSettings, readDriftArgs, STDOUT, ty
 import { measureDataDrift } from './pipeline/drift.js';
 import { renderDriftReport } from './report/comment.js';
 import type { FailOn } from './settings/settings.js';
-import { mapStrings, MAX_MESSAGE_CHARS, safeLogText, scrubber, scrubTokens, shorten } from './untrusted.js';
+import { mapStrings, MAX_MESSAGE_CHARS, quote, safeLogText, scrubber, scrubTokens, shorten } from './untrusted.js';
 import { VERSION } from './version.js';
 
-const USAGE = `model-gate ${VERSION}: gate neural network changes on metrics, like code review for models.
+/** The commands `main` takes (help and version besides --help, -h and --version). */
+export const COMMANDS = ['evaluate', 'drift', 'demo', 'help', 'version'] as const;
+
+export const USAGE = `model-gate ${VERSION}: gate neural network changes on metrics, like code review for models.
 
 Usage:
   model-gate evaluate --candidate PATH --baselines [NAME=]PATH ... --data PATH --label-column COLUMN [options]
@@ -78,7 +81,7 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
         process.stdout.write(USAGE + '\n');
         return 0;
       default:
-        throw new InputError(`unknown command "${command}". Commands: evaluate, demo, help, version.`);
+        throw new InputError(`unknown command ${quote(command)}. Commands: ${COMMANDS.join(', ')}.`);
     }
   } catch (e) {
     stderr(`model-gate: ${e instanceof GateError ? '' : 'unexpected error: '}${messageOf(e)}`);

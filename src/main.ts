@@ -7,12 +7,13 @@ import { commentMarker } from './github/marker.js';
 import { readEventContext, type EventContext } from './github/context.js';
 import { errorFinding, evaluate, failedEvaluation, stepFails, type Evaluation } from './pipeline/evaluate.js';
 import { renderReport, reportDate } from './report/render.js';
-import { readActionSettings } from './settings/action-inputs.js';
+import { fallbackCommentKey, fallbackFailOn, readActionSettings } from './settings/action-inputs.js';
 import { installNativeOnnx, realInstallDeps } from './engines/install-native.js';
 import { needsNativeOnnx } from './engines/registry.js';
 import { detectGpusOnce } from './hardware/gpus.js';
 import { ActionOutput } from './publish/action-output.js';
 import { choosePublishers, runPublishers } from './publish/index.js';
+import { startCheckRun } from './publish/check-run.js';
 import type { Settings } from './settings/settings.js';
 import type { Finding } from './types.js';
 import { mapStrings } from './untrusted.js';
@@ -42,6 +43,7 @@ async function runGate(out: ActionOutput): Promise<void> {
     settings = await readActionSettings();
     // Variables handed to the command may be secrets the command could print into its log.
     out.addSecrets(settings.commandEnv.map((name) => process.env[name]));
+    await startCheckRun({ event, settings, token: core.getInput('github-token'), out });
     await maybeInstallNative(settings, out);
     evaluation = await evaluate(settings, out.log);
   } catch (e) {
@@ -50,12 +52,13 @@ async function runGate(out: ActionOutput): Promise<void> {
 
   // Scrubbed before rendering: markdown escapes would hide a secret from a scrubber run on the result.
   evaluation = mapStrings(evaluation, (t) => out.clean(t));
-  const key = settings?.commentKey ?? (core.getInput('comment-key') || 'default');
+  const key = settings?.commentKey ?? fallbackCommentKey();
   const rendered = renderReport(evaluation, {
     date: reportDate(),
     marker: commentMarker(key),
     runUrl: event?.runUrl,
     title: key === 'default' ? undefined : key,
+    releaseVersion: event?.tag?.version,
   });
   const token = core.getInput('github-token');
 
@@ -79,7 +82,7 @@ async function runGate(out: ActionOutput): Promise<void> {
   const verdict = evaluation.gate.verdict;
   core.info(`model-gate: verdict ${verdict}`);
   const badInput = evaluation.gate.findings.some(isBadInput);
-  if (badInput || stepFails(evaluation, settings?.failOn ?? ['regression'])) {
+  if (badInput || stepFails(evaluation, settings?.failOn ?? fallbackFailOn())) {
     // The errors were annotated above, each once: this line only ends the step.
     core.setFailed(`model-gate verdict: fail${evaluation.gate.findings.some((f) => f.severity === 'error') ? ' (see the errors above)' : ''}`);
     // As the CLI: 2 when the inputs (settings, data, models) were at fault, 1 when the gate failed.
@@ -96,7 +99,7 @@ async function runGate(out: ActionOutput): Promise<void> {
  */
 async function maybeInstallNative(settings: Settings, out: ActionOutput): Promise<void> {
   if (!settings.installNative) return;
-  if (!needsNativeOnnx([settings.candidate.path, ...settings.baselines.map((b) => b.path)], settings.onnxRuntime)) return;
+  if (!needsNativeOnnx([settings.candidate.path, ...settings.baselines.map((b) => b.path)], { onnxRuntime: settings.onnxRuntime, command: settings.command })) return;
   await core.group('Installing onnxruntime-node into the tool cache', async () => {
     try {
       const gpu = settings.device !== 'cpu' && (await detectGpusOnce()).gpus.length > 0;

@@ -29,7 +29,7 @@
 // Dataset drift: share of drifted features ≥ datasetDriftShare (default 0.5), as Evidently.
 
 import { DataError, InputError } from '../errors.js';
-import type { Column, Dataset } from '../types.js';
+import type { Column, Dataset, Finding } from '../types.js';
 import { type CategoryValue, chiSquareHomogeneity, valueCounts, distinctAtMost } from '../stats/chi-square.js';
 import { adjustPValues, type Correction } from '../stats/corrections.js';
 import { jensenShannon } from '../stats/jensen-shannon.js';
@@ -39,6 +39,7 @@ import { psi as psiOf, psiBand, type FeatureKind, type PsiBand } from '../stats/
 import { distinctSortedAtMost, sortedFinite } from '../stats/sorted.js';
 import { wassersteinNormed } from '../stats/wasserstein.js';
 import { quote } from '../untrusted.js';
+import { choiceDefault, numberDefault } from '../settings/inputs.js';
 
 export type DriftTest = 'ks' | 'chi-square' | 'z' | 'wasserstein' | 'jensen-shannon' | 'psi';
 
@@ -69,9 +70,9 @@ export interface DriftOptions {
   exclude?: string[];
   /** Test per column, overriding the default choice. */
   tests?: Record<string, DriftTest>;
-  /** Multiple-testing correction over the p-value tests; default 'bh' (Benjamini–Hochberg). */
+  /** Multiple-testing correction over the p-value tests; default the drift-correction input's ('bh', Benjamini–Hochberg). */
   correction?: Correction;
-  /** Share of drifted features at or above which the dataset has drifted; default 0.5. */
+  /** Share of drifted features at or above which the dataset has drifted; default the drift-share input's (0.5). */
   datasetDriftShare?: number;
   /** Threshold per test, overriding DEFAULT_DRIFT_THRESHOLDS. */
   thresholds?: Partial<Record<DriftTest, number>>;
@@ -210,11 +211,11 @@ interface Pending {
 
 /** Feature-by-feature drift of `current` against `reference`; rules at the top of this file. */
 export function driftReport(reference: Dataset, current: Dataset, options: DriftOptions = {}): DriftResult {
-  const correction: Correction = options.correction ?? 'bh';
+  const correction: Correction = options.correction ?? (choiceDefault('drift-correction') as Correction);
   if (!['bh', 'bonferroni', 'none'].includes(correction)) {
     throw new InputError(`drift correction "${String(correction)}" is not one of bh, bonferroni, none`);
   }
-  const datasetDriftShare = options.datasetDriftShare ?? 0.5;
+  const datasetDriftShare = options.datasetDriftShare ?? numberDefault('drift-share');
   if (!(datasetDriftShare >= 0 && datasetDriftShare <= 1)) {
     throw new InputError(`datasetDriftShare is ${datasetDriftShare}; it must be a share between 0 and 1`);
   }
@@ -488,4 +489,16 @@ export function predictionDrift(
     drifted: !Number.isNaN(ks.pValue) && ks.pValue <= alpha,
     n: { reference: count(referenceScores), current: count(currentScores) }
   };
+}
+
+/** A drifted label is a prior shift: a warning, tested apart from the features. */
+export function labelDriftFindings(labelDrift: DriftResult | undefined): Finding[] {
+  return (labelDrift?.features ?? [])
+    .filter((f) => f.drifted)
+    .map((f) => ({
+      kind: 'label_drift',
+      severity: 'warning',
+      message: `The label ${quote(f.name)} is distributed differently in the current data than in the reference (${f.test} ${f.statistic === null ? '' : f.statistic.toPrecision(3)}${f.pValueAdjusted !== undefined ? `, p = ${f.pValueAdjusted.toPrecision(3)}` : ''}): a prior shift.`,
+      features: [f.name],
+    }));
 }

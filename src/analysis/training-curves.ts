@@ -26,6 +26,7 @@
 
 import { DataError, InputError } from '../errors.js';
 import type { TrainingLog, TrainingPoint } from '../training-log/types.js';
+import { numberDefault } from '../settings/inputs.js';
 
 export type CurveMode = 'min' | 'max';
 
@@ -34,7 +35,7 @@ export interface CurveOptions {
   monitor?: string;
   /** Whether lower or higher is better; by default from the monitor's name (defaultMode). */
   mode?: CurveMode;
-  /** Evaluations without improvement before EarlyStopping would stop; 5 by default. */
+  /** Evaluations without improvement before EarlyStopping would stop; by default the patience input's (5). */
   patience?: number;
   /** Smallest change that counts as an improvement (Keras's min_delta); 0 by default. */
   minDelta?: number;
@@ -134,7 +135,7 @@ export function analyseCurves(log: TrainingLog, options: CurveOptions = {}): Cur
       );
     }
   }
-  const patience = options.patience ?? 5;
+  const patience = options.patience ?? numberDefault('patience');
   const minDelta = Math.abs(options.minDelta ?? 0);
   if (!Number.isInteger(patience) || patience < 0) throw new InputError(`patience must be a whole number ≥ 0, got ${patience}`);
   if (!Number.isFinite(minDelta)) throw new InputError(`minDelta must be a finite number, got ${options.minDelta}`);

@@ -30,6 +30,7 @@ import { DataError, InputError, ModelError, messageOf } from '../errors.js';
 import { planDevice, type DeviceSetting } from '../hardware/device.js';
 import { detectGpusOnce, type GpuReport } from '../hardware/gpus.js';
 import type { Predictions } from '../types.js';
+import { numberDefault } from '../settings/inputs.js';
 import type { Engine, LoadedModel, PredictInput } from './engine.js';
 import { describeFiles } from './files.js';
 import { PREDICTION_EXTENSIONS, predictionsFromTable } from './predictions-file.js';
@@ -39,14 +40,13 @@ export type Placeholder = (typeof PLACEHOLDERS)[number];
 
 /** Bytes of output kept: the end of the log, for the report and for error messages. */
 export const LOG_LIMIT = 64 * 1024;
-const DEFAULT_TIMEOUT_SECONDS = 3600;
 /** After SIGTERM on timeout, how long before SIGKILL. */
 const KILL_GRACE_MS = 5000;
 
 export interface CommandOptions {
   /** The command template, e.g. `python predict.py --model {model} --data {data} --out {predictions} --device {device}`. */
   command: string;
-  /** Stops the command (its whole process group) after this long; default 3600. */
+  /** Stops the command (its whole process group) after this long; default the command-timeout input's (3600). */
   timeoutSeconds?: number;
   /** Working folder; default GITHUB_WORKSPACE, else the current folder. */
   cwd?: string;
@@ -103,7 +103,7 @@ export async function loadCommandModel(modelPath: string, name: string, options:
   if (!words.some((w) => w.includes('{predictions}'))) {
     throw new InputError(`model ${name}: \`command\` never mentions {predictions}, so model-gate cannot tell it where to write its predictions.`);
   }
-  const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  const timeoutSeconds = options.timeoutSeconds ?? numberDefault('command-timeout');
   if (!(timeoutSeconds > 0)) throw new InputError(`model ${name}: \`timeout\` must be a positive number of seconds, not ${timeoutSeconds}.`);
   const info = await stat(modelPath).catch(() => undefined);
   if (info === undefined) throw new ModelError(`model ${name}: ${modelPath} not found. Check the path given to the command as {model}.`);

@@ -6,7 +6,6 @@ import path from 'node:path';
 import { commandEngine } from './command.js';
 import type { Engine, ModelTarget, OpenModelOptions } from './engine.js';
 import { onnxEngine } from './onnx.js';
-import type { RuntimeSetting } from './onnx-runtime.js';
 import { predictionsFileEngine } from './predictions-file.js';
 import { tfjsEngine } from './tfjs.js';
 
@@ -27,8 +26,11 @@ export function wantsRowMajor(modelPaths: readonly string[], options: OpenModelO
   return modelPaths.some((p) => engineFor(targetOf(p, options))?.layout === 'rows');
 }
 
-/** Whether any of the models will run on ONNX Runtime and the runtime may be the native one (not 'wasm'): worth installing onnxruntime-node. */
-export function needsNativeOnnx(modelPaths: readonly string[], runtime: RuntimeSetting | undefined): boolean {
-  if (runtime === 'wasm') return false;
-  return modelPaths.some((p) => engineFor(targetOf(p, { onnxRuntime: runtime })) === onnxEngine);
+/**
+ * Whether any of the models will run on ONNX Runtime and the runtime may be the native one (not 'wasm'):
+ * worth installing onnxruntime-node. A command set in the options runs the .onnx files itself.
+ */
+export function needsNativeOnnx(modelPaths: readonly string[], options: OpenModelOptions): boolean {
+  if (options.onnxRuntime === 'wasm') return false;
+  return modelPaths.some((p) => engineFor(targetOf(p, options)) === onnxEngine);
 }

@@ -9,16 +9,24 @@ export type { GitHubClient } from './client.js';
 /** GitHub rejects issue comment bodies longer than this ("body is too long (maximum is 65536 characters)"). */
 export const MAX_COMMENT_LENGTH = 65536;
 
-/** The login that GITHUB_TOKEN (the Actions installation token) writes comments as. */
+/** The login that GITHUB_TOKEN (the Actions installation token) writes comments as (a Bot-type user). */
 export const GITHUB_ACTIONS_BOT = 'github-actions[bot]';
 
-/** The note that ends a cut body; it links the workflow run when given an http(s) link to it. */
-export function truncationNote(runUrl?: string): string {
+/** A plain http(s) link to the workflow run, or the words "workflow run". */
+function runLink(runUrl?: string): string {
   // runUrl comes from GitHub's environment; still, only a plain http(s) link is made.
-  const run = runUrl && /^https?:\/\/[^\s()<>[\]]+$/.test(runUrl) ? `[workflow run](${runUrl})` : 'workflow run';
+  return runUrl && /^https?:\/\/[^\s()<>[\]]+$/.test(runUrl) ? `[workflow run](${runUrl})` : 'workflow run';
+}
+
+/**
+ * The note put where a body was cut; it links the workflow run when given an http(s) link to it, and
+ * says what was cut (`cut`, from fitCommentBody) when sections of the report were left out.
+ */
+export function truncationNote(runUrl?: string, cut = ''): string {
   return (
     "> [!NOTE]\n> This report was cut short to fit GitHub's 65536-character comment limit. " +
-    `The full report is in the ${run}'s job summary (and in the report artifact, where the workflow uploads one).`
+    `The full report is in the ${runLink(runUrl)}'s job summary (and in the report artifact, where the workflow uploads one).` +
+    (cut ? `\n> ${cut}` : '')
   );
 }
 
@@ -34,15 +42,16 @@ export interface UpsertCommentOptions {
   /** Identifies this sticky comment among others (e.g. one per workflow or per model). */
   key: string;
   /**
-   * Login of the account the token writes as. When left out it is asked from GET /user; when that
-   * is refused (401/403, as for GITHUB_TOKEN and app installation tokens) `github-actions[bot]`.
-   * Set it for a GitHub App token (`my-app[bot]`).
+   * Login of the account the token writes as (the `comment-author` input, e.g. `my-app[bot]` for a
+   * GitHub App's token). When left out it is asked from GET /user. When that is refused (401/403:
+   * GITHUB_TOKEN and app installation tokens), it is learnt from the comment this run posts, and until
+   * then only a bot's comment (type Bot, login `…[bot]`) carrying the marker is taken for ours.
    */
   author?: string;
   /** Longest body sent (defaults to GitHub's 65536). */
   maxLength?: number;
-  /** Text appended when the body had to be cut (default: truncationNote(runUrl)). */
-  truncationNote?: string;
+  /** The note put where the body had to be cut (default: truncationNote(runUrl, what was cut)). */
+  truncationNote?: CutNote;
   /** The workflow run's page, linked from the note that ends a cut body. */
   runUrl?: string;
   /** Posts to try again after their answer was lost (a reset, a timeout, a 5xx), listing first (default 3). */
@@ -76,15 +85,15 @@ async function call<T>(route: string, path: string, run: () => Promise<T>): Prom
 const enc = encodeURIComponent;
 
 /**
- * The login the token acts as: GET /user for user tokens; `github-actions[bot]` when GitHub answers
- * 401/403 (GITHUB_TOKEN and installation tokens may not call GET /user).
+ * The login the token acts as, from GET /user (a user's token); undefined when GitHub answers 401/403:
+ * GITHUB_TOKEN and GitHub App installation tokens may not call GET /user.
  */
-export async function resolveAuthor(octokit: GitHubClient): Promise<string> {
+export async function resolveAuthor(octokit: GitHubClient): Promise<string | undefined> {
   try {
     const response = await call(ROUTES.user, '/user', () => octokit.rest.users.getAuthenticated());
     return response.data.login;
   } catch (error) {
-    if (error instanceof GitHubHttpError && (error.status === 401 || error.status === 403)) return GITHUB_ACTIONS_BOT;
+    if (error instanceof GitHubHttpError && (error.status === 401 || error.status === 403)) return undefined;
     throw error;
   }
 }
@@ -95,55 +104,286 @@ export function withMarker(body: string, key: string): string {
   return body.startsWith(marker) ? body : `${marker}\n${body}`;
 }
 
+/** How a limit counts: UTF-16 code units (never fewer than GitHub's characters) or UTF-8 bytes (a file: the job summary). */
+export type SizeUnit = 'chars' | 'bytes';
+
+/**
+ * The note put where a body was cut: a fixed text, or one made from a sentence saying which sections
+ * were cut ('' when only the end of a report without sections was cut).
+ */
+export type CutNote = string | ((cut: string) => string);
+
+function sizer(unit: SizeUnit): (text: string) => number {
+  return unit === 'bytes' ? (text) => Buffer.byteLength(text, 'utf8') : (text) => text.length;
+}
+
+const encoder = new TextEncoder();
+
+/** The longest start of `text` within `budget` units that splits no character (surrogate pair or UTF-8 sequence). */
+export function prefixWithin(text: string, budget: number, unit: SizeUnit = 'chars'): string {
+  if (budget <= 0) return '';
+  if (unit === 'chars') {
+    const cut = text.slice(0, budget);
+    return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+  }
+  if (budget >= text.length * 3) return text;
+  return text.slice(0, encoder.encodeInto(text, new Uint8Array(budget)).read);
+}
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+/** Follows code fences line by line: the open fence after `line`, or undefined. */
+function nextFence(fence: string | undefined, line: string): string | undefined {
+  const match = FENCE.exec(line);
+  if (!match) return fence;
+  const token = match[1]!;
+  if (fence === undefined) return token;
+  return token[0] === fence[0] && token.length >= fence.length && line.trim() === token ? undefined : fence;
+}
+
+const countOf = (line: string, pattern: RegExp): number => (line.match(pattern) ?? []).length;
+const DETAILS_OPEN = /<details\b/gi;
+const DETAILS_CLOSE = /<\/details>/gi;
+
 function unclosedBlocks(text: string): string {
   let fence: string | undefined;
+  let opened = 0;
+  let closed = 0;
   for (const line of text.split('\n')) {
-    const match = /^ {0,3}(`{3,}|~{3,})/.exec(line);
-    if (!match) continue;
-    const token = match[1]!;
-    if (fence === undefined) fence = token;
-    else if (token[0] === fence[0] && token.length >= fence.length && line.trim() === token) fence = undefined;
+    const inFence = fence !== undefined;
+    fence = nextFence(fence, line);
+    if (inFence || fence !== undefined) continue;
+    opened += countOf(line, DETAILS_OPEN);
+    closed += countOf(line, DETAILS_CLOSE);
   }
   let closers = '';
   if (fence !== undefined) closers += `\n${fence}`;
   if (text.lastIndexOf('<!--') > text.lastIndexOf('-->')) closers += ' -->';
-  const opened = (text.match(/<details\b/gi) ?? []).length;
-  const closed = (text.match(/<\/details>/gi) ?? []).length;
-  for (let i = closed; i < opened; i++) closers += '\n</details>';
+  for (let i = closed; i < opened; i++) closers += '\n\n</details>';
   return closers;
+}
+
+/** A cut inside a line must not leave half an HTML entity (`&am`) or a lone escaping backslash. */
+function trimBrokenEscape(text: string): string {
+  return text.replace(/&#?[A-Za-z0-9]{0,31}$/, '').replace(/(^|[^\\])((?:\\\\)*)\\$/, '$1$2');
 }
 
 /** A cut that would drop more than this much of one line keeps the line's start instead. */
 const LONG_LINE = 1000;
 
 /**
- * Cut a body that is longer than `maxLength` (UTF-16 units, which is never fewer than GitHub's
- * character count), keeping its head: the marker, the verdict and the failed gates come first in
- * the rendered report. The cut is at a line boundary, unless that would drop most of one very long
- * line (a finding quoting a huge value): then that line's start is kept, ending in `…`. An open code
- * fence, HTML comment or `<details>` block is closed and `note` appended. Bodies that fit are returned unchanged.
+ * The start of `text` within `budget`, cut at a line boundary unless that drops most of one very long
+ * line (a finding quoting a huge value: then that line's start is kept, ending in `…`); open code
+ * fences, HTML comments and <details> blocks are closed. `floor`: a line cut never goes before it (the marker).
+ */
+function cutHead(text: string, budget: number, unit: SizeUnit, floor: number): string | undefined {
+  const size = sizer(unit);
+  let take = budget;
+  for (let attempt = 0; attempt < 8 && take > 0; attempt++) {
+    let cut = prefixWithin(text, take, unit);
+    const lineEnd = cut.lastIndexOf('\n');
+    if (lineEnd > floor && cut.length - lineEnd <= LONG_LINE) cut = cut.slice(0, lineEnd);
+    else cut = trimBrokenEscape(cut) + '…';
+    const result = cut.trimEnd() + unclosedBlocks(cut);
+    if (size(result) <= budget) return result;
+    take -= size(result) - budget;
+  }
+  return undefined;
+}
+
+/** One top-level piece of a report: plain markdown, or a whole <details> block (nested ones inside). */
+interface Segment {
+  lines: string[];
+  details: boolean;
+  /** The <details> block's <summary> text. */
+  title?: string;
+}
+
+/** The body cut into top-level <details> blocks and the text between them; code fences are followed. */
+function segmentsOf(body: string): Segment[] {
+  const segments: Segment[] = [];
+  let current: string[] = [];
+  let depth = 0;
+  let fence: string | undefined;
+  const flush = (details: boolean): void => {
+    if (current.length === 0) return;
+    const summary = details ? /<summary>(.*?)<\/summary>/i.exec(current.slice(0, 2).join('\n')) : null;
+    segments.push({ lines: current, details, ...(summary ? { title: summary[1]! } : {}) });
+    current = [];
+  };
+  for (const line of body.split('\n')) {
+    const inFence = fence !== undefined;
+    fence = nextFence(fence, line);
+    const opens = inFence || fence !== undefined ? 0 : countOf(line, DETAILS_OPEN);
+    const closes = inFence || fence !== undefined ? 0 : countOf(line, DETAILS_CLOSE);
+    if (depth === 0 && opens > 0) flush(false);
+    current.push(line);
+    if (depth === 0 && opens === 0) continue;
+    depth += opens - closes;
+    if (depth <= 0) {
+      depth = 0;
+      flush(true);
+    }
+  }
+  flush(depth > 0);
+  return segments;
+}
+
+const TABLE_DELIMITER = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
+
+/**
+ * The longest start of a <details> block within `budget` that is still whole markdown: cut between
+ * lines, never between a table's header and its delimiter row, with its fences and <details> closed.
+ * Undefined when not one line of its content fits.
+ */
+function cutBlock(seg: Segment, budget: number, unit: SizeUnit): { text: string; kept: number; total: number } | undefined {
+  const size = sizer(unit);
+  const { lines } = seg;
+  // The content starts after the <summary> line.
+  const first = Math.max(1, lines.findIndex((l) => /<\/summary>/i.test(l)) + 1);
+  const contentLines = (from: number, to: number) => lines.slice(from, to).filter((l) => l.trim() !== '').length;
+  let fence: string | undefined;
+  let depth = 0;
+  let used = -1; // no newline before the first line
+  let kept = 0;
+  let best: { end: number; kept: number; closers: string } | undefined;
+  for (let k = 0; k < lines.length - 1; k++) {
+    const line = lines[k]!;
+    const inFence = fence !== undefined;
+    fence = nextFence(fence, line);
+    if (!inFence && fence === undefined) depth += countOf(line, DETAILS_OPEN) - countOf(line, DETAILS_CLOSE);
+    used += size(line) + 1;
+    if (used > budget) break;
+    if (k >= first && line.trim() !== '') kept += 1;
+    if (k < first || line.trim() === '') continue;
+    // A table header without its delimiter row would not be a table; a half code block is closed below.
+    if (TABLE_DELIMITER.test(lines[k + 1] ?? '') && !TABLE_DELIMITER.test(line)) continue;
+    const closers = (fence !== undefined ? `\n${fence}` : '') + '\n\n</details>'.repeat(Math.max(depth, 1));
+    if (used + size(closers) <= budget) best = { end: k + 1, kept, closers };
+  }
+  if (best === undefined) return undefined;
+  return { text: lines.slice(0, best.end).join('\n') + best.closers, kept: best.kept, total: contentLines(first, lines.length - 1) };
+}
+
+/** A title for the note, plain and short. */
+function titleOf(seg: Segment): string {
+  const title = seg.title ?? (seg.lines.find((l) => /^#{1,6} /.test(l)) ?? '').replace(/^#+ /, '');
+  const short = title.length > 80 ? trimBrokenEscape(title.slice(0, 80)) + '…' : title;
+  return short.replace(/<[^>]*>/g, '') || 'text';
+}
+
+interface Plan {
+  /** The kept text up to the cut (the first screen, the sections before the cut and the cut one). */
+  before: string;
+  /** The sections after the cut that still fit. */
+  between: string;
+  /** The changelog entry and the footer. */
+  after: string;
+  cut: string;
+}
+
+/**
+ * Cut a body that is longer than `maxLength` so that the first screen and the end stay: the text
+ * before the first <details> block (the marker, the verdict and the failed gates) and the last
+ * block when it is the changelog entry, with the footer after it. The sections in between are kept
+ * whole in order while they fit; the first that does not is cut between lines (never inside a
+ * table row, with its fences and <details> closed), and the others that do not fit are left out.
+ * The note goes where the cut is and says what was cut. A body without sections, or whose first screen
+ * alone is too long, keeps its start, as `cutHead` says. Bodies that fit are returned unchanged.
+ *
+ * `unit`: 'chars' counts UTF-16 units (never fewer than GitHub's character count, for comments and
+ * check runs); 'bytes' counts UTF-8 bytes (the job summary file).
  */
 export function fitCommentBody(
   body: string,
   key: string,
   maxLength = MAX_COMMENT_LENGTH,
-  note = DEFAULT_TRUNCATION_NOTE
+  note: CutNote = (cut) => truncationNote(undefined, cut),
+  unit: SizeUnit = 'chars'
 ): string {
-  if (body.length <= maxLength) return body;
+  const size = sizer(unit);
+  if (size(body) <= maxLength) return body;
+  const noteFor = (cut: string): string => (typeof note === 'string' ? note : note(cut));
   const marker = commentMarker(key);
-  const tail = `\n\n${note}`;
-  let budget = maxLength - tail.length;
-  for (let attempt = 0; attempt < 8 && budget > 0; attempt++) {
-    let cut = body.slice(0, budget);
-    const lineEnd = cut.lastIndexOf('\n');
-    if (lineEnd > marker.length && cut.length - lineEnd <= LONG_LINE) cut = cut.slice(0, lineEnd);
-    else cut = (/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut) + '…';
-    const result = cut.trimEnd() + unclosedBlocks(cut) + tail;
-    if (result.length <= maxLength) return result;
-    budget -= result.length - maxLength;
+  let slack = 0;
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const plan = planCut(body, maxLength - slack, unit, marker.length, size(noteFor('')));
+    if (plan === undefined) break;
+    const noteText = noteFor(plan.cut);
+    const rest = [plan.between, plan.after].map((t) => t.replace(/^\n+/, '').trimEnd()).filter((t) => t !== '').join('\n\n');
+    const result = `${plan.before.trimEnd()}\n\n${noteText}${rest ? `\n\n${rest}${plan.after.endsWith('\n') ? '\n' : ''}` : ''}`;
+    if (size(result) <= maxLength) return result;
+    // A cut between lines may not move for a few units: grow the margin at least twofold.
+    slack += Math.max(size(result) - maxLength, slack);
   }
   // Pathological input (the limit is smaller than marker + note): keep what fits.
-  return `${marker}\n${note}`.slice(0, maxLength);
+  return prefixWithin(`${marker}\n${noteFor('')}`, maxLength, unit);
+}
+
+function planCut(body: string, limit: number, unit: SizeUnit, floor: number, noteSize: number): Plan | undefined {
+  const size = sizer(unit);
+  const segs = segmentsOf(body);
+  const firstBlock = segs.findIndex((s) => s.details);
+  let lastBlock = -1;
+  segs.forEach((s, i) => {
+    if (s.details) lastBlock = i;
+  });
+  const join = (parts: readonly Segment[]) => parts.map((s) => s.lines.join('\n')).join('\n');
+  const available = limit - noteSize - 4; // the blank lines around the note
+  if (firstBlock < 0) {
+    const before = cutHead(body, available, unit, floor);
+    return before === undefined ? undefined : { before, between: '', after: '', cut: '' };
+  }
+  const tailStart = /^changelog entry$/i.test(segs[lastBlock]!.title ?? '') ? lastBlock : lastBlock + 1;
+  const head = join(segs.slice(0, firstBlock));
+  const middle = segs.slice(firstBlock, Math.max(firstBlock, tailStart));
+  const after = join(segs.slice(Math.max(firstBlock, tailStart)));
+  const afterSize = after ? size(after) + 2 : 0;
+  const everyTitle = middle.filter((s) => s.lines.some((l) => l.trim() !== '')).map(titleOf);
+
+  if (size(head) + afterSize > available) {
+    // The first screen alone is too long: keep its start, and the changelog entry when it is small.
+    const keepAfter = afterSize <= available / 2;
+    const before = cutHead(head, available - (keepAfter ? afterSize : 0), unit, floor);
+    if (before === undefined) return undefined;
+    return { before, between: '', after: keepAfter ? after : '', cut: describeCut([], everyTitle) };
+  }
+
+  let budget = available - afterSize - size(head);
+  const kept: (string | undefined)[] = middle.map(() => undefined);
+  middle.forEach((seg, i) => {
+    const text = seg.lines.join('\n');
+    if (size(text) + 1 <= budget) {
+      kept[i] = text;
+      budget -= size(text) + 1;
+    }
+  });
+  const partial: string[] = [];
+  const firstLeftOut = middle.findIndex((s, i) => kept[i] === undefined && s.details);
+  if (firstLeftOut >= 0) {
+    const cut = cutBlock(middle[firstLeftOut]!, budget - 1, unit);
+    if (cut && cut.kept > 0) {
+      kept[firstLeftOut] = cut.text;
+      partial.push(`${titleOf(middle[firstLeftOut]!)} (${cut.kept} of ${cut.total} lines kept)`);
+    }
+  }
+  const leftOut = middle.filter((s, i) => kept[i] === undefined && s.lines.some((l) => l.trim() !== '')).map(titleOf);
+  // The note goes right after the first section that was cut or left out.
+  const cutAt = firstLeftOut >= 0 ? firstLeftOut + 1 : middle.length;
+  const keptOf = (from: number, to: number) => kept.slice(from, to).filter((t): t is string => t !== undefined);
+  const before = [head, ...keptOf(0, cutAt)].join('\n');
+  return { before, between: keptOf(cutAt, middle.length).join('\n'), after, cut: describeCut(partial, leftOut) };
+}
+
+/** "Cut: Slices (812 of 4003 lines kept). Left out: Per label, Models." */
+function describeCut(partial: readonly string[], leftOut: readonly string[]): string {
+  const parts: string[] = [];
+  if (partial.length) parts.push(`Cut: ${partial.join(', ')}.`);
+  if (leftOut.length) {
+    const shown = leftOut.slice(0, 12);
+    parts.push(`Left out: ${shown.join(', ')}${leftOut.length > shown.length ? ` and ${leftOut.length - shown.length} more` : ''}.`);
+  }
+  return parts.join(' ');
 }
 
 type IssueComment = Awaited<ReturnType<GitHubClient['rest']['issues']['createComment']>>['data'];
@@ -199,9 +439,18 @@ export async function upsertStickyComment(
   options: UpsertCommentOptions
 ): Promise<UpsertCommentResult> {
   const { owner, repo, issueNumber, key } = options;
-  const note = options.truncationNote ?? truncationNote(options.runUrl);
+  const note = options.truncationNote ?? ((cut: string) => truncationNote(options.runUrl, cut));
   const body = fitCommentBody(withMarker(options.body, key), key, options.maxLength, note);
-  const author = (options.author ?? (await resolveAuthor(octokit))).toLowerCase();
+  // Undefined until known: an app's or the Actions token's login is learnt from the comment it posts.
+  let author = (options.author ?? (await resolveAuthor(octokit)))?.toLowerCase();
+  // Bots whose marked comment this run could not edit (403): another app's, not ours.
+  const notOurs = new Set<string>();
+  const loginOf = (c: IssueComment): string => c.user?.login.toLowerCase() ?? '';
+  const mayBeOurs = (c: IssueComment): boolean => {
+    if (!hasMarker(c.body, key)) return false;
+    if (author !== undefined) return loginOf(c) === author;
+    return c.user?.type === 'Bot' && loginOf(c).endsWith('[bot]') && !notOurs.has(loginOf(c));
+  };
   const api = commentsApi(octokit, owner, repo, issueNumber);
   const retries = options.retries ?? CLIENT_DEFAULTS.retries;
   const secondMs = options.secondMs ?? CLIENT_DEFAULTS.secondMs;
@@ -212,9 +461,9 @@ export async function upsertStickyComment(
   let lostPosts = 0;
   let notFound: { id: number; error: GitHubHttpError } | undefined;
   for (let round = 0; round < rounds; round++) {
-    const [keeper, ...duplicates] = (await api.list())
-      .filter((c) => c.user?.login.toLowerCase() === author && hasMarker(c.body, key))
-      .sort((a, b) => a.id - b.id);
+    const [keeper, ...others] = (await api.list()).filter(mayBeOurs).sort((a, b) => a.id - b.id);
+    // Only the keeper's own account's copies are folded into it: never delete another account's comment.
+    const duplicates = keeper ? others.filter((c) => loginOf(c) === loginOf(keeper)) : [];
     // A 404 on editing a comment that is still listed is a refusal (a fork's read-only token), not a deletion.
     if (notFound && keeper?.id === notFound.id) throw notFound.error;
     if (!keeper) {
@@ -222,6 +471,8 @@ export async function upsertStickyComment(
       if (created) return { id: created.id, url: created.html_url, action: 'created' };
       try {
         created = await api.create(body);
+        // The login this token writes as, now known for sure: from here on only its comments count.
+        if (created.user?.login) author = created.user.login.toLowerCase();
       } catch (error) {
         if (!answerLost(error) || lostPosts >= retries) throw error;
         lostPosts += 1;
@@ -234,6 +485,10 @@ export async function upsertStickyComment(
       try {
         await api.update(keeper.id, body);
       } catch (error) {
+        if (author === undefined && error instanceof GitHubHttpError && error.status === 403) {
+          notOurs.add(loginOf(keeper)); // another bot's comment with our marker: leave it, look again.
+          continue;
+        }
         if (!(error instanceof GitHubHttpError && error.status === 404)) throw error;
         notFound = { id: keeper.id, error }; // deleted meanwhile? List again.
         continue;

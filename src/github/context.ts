@@ -28,6 +28,29 @@ export interface EventContext {
   runUrl?: string;
   serverUrl: string;
   apiUrl: string;
+  /**
+   * A tag push (GITHUB_REF refs/tags/…) or a `release` event (the payload's release.tag_name): the tag,
+   * and the version it names when it reads as one (v1.2.3 and 1.2.3 → 1.2.3), which titles the changelog entry.
+   */
+  tag?: TagRef;
+  /** A `release` event: the release exists already when the step runs, so failing the step cannot stop it. */
+  release?: ReleaseEventRef;
+}
+
+export interface TagRef {
+  /** The tag's name as pushed: untrusted text, show it with quote(). */
+  name: string;
+  /** `1.2.3` for `v1.2.3` or `1.2.3` (pre-release and build suffixes kept); undefined for other tag names. */
+  version?: string;
+}
+
+export interface ReleaseEventRef {
+  /** The payload's action: published, created, released, prereleased, edited, … ('' when absent). */
+  action: string;
+  draft: boolean;
+  prerelease: boolean;
+  /** The release's page, when the payload gives an http(s) link. */
+  htmlUrl?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -74,6 +97,20 @@ function pullRequestFrom(payload: Record<string, unknown>): PullRequestRef | und
   return { number, headSha, fromFork };
 }
 
+const TAG_PREFIX = 'refs/tags/';
+
+/** A version-like tag: `v1.2.3`, `1.2.3`, `v2.0`, `1.2.3-rc.1+build.5` → the version without the `v`. */
+export function versionOfTag(tag: string): string | undefined {
+  const match = /^v?(\d+(?:\.\d+){0,3}(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/.exec(tag);
+  return match ? match[1] : undefined;
+}
+
+function tagRef(name: string | undefined): TagRef | undefined {
+  if (name === undefined) return undefined;
+  const version = versionOfTag(name);
+  return version !== undefined ? { name, version } : { name };
+}
+
 /** The pure part of readEventContext: the environment variables and the parsed event payload. */
 export function eventContextFrom(env: Env, payload: unknown): EventContext {
   const body = record(payload) ?? {};
@@ -96,6 +133,22 @@ export function eventContextFrom(env: Env, payload: unknown): EventContext {
     const number = positiveInt(issue?.number);
     if (issue && issue.pull_request && number !== undefined) context.issueNumber = number;
   }
+
+  if (eventName === 'release') {
+    const release = record(body.release);
+    const htmlUrl = str(release?.html_url);
+    context.release = {
+      action: str(body.action) ?? '',
+      draft: release?.draft === true,
+      prerelease: release?.prerelease === true,
+      ...(htmlUrl !== undefined && /^https?:\/\/[^\s()<>[\]]+$/.test(htmlUrl) ? { htmlUrl } : {})
+    };
+  }
+  const ref = str(env.GITHUB_REF);
+  const tag =
+    tagRef(eventName === 'release' ? str(record(body.release)?.tag_name) : undefined) ??
+    tagRef(ref?.startsWith(TAG_PREFIX) ? str(ref.slice(TAG_PREFIX.length)) : undefined);
+  if (tag) context.tag = tag;
 
   const runId = str(env.GITHUB_RUN_ID);
   if (repo && runId) {

@@ -2,7 +2,7 @@
 import { GitHubError, messageOf } from '../errors.js';
 import { scrubber } from '../untrusted.js';
 import { createClient, type ClientOptions } from './client.js';
-import { upsertStickyComment } from './comment.js';
+import { upsertStickyComment, type CutNote } from './comment.js';
 import { GitHubHttpError } from './http-error.js';
 
 export const DEFAULT_API_URL = 'https://api.github.com';
@@ -20,12 +20,12 @@ export interface PublishCommentOptions extends ClientOptions {
   issueNumber: number;
   body: string;
   key: string;
-  /** Login the token writes as; see UpsertCommentOptions.author. */
+  /** Login the token writes as (the comment-author input); see UpsertCommentOptions.author. */
   author?: string;
   /** The pull request comes from a fork: a 404 on it then means "read-only token", not "wrong number". */
   fromFork?: boolean;
-  /** Replaces the note appended when the body is cut to GitHub's 65536-character limit. */
-  truncationNote?: string;
+  /** Replaces the note put where the body is cut to GitHub's 65536-character limit. */
+  truncationNote?: CutNote;
   /** The workflow run's page: the note that ends a cut body links it (the report's own link is cut with the rest). */
   runUrl?: string;
 }

@@ -24,16 +24,18 @@
 // Cost: O(n log n) for the two typed-array sorts, then one merge.
 
 import { splitSorted, type SplitScores } from './ranking.js';
+import { numberDefault } from '../settings/inputs.js';
 
 export const IMBALANCE_METRICS = ['recall_at_fpr', 'precision_at_recall'] as const;
 
-export const DEFAULT_MAX_FPR = 0.01;
-export const DEFAULT_MIN_RECALL = 0.9;
+/** The recall-at-fpr and precision-at-recall inputs' defaults (0.01 and 0.9). */
+export const DEFAULT_MAX_FPR = numberDefault('recall-at-fpr');
+export const DEFAULT_MIN_RECALL = numberDefault('precision-at-recall');
 
 export interface ImbalanceOptions {
-  /** recall_at_fpr: the largest false positive rate allowed. Default 0.01. */
+  /** recall_at_fpr: the largest false positive rate allowed. Default DEFAULT_MAX_FPR (0.01). */
   maxFpr?: number;
-  /** precision_at_recall: the smallest recall required. Default 0.9. */
+  /** precision_at_recall: the smallest recall required. Default DEFAULT_MIN_RECALL (0.9). */
   minRecall?: number;
 }
 

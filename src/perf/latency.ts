@@ -17,15 +17,16 @@
 
 import type { LoadedModel, PredictInput } from '../engines/engine.js';
 import type { Column, Dataset, LatencyResult } from '../types.js';
+import { numberDefault, numberListDefault } from '../settings/inputs.js';
 
 export interface LatencyOptions {
-  /** Rows per predict call; one result per size. Default [1, 32, 256]. */
+  /** Rows per predict call; one result per size. Default the perf-batch-sizes input's ([1, 32, 256]). */
   batchSizes?: number[];
   /** Untimed runs per size before timing. Default 5. */
   warmup?: number;
   /** Timed runs per size, at least. Default 30. */
   minRuns?: number;
-  /** Once minRuns are timed, no run starts after this many seconds of timed runs (per size). Default 3. */
+  /** Once minRuns are timed, no run starts after this many seconds of timed runs (per size). Default the perf-max-seconds input's (3). */
   maxSeconds?: number;
   /** Timed runs per size, at most. Default 10 000. */
   maxRuns?: number;
@@ -35,7 +36,7 @@ export interface LatencyOptions {
   onRun?: () => void;
 }
 
-export const DEFAULT_BATCH_SIZES: readonly number[] = [1, 32, 256];
+export const DEFAULT_BATCH_SIZES: readonly number[] = numberListDefault('perf-batch-sizes');
 
 /** The options both measurements share, with their defaults, checked alike (RangeError naming the function). */
 function resolveOptions(fn: string, options: Omit<LatencyOptions, 'onRun'>) {
@@ -43,7 +44,7 @@ function resolveOptions(fn: string, options: Omit<LatencyOptions, 'onRun'>) {
     batchSizes: options.batchSizes ?? [...DEFAULT_BATCH_SIZES],
     warmup: options.warmup ?? 5,
     minRuns: options.minRuns ?? 30,
-    maxSeconds: options.maxSeconds ?? 3,
+    maxSeconds: options.maxSeconds ?? numberDefault('perf-max-seconds'),
     maxRuns: options.maxRuns ?? 10_000,
     now: options.now ?? (() => performance.now()),
   };

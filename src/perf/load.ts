@@ -13,11 +13,12 @@
 import { messageOf } from '../errors.js';
 import { percentile } from './latency.js';
 import type { StressResult } from '../types.js';
+import { numberDefault } from '../settings/inputs.js';
 
 export interface StressOptions {
-  /** Concurrent request loops. Default 4. */
+  /** Concurrent request loops. Default the stress-concurrency input's (4). */
   concurrency?: number;
-  /** No request starts after this many seconds. Default 5. */
+  /** No request starts after this many seconds. Default the stress-seconds input's (5). */
   seconds?: number;
   /** Rows per request. Default 1. */
   batchRows?: number;
@@ -30,8 +31,8 @@ export interface StressOptions {
 }
 
 export async function stressRun(run: (batchRows: number) => Promise<void>, options: StressOptions = {}): Promise<StressResult> {
-  const concurrency = options.concurrency ?? 4;
-  const seconds = options.seconds ?? 5;
+  const concurrency = options.concurrency ?? numberDefault('stress-concurrency');
+  const seconds = options.seconds ?? numberDefault('stress-seconds');
   const batchRows = options.batchRows ?? 1;
   const maxRequests = options.maxRequests ?? 1_000_000;
   const now = options.now ?? (() => performance.now());

@@ -2,13 +2,12 @@
 // outputs on the same rows. Both are evidence beside the gate: a broken input is reported, never
 // fatal to the rest of the run.
 
-import { DRIFT_TESTS, driftFindings, driftReport, predictionDrift, type DriftResult, type DriftTest, type PredictionDrift } from '../analysis/drift.js';
+import { DRIFT_TESTS, driftFindings, driftReport, labelDriftFindings, predictionDrift, type DriftResult, type DriftTest, type PredictionDrift } from '../analysis/drift.js';
 import { predictedClasses } from '../analysis/measure.js';
 import { readDataset } from '../data/read.js';
 import { InputError } from '../errors.js';
 import type { DriftSettings } from '../settings/settings.js';
 import type { Dataset, Finding, Predictions } from '../types.js';
-import { quote } from '../untrusted.js';
 import type { Log } from './log.js';
 
 export interface DriftStage {
@@ -26,10 +25,10 @@ export async function measureDataDrift(settings: DriftSettings, log: Log, evalDa
   const tests = checkTests(settings.driftTests);
   return log.group(`Data drift: ${settings.referenceData}`, async () => {
     // Sorted while read (in parallel where the file is large): the tests need every numeric column sorted.
-    const reference = await readDataset(settings.referenceData!, { sortColumns: true });
+    const reference = await readDataset(settings.referenceData!, { sortColumns: true, input: 'reference-data' });
     const current =
       settings.currentData !== undefined
-        ? await readDataset(settings.currentData, { sortColumns: true })
+        ? await readDataset(settings.currentData, { sortColumns: true, input: 'current-data' })
         : evalData ?? (await readDataset(settings.data, { sortColumns: true }));
     const labels = (settings.labelColumns ?? []).filter((l) => reference.columns.some((c) => c.name === l) && current.columns.some((c) => c.name === l));
     const inReference = (c: string | undefined): c is string => c !== undefined && reference.columns.some((x) => x.name === c);
@@ -42,14 +41,7 @@ export async function measureDataDrift(settings: DriftSettings, log: Log, evalDa
     });
     // Label drift (prior shift) is its own question: tested apart, so it neither dilutes nor inflates the feature share.
     const labelDrift = labels.length > 0 ? driftReport(reference, current, { columns: labels, tests, correction: settings.driftCorrection }) : undefined;
-    const labelFindings: Finding[] = (labelDrift?.features ?? [])
-      .filter((f) => f.drifted)
-      .map((f) => ({
-        kind: 'label_drift',
-        severity: 'warning',
-        message: `The label ${quote(f.name)} is distributed differently in the current data than in the reference (${f.test} ${f.statistic === null ? '' : f.statistic.toPrecision(3)}${f.pValueAdjusted !== undefined ? `, p = ${f.pValueAdjusted.toPrecision(3)}` : ''}): a prior shift.`,
-        features: [f.name],
-      }));
+    const labelFindings = labelDriftFindings(labelDrift);
     log.info(`${drift.features.filter((f) => f.drifted).length} of ${drift.features.length} features drifted (share ${drift.share.toFixed(3)})`);
     return {
       drift,

@@ -1,5 +1,5 @@
-// The pipeline from settings to the verdict, as a fold over named stages: prepare → predict → measure →
-// uncertainty → diagnose → gate. Each stage returns its part of the evaluation and its findings; errors
+// The pipeline from settings to the verdict, as a fold over named stages: prepare → (predict → measure,
+// model by model) → uncertainty → diagnose → gate. Each stage returns its part of the evaluation and its findings; errors
 // become findings, so the report still says what went wrong and keeps what was computed.
 
 import { gate, type Gate } from '../analysis/compare.js';
@@ -7,11 +7,12 @@ import { verdictFailsStep } from '../analysis/verdict.js';
 import type { HardwareFacts } from '../hardware/line.js';
 import type { FailOn, Settings } from '../settings/settings.js';
 import type { Finding, ModelMeasurement, Task } from '../types.js';
+import { gitBaselines } from './git-baselines.js';
 import type { Log } from './log.js';
 import { diagnoseStage, type Diagnosis } from './stages/diagnose.js';
 import { gateStage } from './stages/gate.js';
-import { measureStage } from './stages/measure.js';
-import { predictStage } from './stages/predict.js';
+import { measureRest, measureStage, type MeasuredModel } from './stages/measure.js';
+import { modelTargets, predictStage } from './stages/predict.js';
 import { prepareStage } from './stages/prepare.js';
 import type { StageContext, StageResult } from './stages/stage.js';
 import { uncertaintyStage } from './stages/uncertainty.js';
@@ -35,9 +36,18 @@ export interface Evaluation extends Diagnosis {
   hardware?: HardwareFacts;
 }
 
-export async function evaluate(settings: Settings, log: Log): Promise<Evaluation> {
+export async function evaluate(given: Settings, log: Log): Promise<Evaluation> {
+  // Baselines named by a git revision are written into temporary folders first, and removed at the end.
+  const git = await gitBaselines(given, log);
+  try {
+    return await evaluateWith(git.settings, log, git.findings);
+  } finally {
+    await git.remove();
+  }
+}
+
+async function evaluateWith(settings: Settings, log: Log, findings: Finding[]): Promise<Evaluation> {
   const ctx: StageContext = { settings, log };
-  const findings: Finding[] = [];
   const take = <P>(stage: StageResult<P>): P => {
     findings.push(...stage.findings);
     return stage.part;
@@ -45,8 +55,16 @@ export async function evaluate(settings: Settings, log: Log): Promise<Evaluation
 
   const run = take(await prepareStage(ctx));
   if (run === undefined) return failedEvaluation(settings.data, findings);
-  const ran = take(await predictStage(ctx, run));
-  const measured = take(await measureStage(ctx, run, ran));
+  // Model by model, predict then measure, so each model's findings stay together and in model order.
+  const each: MeasuredModel[] = [];
+  for (const target of modelTargets(settings)) {
+    await log.group(`Evaluating ${target.role} ${target.spec.name} (${target.spec.path})`, async () => {
+      const ran = take(await predictStage(ctx, run, target));
+      const m = ran && take(await measureStage(ctx, run, ran));
+      if (m) each.push(m);
+    });
+  }
+  const measured = take(await measureRest(ctx, run, each));
   const u = take(await uncertaintyStage(ctx, run, measured));
   const diagnosis = take(await diagnoseStage(ctx, run, measured, u));
 

@@ -64,7 +64,7 @@ export function prepareAs(settings: Settings, dataset: Dataset, task: Task, clas
   if (task === 'multilabel') truth = encodeMultilabel(dataset, settings.labelColumns.map((c) => findColumn(dataset, c)));
   else if (task === 'ranking') {
     if (settings.queryColumn === undefined) {
-      throw new InputError('a ranking task needs `query-column` (--query): the column that groups items into queries.');
+      throw new InputError('a ranking task needs the `query-column` input (or --query-column): the column that groups items into queries.');
     }
     truth = encodeRanking(dataset, label, findColumn(dataset, settings.queryColumn));
   } else truth = encodeTruth(dataset, label, task, classes);

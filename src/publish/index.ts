@@ -3,8 +3,10 @@
 
 import type { EventContext } from '../github/context.js';
 import { messageOf } from '../errors.js';
-import type { Settings } from '../settings/settings.js';
+import { booleanDefault } from '../settings/inputs.js';
+import { parseBoolean, type Settings } from '../settings/settings.js';
 import { annotations } from './annotations.js';
+import { checkRun, checkRunCommit } from './check-run.js';
 import { changelogOutput, reportJsonOutput, verdictOutput } from './outputs.js';
 import { NO_TOKEN, NOT_A_PULL_REQUEST, noPrComment, prComment } from './pr-comment.js';
 import type { Published, PublishContext, Publisher } from './publisher.js';
@@ -16,9 +18,11 @@ export type { Published, PublishContext, Publisher, PublishResult } from './publ
 export interface PublishChoice {
   event: EventContext | undefined;
   /** Undefined when the settings could not be read. */
-  settings: Pick<Settings, 'comment'> | undefined;
+  settings: (Pick<Settings, 'comment'> & Partial<Pick<Settings, 'checkRun'>>) | undefined;
   /** The raw `comment` input: decides when the settings could not be read. */
   commentInput: string;
+  /** The raw `check-run` input: decides when the settings could not be read (default: the runner's INPUT_CHECK-RUN). */
+  checkRunInput?: string;
   /** The github-token input ('' when none). */
   token: string;
   /** GITHUB_STEP_SUMMARY: the runner's job summary file, when it gives one. */
@@ -27,13 +31,16 @@ export interface PublishChoice {
 
 /**
  * The publishers to run, in order. The verdict output comes first so that nothing can lose it; the
- * comment comes last, as the slowest and the likeliest to fail.
+ * comment comes last, as the slowest and the likeliest to fail. The check run needs a token, a repository
+ * and the commit (a pull request's head, or GITHUB_SHA, read from `env`).
  */
-export function choosePublishers(choice: PublishChoice): Publisher[] {
+export function choosePublishers(choice: PublishChoice, env: Record<string, string | undefined> = process.env): Publisher[] {
   const chosen: Publisher[] = [verdictOutput, reportJsonOutput, changelogOutput];
   if (choice.stepSummary) chosen.push(jobSummary);
   chosen.push(annotations);
-  const commentWanted = choice.settings?.comment ?? choice.commentInput !== 'false';
+  const checkRunWanted = choice.settings?.checkRun ?? parseBoolean(choice.checkRunInput ?? env['INPUT_CHECK-RUN'] ?? '') ?? booleanDefault('check-run');
+  if (checkRunWanted && choice.token !== '' && checkRunCommit(choice.event, env) !== undefined) chosen.push(checkRun({}, env));
+  const commentWanted = choice.settings?.comment ?? parseBoolean(choice.commentInput) ?? booleanDefault('comment');
   if (commentWanted) {
     // issueNumber is set for pull_request(_target) events and comments on a pull request.
     if (!choice.event?.repo || choice.event.issueNumber === undefined) chosen.push(noPrComment('info', NOT_A_PULL_REQUEST));

@@ -14,7 +14,7 @@ export function prComment(client: ClientOptions = {}): Publisher {
   return {
     name: 'pr-comment',
     action: 'post the pull request comment',
-    async publish({ event, token, report, key, out }) {
+    async publish({ event, token, report, key, settings, out }) {
       if (!event?.repo || event.issueNumber === undefined) return { status: 'skipped', detail: NOT_A_PULL_REQUEST };
       try {
         const result = await publishComment({
@@ -26,6 +26,8 @@ export function prComment(client: ClientOptions = {}): Publisher {
           issueNumber: event.issueNumber,
           body: report.markdown,
           key,
+          // A GitHub App's token cannot ask GET /user who it is: the comment-author input says it.
+          ...(settings?.commentAuthor !== undefined ? { author: settings.commentAuthor } : {}),
           fromFork: event.pullRequest?.fromFork,
           runUrl: event.runUrl,
           log: (line) => out.log.info(line),

@@ -54,7 +54,16 @@ function modelRef(m: ModelMeasurement): string {
   return `${escapeMarkdown(m.name)} ${escapeMarkdown(baseName(m.path))}${digest}`;
 }
 
-/** Paths in reports are shown from the last two segments: enough to recognise, no runner home folders. */
+/**
+ * Paths in reports are shown from the last two segments: enough to recognise, no runner home folders. A
+ * baseline read from git (`@base (merge base 1a2b3c4): models/sex/model.json`) keeps its revision.
+ */
 export function baseName(p: string): string {
+  const git = /^(@[^:\s]+(?: \([^()]*\))?): (.*)$/.exec(p);
+  if (git !== null) return `${git[1]}: ${lastSegments(git[2])}`;
+  return lastSegments(p);
+}
+
+function lastSegments(p: string): string {
   return p.split(/[\\/]/).filter(Boolean).slice(-2).join('/');
 }

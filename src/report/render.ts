@@ -13,10 +13,11 @@ export interface Rendered {
   changelog: string;
 }
 
-export function renderReport(e: Evaluation, o: { date: string; marker?: string; runUrl?: string; title?: string }): Rendered {
+/** releaseVersion: the tag's version on a tag or release run, which titles the changelog entry. */
+export function renderReport(e: Evaluation, o: { date: string; marker?: string; runUrl?: string; title?: string; releaseVersion?: string }): Rendered {
   // The markdown is printed too (CLI stdout, the demo): no line of it may start a workflow command,
   // not even inside a fenced command log.
-  const changelog = safeLogText(changelogEntry(e, { date: o.date }));
+  const changelog = safeLogText(changelogEntry(e, { date: o.date, version: o.releaseVersion }));
   const markdown = safeLogText(renderComment(e, { marker: o.marker, changelog, version: VERSION, runUrl: o.runUrl, title: o.title }));
   return { json: jsonReport(e, changelog, VERSION), markdown, changelog };
 }

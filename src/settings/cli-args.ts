@@ -1,6 +1,7 @@
 // The CLI's flags: the input table's names (and their older short aliases), read into the same raw inputs
 // the action reads, so both share the resolver.
 
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -22,7 +23,8 @@ export interface CliOutputs {
 export const STDOUT = '-';
 
 const YAML_RULE = `A YAML input (--thresholds, --slices, --onnx-inputs) takes the YAML itself or a file: a value on one
-line that neither starts with "{" nor holds ": " is a file path, anything else is YAML.`;
+line that names an existing file (inside the allowed folders), or that neither starts with "{" nor holds ": ", is a
+file path; anything else is YAML.`;
 
 export const EVALUATE_USAGE = `Usage: model-gate evaluate --candidate PATH --data PATH --label-column COLUMN [options]
 
@@ -48,15 +50,27 @@ export async function readCliSettings(argv: string[], cwd: string, extraRoots: s
   if (values.help !== undefined) return 'help';
   const roots = rootsOf(cwd, [...parseAllowedRoots(values['allowed-roots'], cwd), ...extraRoots]);
   const raw: RawInputs = { comment: 'false' };
+  /** YAML inputs given on one line and taken as the YAML itself: their errors say so. */
+  const inline: string[] = [];
   for (const spec of EVALUATE_FLAGS) {
     if (spec.only === 'cli') continue;
     const name = spec.name as InputName;
     const value = values[name];
     if (value === undefined) continue;
-    raw[name] = spec.type === 'yaml' && !isYamlText(value) ? await readYamlFile(name, value, cwd, roots) : value;
+    if (spec.type !== 'yaml') raw[name] = value;
+    else if (!isYamlText(value) || namesFileInRoots(value, cwd, roots)) raw[name] = await readYamlFile(name, value, cwd, roots);
+    else {
+      if (!/[\r\n]/.test(value)) inline.push(name);
+      raw[name] = value;
+    }
   }
   const config = await loadConfigFile(values.config, cwd, roots);
-  const settings = resolveSettings(raw, config, cwd);
+  let settings: Settings;
+  try {
+    settings = resolveSettings(raw, config, cwd);
+  } catch (e) {
+    throw inlineYamlHint(e, inline);
+  }
   confineSettings(settings, roots);
   return { settings, outputs: outputsOf(values, cwd) };
 }
@@ -118,6 +132,30 @@ async function readYamlFile(name: InputName, value: string, cwd: string, roots: 
   });
 }
 
+/** A one-line YAML value that is the path of an existing file inside the roots ("runs/exp: 3/t.yml"): that file. */
+function namesFileInRoots(value: string, cwd: string, roots: Roots): boolean {
+  if (/[\r\n]/.test(value)) return false;
+  const file = path.resolve(cwd, value);
+  try {
+    if (!statSync(file).isFile()) return false;
+    confinePath('', file, roots);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An error in a YAML input given on one line says it was read as the YAML itself, and how to give a file. */
+function inlineYamlHint(e: unknown, inline: readonly string[]): unknown {
+  if (!(e instanceof InputError)) return e;
+  const name = inline.find((n) => e.message.includes(`the ${n} input`));
+  if (name === undefined) return e;
+  return new InputError(
+    `${e.message} The --${name} value was read as inline YAML: a value on one line that holds ": " or starts with "{" is YAML ` +
+      'unless it is the path of an existing file inside the current folder or an --allowed-roots folder. To pass a file, check that path.',
+  );
+}
+
 /** --json and --markdown: files, or `-` for standard output (one of them at most). */
 function outputsOf(values: Record<string, string | undefined>, cwd: string): CliOutputs {
   const { json, markdown } = values;
@@ -131,10 +169,17 @@ function outputsOf(values: Record<string, string | undefined>, cwd: string): Cli
   return { json, markdown, quiet: values.quiet !== undefined };
 }
 
-/** parseArgs' messages read well once its error-class prefix and trailing advice are gone. */
+/**
+ * parseArgs' messages read well once its error-class prefix and trailing advice are gone; they become one line
+ * (its advice starts on a new line). A value starting with a dash (`--seed -1`) gets the advice that fits.
+ */
 function flagError(e: unknown, command: string): InputError {
-  const text = messageOf(e).replace(/^TypeError \[[A-Z_]+\]: /, '').split('. To specify')[0].replace(/\.$/, '');
-  return new InputError(`${text}. Run "model-gate ${command} --help" for the flags.`);
+  const text = messageOf(e).replace(/^TypeError \[[A-Z_]+\]: /, '');
+  const ambiguous = /^Option '(-[^']*)' argument is ambiguous/.exec(text);
+  const first = ambiguous
+    ? `${ambiguous[1]} needs a value, and the argument after it starts with "-"; for a value that starts with a dash write ${ambiguous[1]}=VALUE`
+    : text.split(/\r?\n|\. To specify/)[0].replace(/\.$/, '');
+  return new InputError(`${first}. Run "model-gate ${command} --help" for the flags.`);
 }
 
 /** Every flag a command takes: "--label-column", "--label", "-q". */

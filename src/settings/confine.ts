@@ -82,7 +82,8 @@ export function confineSettings(settings: Settings, roots: Roots, realpath: Real
     if (p !== undefined) confinePath(input, p, roots, realpath);
   };
   check('candidate', settings.candidate.path);
-  for (const b of settings.baselines) check(`baselines (${quote(b.name)})`, b.path);
+  // A git baseline (`@base`) is read out of git objects, not from a path (pipeline/git-baselines.ts).
+  for (const b of settings.baselines) if (b.git === undefined) check(`baselines (${quote(b.name)})`, b.path);
   check('data', settings.data);
   check('train-data', settings.trainData);
   check('reference-data', settings.referenceData);

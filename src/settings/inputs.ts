@@ -32,9 +32,13 @@ export interface InputSpec {
 
 export const INPUTS = [
   { name: 'candidate', type: 'path', default: '', config: true,
-    description: 'The candidate model: a TF.js model.json (or its folder), an ONNX file, or a predictions file (.csv or .jsonl with one row per data row).' },
+    description: 'The candidate model: a TF.js model.json (or its folder), an ONNX file, or a predictions file (.csv, .tsv, .jsonl or .ndjson with one row per data row).' },
   { name: 'baselines', type: 'path', default: '', config: true, aliases: ['baseline'], repeatable: true, arg: '[NAME=]PATH',
-    description: 'Baseline models, one per line (in the CLI, one flag each), each "name=path" or "path" (the name is then the file or folder name).' },
+    description:
+      'Baseline models, one per line (in the CLI, one flag each), each "name=path" or "path" (the name is then the file or folder name). ' +
+      'A value starting with "@" reads the model from a git revision at the candidate\'s own path: "main=@base" (the pull request\'s merge base), ' +
+      '"release=@previous-release" (the newest release tag older than the current one), "v1.2=@v1.2.0" (a tag, branch or full commit id); ' +
+      'add ":path/in/repo" for another path ("old=@v1.2.0:models/old"). Without "name=", the name is the revision ("@base" is named base).' },
   { name: 'data', type: 'path', default: '', config: true,
     description: 'Evaluation data: CSV, TSV or JSONL with a header row, or a NumPy archive (.npz from np.savez, one array per column or a 2-D array of features).' },
   { name: 'train-data', type: 'path', default: '', config: true,
@@ -75,6 +79,10 @@ export const INPUTS = [
     description: 'Post or update the pull request comment (true or false). The job summary is always written.' },
   { name: 'comment-key', type: 'text', default: 'default', config: true, only: 'action',
     description: "Names this configuration's comment, so several gates on one pull request keep one comment each." },
+  { name: 'comment-author', type: 'text', default: '', config: false, only: 'action', arg: 'LOGIN',
+    description: "The login the github-token writes comments as, for a GitHub App's token: my-app[bot]. Default: asked from GitHub (GET /user); an app's token may not ask, so its login is learnt from the comment it posts, and until then only a bot's marked comment is taken for ours." },
+  { name: 'check-run', type: 'boolean', default: 'true', config: true, only: 'action',
+    description: "Publish a check run named model-gate (or `model-gate (<comment-key>)`) on the commit: in progress while the gate runs, then success, neutral (warn) or failure, with the report as its summary and annotations for failed gates and findings. Needs `checks: write`; without it (a fork's read-only token) it warns and goes on." },
   { name: 'fail-on', type: 'list', default: 'regression', config: true, arg: 'WHAT,WHAT',
     description: 'What fails the step, comma-separated: regression (thresholds, no skill, bad input), overfitting (overfitting and underfitting findings), drift (data, label and prediction drift findings); or never (report only).' },
   { name: 'batch-size', type: 'number', default: '1024', config: true,
@@ -110,7 +118,7 @@ export const INPUTS = [
   { name: 'reference-data', type: 'path', default: '', config: true, drift: true,
     description: 'Data drift: the reference sample (for example a sample of the training data). Each feature is tested as Evidently does by default, with a multiple-testing correction.' },
   { name: 'current-data', type: 'path', default: '', config: true, drift: true,
-    description: 'Data drift: the current sample (for example recent production inputs). Defaults to data.' },
+    description: 'Data drift: the current sample (for example recent production inputs). When evaluating a model it defaults to data; model-gate drift needs it.' },
   { name: 'drift-correction', type: 'choice', default: 'bh', config: true, arg: 'CORRECTION', drift: true,
     description: 'Multiple-testing correction over the drift p-values: bh (Benjamini-Hochberg), bonferroni or none.' },
   { name: 'drift-share', type: 'number', default: '0.5', config: true, arg: 'SHARE', drift: true,
@@ -172,6 +180,36 @@ export function defaultOf(name: InputName): string | undefined {
   return d === '' ? undefined : d;
 }
 
+/** The names of the inputs of one type that the table gives a default. */
+type DefaultedOf<T extends InputType> = Extract<Exclude<Entry, { default: '' }>, { type: T }>['name'];
+
+/** A number input's default, as the resolver reads it: the kernels' defaults come from here. */
+export function numberDefault(name: DefaultedOf<'number'>): number {
+  const n = Number(inputSpec(name).default);
+  if (!Number.isFinite(n)) throw new Error(`the input table's default of ${name} is not a number`);
+  return n;
+}
+
+/** A list input's default, split at commas and line breaks as the resolver splits it. */
+export function listDefault(name: DefaultedOf<'list'>): string[] {
+  return inputSpec(name).default.split(/\r?\n|,/).map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** A list-of-numbers input's default (perf-batch-sizes, ranking-k). */
+export function numberListDefault(name: DefaultedOf<'list'>): number[] {
+  return listDefault(name).map(Number);
+}
+
+/** A choice input's default. */
+export function choiceDefault(name: DefaultedOf<'choice'>): string {
+  return inputSpec(name).default;
+}
+
+/** A boolean input's default. */
+export function booleanDefault(name: DefaultedOf<'boolean'>): boolean {
+  return inputSpec(name).default === 'true';
+}
+
 /** A one-letter alias is a short flag (-q); longer ones are flags of their own (--label). */
 export function flagNames(spec: InputSpec): string[] {
   return [spec.name, ...(spec.aliases ?? [])].map((n) => (n.length === 1 ? `-${n}` : `--${n}`));
@@ -213,7 +251,8 @@ function wrap(text: string, width: number): string[] {
 /**
  * The CLI's rule for a YAML input: a value on one line that does not start with "{" and holds no ": " is a
  * file path (read, after the workspace check); anything else is the YAML itself. Every YAML input is a
- * mapping, and a mapping written inline always has one of those.
+ * mapping, and a mapping written inline always has one of those. A one-line value that is the path of an
+ * existing file inside the allowed folders is a file path too, ": " or not (settings/cli-args.ts).
  */
 export function isYamlText(value: string): boolean {
   return /[\r\n]/.test(value) || value.trimStart().startsWith('{') || /:(\s|$)/.test(value);

@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import { quote, shorten } from '../untrusted.js';
 import type { TaskSetting } from '../types.js';
 import { parseThresholdsYaml, thresholdsFrom, type Thresholds } from './thresholds.js';
+import { gitBaselineName, parseGitBaseline, type GitBaselineSpec } from './git-baseline.js';
 import { CONFIG_KEYS, defaultOf, EVALUATE_FLAGS, WORKFLOW_ONLY_INPUTS, type InputName } from './inputs.js';
 
 export { INPUT_NAMES, WORKFLOW_ONLY_INPUTS, type InputName } from './inputs.js';
@@ -16,7 +17,26 @@ export type FailOn = (typeof FAIL_ON)[number];
 
 export interface ModelSpec {
   name: string;
+  /**
+   * The model file or folder. A git baseline (`git`): where the model would be in the workspace (the
+   * candidate's path, or `:path` from the workspace), for its extension only, until pipeline/git-baselines.ts
+   * writes it out of git and puts the written path here.
+   */
   path: string;
+  /** A baseline read from a git revision (`@base`, `@v1.2.0:models/old`); `cwd` is the workspace git runs in. Never confined as a path. */
+  git?: GitBaselineSpec & { cwd: string };
+  /** Set by pipeline/git-baselines.ts once the model is written out of git: how it is shown, and the temporary folder it is in. */
+  fromGit?: GitWritten;
+}
+
+/** A git baseline written into a temporary folder: what reports show instead of that folder. */
+export interface GitWritten {
+  /** The revision as written and as resolved: `@base (merge base 1a2b3c4)`, `@previous-release (v1.2.0, 1a2b3c4)`. */
+  revision: string;
+  /** The model's path in the repository. */
+  repoPath: string;
+  /** The temporary folder (removed when evaluate() ends); never shown. */
+  dir: string;
 }
 
 export interface Settings {
@@ -45,9 +65,15 @@ export interface Settings {
   /** The metrics that move the verdict without a threshold; undefined: the task's defaults (src/metrics/direction.ts). */
   primaryMetrics?: string[];
   comment: boolean;
+  /** Publish a check run for the commit (the `check-run` input). */
+  checkRun: boolean;
+  /** Where each threshold was written when the thresholds came from the config file: its path and, per metric, the 1-based line. */
+  thresholdLines?: { file: string; lines: Record<string, number> };
   /** What fails the step: the gate's regressions, overfitting/underfitting, drift. Empty: never. */
   failOn: FailOn[];
   commentKey: string;
+  /** The login the token writes comments as (a GitHub App's `my-app[bot]`); undefined: asked from GitHub. */
+  commentAuthor?: string;
   batchSize: number;
   /** Data drift: the reference sample (for example training data) and the current one (default: data). */
   referenceData?: string;
@@ -101,6 +127,8 @@ export type RawInputs = Partial<Record<InputName, string>>;
 export interface ConfigFile {
   path: string;
   values: Record<string, unknown>;
+  /** The 1-based line of each metric under `thresholds:` (set by loadConfigFile, for the check run's annotations). */
+  thresholdLines?: Record<string, number>;
 }
 
 const TASKS: TaskSetting[] = ['auto', 'binary', 'multiclass', 'regression', 'multilabel', 'ranking'];
@@ -210,7 +238,7 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
   }
   const data = read.path('data');
   if (data === undefined) {
-    throw new InputError('No evaluation data: set the `data` input (or --data) to a CSV or JSONL file.');
+    throw new InputError('No evaluation data: set the `data` input (or --data) to a CSV, TSV, JSONL or .npz file.');
   }
   const labelColumns = read.list('label-column') ?? [];
   const labelColumn = labelColumns[0];
@@ -219,7 +247,8 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
   }
 
   const baselineSource = given('baselines') !== undefined ? cwd : read.cfgDir;
-  const baselines = (read.list('baselines') ?? []).map((line, i) => parseModelSpec(line, baselineSource, i));
+  // `@rev[:path]` names a git revision (pipeline/git-baselines.ts reads it); git runs in the workspace.
+  const baselines = (read.list('baselines') ?? []).map((line, i) => parseGitModelSpec(line, i, candidatePath, cwd) ?? parseModelSpec(line, baselineSource, i));
   checkNames(baselines);
 
   const task = read.text('task') as TaskSetting;
@@ -227,13 +256,7 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
     throw new InputError(`task must be one of ${TASKS.join(', ')}, not "${task}".`);
   }
 
-  const failOnList = read.list('fail-on')!;
-  for (const f of failOnList) {
-    if (![...FAIL_ON, 'never'].includes(f)) {
-      throw new InputError(`fail-on must list regression, overfitting or drift (or be never), not "${f}".`);
-    }
-  }
-  const failOn = failOnList.filter((f): f is FailOn => f !== 'never');
+  const failOn = failOnSetting(read.list('fail-on')!);
 
   const thresholdsText = given('thresholds');
   const thresholds =
@@ -263,8 +286,11 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
     thresholds,
     primaryMetrics: primaryMetricsSetting(read.list('primary-metrics')),
     comment: read.boolean('comment'),
+    checkRun: read.boolean('check-run'),
+    ...(thresholdsText === undefined && config?.thresholdLines ? { thresholdLines: { file: config.path, lines: config.thresholdLines } } : {}),
     failOn,
     commentKey: read.text('comment-key')!,
+    commentAuthor: commentAuthorSetting(read.text('comment-author')),
     batchSize: read.integer('batch-size', 1, 1_000_000),
     command: read.text('command'),
     commandTimeout: read.integer('command-timeout', 1, 7 * 24 * 3600),
@@ -294,6 +320,26 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
 }
 
 const DRIFT_CORRECTIONS = ['bh', 'bonferroni', 'none'] as const;
+
+/** fail-on's items (regression, overfitting, drift, or never) as the resolver reads them; InputError on any other. */
+export function failOnSetting(items: readonly string[]): FailOn[] {
+  for (const f of items) {
+    if (![...FAIL_ON, 'never'].includes(f)) {
+      throw new InputError(`fail-on must list regression, overfitting or drift (or be never), not "${f}".`);
+    }
+  }
+  return items.filter((f): f is FailOn => f !== 'never');
+}
+
+/** comment-author: a GitHub login, a user's (`octocat`) or an app's bot (`my-app[bot]`). */
+function commentAuthorSetting(login: string | undefined): string | undefined {
+  if (login === undefined) return undefined;
+  const name = login.trim();
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/.test(name)) {
+    throw new InputError(`comment-author: ${quote(login)} is not a GitHub login; give the account the token writes as, for a GitHub App "my-app[bot]".`);
+  }
+  return name;
+}
 
 /** `model-gate drift`: the two samples and the drift inputs, read and checked as for evaluate. */
 export function resolveDriftSettings(inputs: RawInputs, cwd: string): DriftSettings {
@@ -342,6 +388,31 @@ export function parseModelSpec(line: string, cwd: string, index: number): ModelS
   return { name: shorten(defaultModelName(line).replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' '), MAX_MODEL_NAME), path: path.resolve(cwd, line) };
 }
 
+/**
+ * `name=@rev[:path]` or `@rev[:path]` (named base, previous-release, the tag or branch, or the commit's 7 digits):
+ * a baseline read from git (settings/git-baseline.ts has the syntax); undefined when the line names a file.
+ * Without `:path` the model is at the candidate's own path; `path` holds that path, or `:path` from `cwd`.
+ */
+export function parseGitModelSpec(line: string, index: number, candidatePath: string, cwd: string): ModelSpec | undefined {
+  const eq = line.indexOf('=');
+  const named = !line.startsWith('@') && eq > 0 && !/[\\/]/.test(line.slice(0, eq));
+  const value = named ? line.slice(eq + 1).trim() : line;
+  const given = named ? line.slice(0, eq).trim() : undefined;
+  const spec = parseGitBaseline(value, given === undefined ? 'baselines' : `baselines (${quote(given)})`);
+  if (spec === undefined) return undefined;
+  const name = given ?? shorten(gitBaselineName(spec), MAX_MODEL_NAME);
+  checkModelName(name, index);
+  const local = spec.path === undefined ? candidatePath : path.resolve(cwd, ...spec.path.split('/'));
+  return { name, path: local, git: { ...spec, cwd } };
+}
+
+function checkModelName(name: string, index: number): void {
+  // A name is an identifier in every message and table: short, on one line.
+  if (name.length > MAX_MODEL_NAME || /[\u0000-\u001f\u007f\u2028\u2029]/.test(name)) {
+    throw new InputError(`baseline ${index + 1}: the name ${quote(name)} must be at most ${MAX_MODEL_NAME} characters on one line; write "short-name=path".`);
+  }
+}
+
 /** The longest baseline name. */
 const MAX_MODEL_NAME = 100;
 
@@ -373,7 +444,7 @@ function envName(name: string): string {
 }
 
 /** Baselines are one per line (paths may hold commas); other lists also split on commas. */
-function splitList(text: string, commas: boolean): string[] {
+export function splitList(text: string, commas: boolean): string[] {
   return text
     .split(commas ? /\r?\n|,/ : /\r?\n/)
     .map((s) => s.trim())
@@ -434,8 +505,15 @@ function integerSetting(v: string, name: string, lo: number, hi: number): number
 }
 
 function booleanSetting(v: string, name: string): boolean {
-  const s = v.toLowerCase();
+  const b = parseBoolean(v);
+  if (b === undefined) throw new InputError(`${name} must be true or false, not "${v}".`);
+  return b;
+}
+
+/** A boolean input's value as the resolver reads it (true/yes/on/1, false/no/off/0, any case); undefined when it is none of them. */
+export function parseBoolean(v: string): boolean | undefined {
+  const s = v.trim().toLowerCase();
   if (['true', 'yes', 'on', '1'].includes(s)) return true;
   if (['false', 'no', 'off', '0'].includes(s)) return false;
-  throw new InputError(`${name} must be true or false, not "${v}".`);
+  return undefined;
 }

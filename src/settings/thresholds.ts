@@ -5,6 +5,7 @@
 // A threshold is a promise to check: a metric it names that cannot be computed (NaN, never
 // measured, no interval for ci-max-drop) fails the gate unless the rule says `if-missing: warn`.
 
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { parseYamlText } from './yaml.js';
 import { InputError } from '../errors.js';
 import { quote } from '../untrusted.js';
@@ -110,4 +111,33 @@ function ruleFrom(metric: string, rule: unknown, source: string): MetricThreshol
     out[field] = raw;
   }
   return out;
+}
+
+/**
+ * Where each metric's rule sits in a config file's text: metric name → 1-based line of its key under the
+ * top-level `thresholds:` mapping. Thresholds written as a block of YAML text (`thresholds: |`) are
+ * found inside the block. Anything else (no thresholds, text that does not parse) gives an empty record:
+ * the lines only place the check run's annotations, and the parse that matters reports its own errors.
+ */
+export function thresholdKeyLines(text: string): Record<string, number> {
+  const lines: Record<string, number> = {};
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter });
+  if (doc.errors.length > 0 || !isMap(doc.contents)) return lines;
+  const pair = doc.contents.items.find((item) => isScalar(item.key) && item.key.value === 'thresholds');
+  const value = pair?.value;
+  if (isMap(value)) {
+    for (const item of value.items) {
+      if (isScalar(item.key) && item.key.range) lines[String(item.key.value)] = counter.linePos(item.key.range[0]).line;
+    }
+  } else if (isScalar(value) && value.type === 'BLOCK_LITERAL' && typeof value.value === 'string' && value.range) {
+    // A literal block's text starts on the line after its `|` indicator, each line as written.
+    const first = counter.linePos(value.range[0]).line + 1;
+    for (const [metric, line] of Object.entries(thresholdKeyLines(`thresholds:\n${indent(value.value)}`))) lines[metric] = first + line - 2;
+  }
+  return lines;
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((line) => `  ${line}`).join('\n');
 }

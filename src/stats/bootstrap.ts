@@ -81,6 +81,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { bcaInterval, bcaPValue, bootstrapPValue, finiteSorted, percentileInterval } from './intervals.js';
 import { createWeightKernels, type WeightKernels } from './resample-weights.js';
+import { numberDefault } from '../settings/inputs.js';
 import {
   createSweepKernels,
   prepareBinary,
@@ -110,11 +111,11 @@ export interface BootstrapInput {
   models: BootstrapModel[];
   /** Name of the candidate model; every other model is a baseline. */
   candidate: string;
-  /** Binary decision threshold: predicted positive when score >= threshold. Default 0.5. */
+  /** Binary decision threshold: predicted positive when score >= threshold. Default the decision-threshold input's (0.5). */
   decisionThreshold?: number;
-  /** recall_at_fpr's false-positive-rate limit (binary). Default 0.01, as src/metrics. */
+  /** recall_at_fpr's false-positive-rate limit (binary). Default the recall-at-fpr input's (0.01), as src/metrics. */
   maxFpr?: number;
-  /** precision_at_recall's recall limit (binary). Default 0.9. */
+  /** precision_at_recall's recall limit (binary). Default the precision-at-recall input's (0.9). */
   minRecall?: number;
   /** Per-row example key (exampleKeys()). */
   keys: Uint32Array;
@@ -172,8 +173,6 @@ export interface Replicates {
 
 export { exampleKeys, resampleWeights } from './resample-weights.js';
 
-/** 95 % intervals by default (the number of resamples is the `bootstrap` input's default, in settings/inputs.ts). */
-export const DEFAULT_CONFIDENCE = 0.95;
 export const DEFAULT_BCA_MAX_ROWS = 5000;
 /** BCa only with at least this many resamples. */
 export const BCA_MIN_RESAMPLES = 1000;
@@ -302,7 +301,7 @@ function prepare(input: BootstrapInput, shared: boolean): Prepared[] {
   // Constant models (the dummy baseline) skip the sort and cost almost nothing per resample.
   const options = { maxFpr: input.maxFpr, minRecall: input.minRecall, constantShortcut: true };
   return input.models.map((m) => {
-    if (input.task === 'binary') return prepareBinary(input.truth, m.predictions, input.decisionThreshold ?? 0.5, shared, options);
+    if (input.task === 'binary') return prepareBinary(input.truth, m.predictions, input.decisionThreshold ?? numberDefault('decision-threshold'), shared, options);
     if (input.task === 'multiclass') return prepareMulticlass(input.truth, m.predictions, input.k ?? 0, shared, options);
     const y = input.truth instanceof Float64Array ? input.truth : Float64Array.from(input.truth);
     return prepareRegression(y, m.predictions, shared);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { capture } from '../support/capture.js';
 import { main } from '../../src/cli.js';
 import { readCliSettings, readDriftArgs } from '../../src/settings/cli-args.js';
-import { InputError } from '../../src/errors.js';
+import { inputError } from '../support/input-error.js';
 
 const root = process.cwd();
 const tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'model-gate-flags-')));
@@ -18,15 +18,6 @@ async function settingsOf(argv: string[]) {
   const r = await readCliSettings(argv, root, [tmp]);
   if (r === 'help') throw new Error('unexpected help');
   return r.settings;
-}
-
-async function inputError(p: Promise<unknown>): Promise<string> {
-  const e = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  if (!(e instanceof InputError)) throw new Error(`expected an InputError, got ${String(e)}`);
-  return e.message;
 }
 
 describe('names', () => {

@@ -11,6 +11,7 @@ import { parseDataset, readDataset } from '../../src/data/read.js';
 import { DataError } from '../../src/errors.js';
 import { sortedFinite } from '../../src/stats/sorted.js';
 import type { Column, Dataset } from '../../src/types.js';
+import { rng } from '../support/rng.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -161,11 +162,7 @@ describe('scanning in chunks on worker threads', () => {
   // 3000 rows with every quirk spread over the chunks; line numbers must carry across them.
   function bigText(): string {
     const lines = ['id,x,y,name'];
-    let seed = 7;
-    const rand = (): number => {
-      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-      return seed / 4294967296;
-    };
+    const rand = rng(7);
     for (let i = 0; i < 3000; i++) {
       const x = i % 97 === 0 ? 'NA' : i % 89 === 0 ? ' 1.5 ' : i % 83 === 0 ? '0.12345678901234567' : i % 79 === 0 ? '-0' : (rand() * 10 - 5).toFixed(3);
       lines.push(`${i},${x},${(rand() * 1e6).toFixed(1)},${i % 11 === 0 ? `"n, ""${i % 7}"""` : `n${i % 7}`}`);

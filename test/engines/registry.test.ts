@@ -104,13 +104,14 @@ describe('what callers learn before opening', () => {
     expect(wantsRowMajor([ONNX, CSV], COMMAND)).toBe(false);
   });
 
-  test('needsNativeOnnx: an ONNX model and a runtime that may be the native one', () => {
-    expect(needsNativeOnnx([ONNX], undefined)).toBe(true);
-    expect(needsNativeOnnx([CSV, ONNX], 'auto')).toBe(true);
-    expect(needsNativeOnnx([ONNX], 'native')).toBe(true);
-    expect(needsNativeOnnx([ONNX], 'wasm')).toBe(false);
-    expect(needsNativeOnnx([TFJS_FOLDER, TFJS_JSON, CSV, JSONL], 'native')).toBe(false);
-    expect(needsNativeOnnx([], undefined)).toBe(false);
+  test('needsNativeOnnx: an ONNX model and a runtime that may be the native one, unless a command runs it', () => {
+    expect(needsNativeOnnx([ONNX], {})).toBe(true);
+    expect(needsNativeOnnx([CSV, ONNX], { onnxRuntime: 'auto' })).toBe(true);
+    expect(needsNativeOnnx([ONNX], { onnxRuntime: 'native' })).toBe(true);
+    expect(needsNativeOnnx([ONNX], { onnxRuntime: 'wasm' })).toBe(false);
+    expect(needsNativeOnnx([TFJS_FOLDER, TFJS_JSON, CSV, JSONL], { onnxRuntime: 'native' })).toBe(false);
+    expect(needsNativeOnnx([], {})).toBe(false);
+    expect(needsNativeOnnx([ONNX], COMMAND)).toBe(false);
   });
 });
 

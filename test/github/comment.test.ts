@@ -132,12 +132,16 @@ describe('fitCommentBody', () => {
     expect(md.length).toBeGreaterThan(MAX_COMMENT_LENGTH);
     const failedGates = md.split('\n').filter((line) => line.startsWith('- ❌'));
     expect(failedGates.join('\n')).toMatch(/accuracy/);
-    const fitted = fitCommentBody(md, 'k', MAX_COMMENT_LENGTH, truncationNote(runUrl));
+    const fitted = fitCommentBody(md, 'k', MAX_COMMENT_LENGTH, (cut) => truncationNote(runUrl, cut));
     expect(fitted.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
     expect(fitted).toContain('## ❌ model-gate: fail');
     for (const line of failedGates) expect(fitted).toContain(line);
     expect(fitted).toContain(`[workflow run](${runUrl})`);
-    expect(fitted.endsWith(truncationNote(runUrl))).toBe(true);
+    // The note sits where the log was cut and says so; the changelog entry and the footer still end the comment.
+    expect(fitted).toContain(truncationNote(runUrl, ''));
+    expect(fitted).toMatch(/> Cut: Log of candidate's command \(\d+ of 2000\d lines kept\)\./);
+    expect(fitted.endsWith(`</details>\n\n<sub>model-gate 0.1.0 · [workflow run](${runUrl})</sub>\n`)).toBe(true);
+    expect(fitted).toContain('<summary>Changelog entry</summary>\n\n```markdown\n- evaluated\n```');
   });
 
   test('a body with no line breaks is still cut within the limit and not inside a surrogate pair', () => {

@@ -12,6 +12,7 @@ import type { Evaluation } from '../../src/pipeline/evaluate.js';
 import { renderReport } from '../../src/report/render.js';
 import { commentMarker } from '../../src/github/marker.js';
 import type { Finding } from '../../src/types.js';
+import { parseOutputs } from '../support/github-outputs.js';
 
 const NAMES = ['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY', 'RUNNER_TEMP'] as const;
 
@@ -51,13 +52,7 @@ export function actionEnv(): ActionEnv {
   };
 }
 
-/** `name<<DELIM\nvalue\nDELIM` blocks, as core.setOutput writes them. */
-export function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const re = /^([^<\n]+)<<(ghadelimiter_[0-9a-f-]+)\n([\s\S]*?)\n\2$/gm;
-  for (const m of text.matchAll(re)) outputs[m[1]!] = m[3]!;
-  return outputs;
-}
+export { parseOutputs };
 
 /** An input error finding, as the pipeline makes one from an InputError. */
 export function inputError(message: string): Finding {

@@ -15,15 +15,16 @@ function event(name: string, payload: unknown = {}): EventContext {
 
 function chosen(over: Partial<PublishChoice>): string[] {
   const choice: PublishChoice = { event: event('pull_request', PAYLOAD), settings: { comment: true }, commentInput: '', token: 'ghs_x', stepSummary: '/tmp/summary', ...over };
-  return choosePublishers(choice).map((p) => p.name);
+  // No runner environment: GITHUB_SHA (set when the project's own CI runs this) must not choose a check run on push.
+  return choosePublishers(choice, {}).map((p) => p.name);
 }
 
 const OUTPUTS = ['verdict', 'report-json', 'changelog'];
 
 describe('choosePublishers', () => {
-  test('a pull request gets the outputs, the summary, the annotations and the comment, in that order', () => {
-    expect(chosen({})).toEqual([...OUTPUTS, 'summary', 'annotations', 'pr-comment']);
-    expect(chosen({ event: event('pull_request_target', PAYLOAD) })).toEqual([...OUTPUTS, 'summary', 'annotations', 'pr-comment']);
+  test('a pull request gets the outputs, the summary, the annotations, the check run and the comment, in that order', () => {
+    expect(chosen({})).toEqual([...OUTPUTS, 'summary', 'annotations', 'check-run', 'pr-comment']);
+    expect(chosen({ event: event('pull_request_target', PAYLOAD) })).toEqual([...OUTPUTS, 'summary', 'annotations', 'check-run', 'pr-comment']);
   });
 
   test('a comment on a pull request is commented on too', () => {
@@ -36,12 +37,12 @@ describe('choosePublishers', () => {
   });
 
   test('comment: false leaves the comment out, and its stand-in too', () => {
-    expect(chosen({ settings: { comment: false } })).toEqual([...OUTPUTS, 'summary', 'annotations']);
+    expect(chosen({ settings: { comment: false } })).toEqual([...OUTPUTS, 'summary', 'annotations', 'check-run']);
     expect(chosen({ settings: { comment: false }, event: event('push') })).toEqual([...OUTPUTS, 'summary', 'annotations']);
   });
 
   test('without a token the comment is a warning instead', async () => {
-    const publishers = choosePublishers({ event: event('pull_request', PAYLOAD), settings: { comment: true }, commentInput: '', token: '', stepSummary: undefined });
+    const publishers = choosePublishers({ event: event('pull_request', PAYLOAD), settings: { comment: true }, commentInput: '', token: '', stepSummary: undefined }, {});
     expect(publishers.map((p) => p.name)).toEqual([...OUTPUTS, 'annotations', 'no-pr-comment']);
     const env = actionEnv();
     try {
@@ -53,8 +54,8 @@ describe('choosePublishers', () => {
   });
 
   test('settings that could not be read: the raw comment input decides', () => {
-    expect(chosen({ settings: undefined, commentInput: 'false' })).toEqual([...OUTPUTS, 'summary', 'annotations']);
-    expect(chosen({ settings: undefined, commentInput: '' })).toEqual([...OUTPUTS, 'summary', 'annotations', 'pr-comment']);
+    expect(chosen({ settings: undefined, commentInput: 'false' })).toEqual([...OUTPUTS, 'summary', 'annotations', 'check-run']);
+    expect(chosen({ settings: undefined, commentInput: '' })).toEqual([...OUTPUTS, 'summary', 'annotations', 'check-run', 'pr-comment']);
     expect(chosen({ settings: undefined, event: undefined })).toEqual([...OUTPUTS, 'summary', 'annotations', 'no-pr-comment']);
   });
 

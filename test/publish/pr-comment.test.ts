@@ -6,6 +6,8 @@ import { eventContextFrom, type EventContext } from '../../src/github/context.js
 import { commentMarker } from '../../src/github/marker.js';
 import { runPublishers } from '../../src/publish/index.js';
 import { NO_TOKEN, NOT_A_PULL_REQUEST, noPrComment, prComment } from '../../src/publish/pr-comment.js';
+import { resolveSettings, type Settings } from '../../src/settings/settings.js';
+import { InputError } from '../../src/errors.js';
 import { startGitHubApi, type GitHubApi, type GitHubApiOptions } from '../support/github-api-server.js';
 import { actionEnv, inputError, publishContext, type ActionEnv } from './action-env.js';
 
@@ -27,11 +29,12 @@ function pullRequestEvent(apiUrl: string, fromFork = false): EventContext {
   return eventContextFrom({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_API_URL: apiUrl, GITHUB_RUN_ID: '4242' }, payload);
 }
 
-async function publishOnce(options: GitHubApiOptions, fromFork = false) {
+async function publishOnce(options: GitHubApiOptions, fromFork = false, settings?: Settings) {
   api ??= await startGitHubApi({ token: TOKEN, ...options });
   const ctx = publishContext([inputError('input "data": data/eval.csv does not exist')], {
     event: pullRequestEvent(api.url, fromFork),
     token: TOKEN,
+    settings,
   });
   ctx.out.addSecrets([TOKEN]);
   const [result] = await runPublishers([prComment({ secondMs: 1 })], ctx);
@@ -55,6 +58,33 @@ test('creates the comment, then updates it; sets comment-id and logs where it is
   const logged = env.stdout().filter((l) => l.startsWith('Pull request comment '));
   expect(logged).toEqual([`Pull request comment created: ${first.result.detail}`, `Pull request comment updated: ${second.result.detail}`]);
   expect(api!.violations).toEqual([]);
+});
+
+test('a GitHub App token: the comment-author setting names the login, so GET /user is never asked', async () => {
+  const settings = { commentAuthor: 'model-gate-app[bot]' } as Settings;
+  // Another app's comment with the same marker stays as it is.
+  api = await startGitHubApi({ token: TOKEN, appToken: 'model-gate-app' });
+  const foreign = api.state.addComment({ issueNumber: 42, author: 'other-app[bot]', body: `${commentMarker('default')}\nnot ours` });
+  const first = await publishOnce({}, false, settings);
+  const second = await publishOnce({}, false, settings);
+  expect([first.result.status, second.result.status]).toEqual(['done', 'done']);
+  const ours = api.state.comments.filter((c) => c.author.login === 'model-gate-app[bot]');
+  expect(ours).toHaveLength(1);
+  expect(env.outputs()['comment-id']).toBe(String(ours[0]!.id));
+  expect(api.state.comments.find((c) => c.id === foreign.id)!.body).toBe(`${commentMarker('default')}\nnot ours`);
+  expect(api.requests.some((r) => r.route === 'GET /user')).toBe(false);
+  expect(api.violations).toEqual([]);
+});
+
+test('the comment-author input: a user or app bot login, else an InputError naming the input', () => {
+  const base = { candidate: 'models/new', data: 'eval.csv', 'label-column': 'y' };
+  expect(resolveSettings(base, undefined, '/w').commentAuthor).toBeUndefined();
+  expect(resolveSettings({ ...base, 'comment-author': ' my-app[bot] ' }, undefined, '/w').commentAuthor).toBe('my-app[bot]');
+  expect(resolveSettings({ ...base, 'comment-author': 'octo-cat' }, undefined, '/w').commentAuthor).toBe('octo-cat');
+  for (const bad of ['my app[bot]', '-x', 'a[bot]x', '@octocat', 'x'.repeat(40), 'a\nb']) {
+    expect(() => resolveSettings({ ...base, 'comment-author': bad }, undefined, '/w')).toThrow(InputError);
+    expect(() => resolveSettings({ ...base, 'comment-author': bad }, undefined, '/w')).toThrow(/^comment-author: /);
+  }
 });
 
 test('a fork pull request with a read-only token: a warning, no comment, no comment-id', async () => {

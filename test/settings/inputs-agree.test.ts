@@ -4,7 +4,8 @@
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import { COMMANDS, USAGE } from '../../src/cli.js';
 import { ACTION_DEFAULTS } from '../../src/settings/action-inputs.js';
 import { cliFlags, DRIFT_USAGE, EVALUATE_USAGE, readCliSettings, readDriftArgs } from '../../src/settings/cli-args.js';
 import { ACTION_INPUTS, DRIFT_FLAGS, EVALUATE_FLAGS, flagNames, helpFlags, INPUT_NAMES, INPUTS, type InputSpec } from '../../src/settings/inputs.js';
@@ -104,5 +105,72 @@ describe('the settings', () => {
     }
     // The security-relevant ones, by name: they run code or widen what is read.
     for (const key of ['command', 'command-env', 'allowed-roots']) expect(specs.find((s) => s.name === key)!.config).toBe(false);
+  });
+});
+
+describe('the README and the usage text against the CLI and the action', () => {
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const evaluateFlags = new Set(cliFlags('evaluate'));
+  const driftFlags = new Set(cliFlags('drift'));
+  const actionInputs = new Set(ACTION_INPUTS.map((i) => i.name));
+  // Lines that show other programs' flags: npm, gh, the repository's scripts, a command template's program.
+  const otherProgram = /\bnpm (install|run)\b|\bgh release\b|scripts\/inputs\.mjs|python \S+\.py/;
+
+  test('every --flag written in the README is a flag of the CLI', () => {
+    const written = readme
+      .split('\n')
+      .flatMap((line, i) => (otherProgram.test(line) ? [] : [...line.matchAll(/(?<![\w-])--[a-z][a-z0-9-]*/g)].map((m) => `${i + 1}: ${m[0]}`)));
+    expect(written.length).toBeGreaterThan(20);
+    expect(written.filter((hit) => !evaluateFlags.has(hit.split(': ')[1]!))).toEqual([]);
+  });
+
+  test("the README's drift command line uses drift's flags only", () => {
+    const lines = readme.split('\n').filter((l) => /\bdrift --reference-data\b/.test(l));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      for (const m of line.slice(line.indexOf('drift --')).matchAll(/(?<![\w-])--[a-z][a-z0-9-]*/g)) expect([line, driftFlags.has(m[0])]).toEqual([line, true]);
+    }
+  });
+
+  test("every with: key of a README yaml block's model-gate step is an input of the action", () => {
+    const blocks = [...readme.matchAll(/^```ya?ml\n([\s\S]*?)^```/gm)].map((m) => m[1]!).filter((b) => /uses: *\S*model-gate@/.test(b));
+    expect(blocks.length).toBeGreaterThan(0);
+    const steps: { with?: Record<string, unknown> }[] = [];
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(visit);
+      else if (node !== null && typeof node === 'object') {
+        const o = node as Record<string, unknown>;
+        if (typeof o.uses === 'string' && /model-gate@/.test(o.uses)) steps.push(o);
+        Object.values(o).forEach(visit);
+      }
+    };
+    for (const block of blocks) {
+      const docs = parseAllDocuments(block);
+      for (const doc of Array.isArray(docs) ? docs : [docs]) {
+        expect(doc.errors.map((e) => `${e.message}\n${block}`)).toEqual([]);
+        visit(doc.toJS());
+      }
+    }
+    expect(steps.some((s) => s.with !== undefined)).toBe(true);
+    const unknown = steps.flatMap((s) => Object.keys(s.with ?? {})).filter((k) => !actionInputs.has(k));
+    expect(unknown).toEqual([]);
+  });
+
+  test("the README names the action-only inputs as the table has them", () => {
+    const m = /Every input of the action is a flag of the same name[^]*?except\s+([^]*?),?\s+which\s+only\s+the\s+action\s+uses/.exec(readme);
+    expect(m).not.toBeNull();
+    const named = [...m![1]!.matchAll(/`([a-z-]+)`/g)].map((x) => x[1]).sort();
+    expect(named).toEqual(specs.filter((s) => s.only === 'action').map((s) => s.name).sort());
+  });
+
+  test('the usage text lists every command, and only the flags each command takes', () => {
+    const lines = USAGE.split('\n');
+    const listed = lines.flatMap((l) => /^ {2}model-gate (\S+)/.exec(l)?.[1] ?? []);
+    expect([...listed].sort()).toEqual([...COMMANDS].sort());
+    for (const command of ['evaluate', 'drift'] as const) {
+      const line = lines.find((l) => l.startsWith(`  model-gate ${command} `))!;
+      const flags = [...line.matchAll(/(?<![\w-])--?[a-z][a-z0-9-]*/g)].map((x) => x[0]);
+      expect(flags.filter((f) => !cliFlags(command).includes(f))).toEqual([]);
+    }
   });
 });

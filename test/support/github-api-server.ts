@@ -10,6 +10,12 @@
 //   GET   /repos/{owner}/{repo}/issues/comments/{comment_id}
 //   PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}
 //   DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}
+// and so are the check-run routes (one commit's check runs, with the annotations each has gathered):
+//   GET   /repos/{owner}/{repo}/commits/{ref}/check-runs            (check_name, filter, pagination)
+//   POST  /repos/{owner}/{repo}/check-runs
+//   GET   /repos/{owner}/{repo}/check-runs/{check_run_id}
+//   PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}           (annotations are appended, as on GitHub)
+//   GET   /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations
 // Like GitHub, the Link header points at /repositories/{id}/...; those paths are served as aliases
 // of /repos/{owner}/{repo}/... (the description does not list them).
 //
@@ -40,6 +46,37 @@ export interface StoredComment {
   author: ApiUser;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface StoredAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  start_column: number | null;
+  end_column: number | null;
+  annotation_level: 'notice' | 'warning' | 'failure';
+  title: string | null;
+  message: string;
+  raw_details: string | null;
+}
+
+export interface StoredCheckRun {
+  id: number;
+  headSha: string;
+  name: string;
+  externalId: string | null;
+  detailsUrl: string | null;
+  status: string;
+  conclusion: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  title: string | null;
+  summary: string | null;
+  text: string | null;
+  /** Every annotation any write added, in order (GitHub appends, never replaces). */
+  annotations: StoredAnnotation[];
+  /** The app that made it: 'github-actions' for GITHUB_TOKEN (the job's own check run is one too). */
+  app: string;
 }
 
 export interface Fault {
@@ -112,8 +149,18 @@ export interface GitHubApiOptions {
   tokenUser?: string | null;
   /** The account comments created with the token are attributed to (default tokenUser, else github-actions[bot]). */
   writer?: string;
+  /**
+   * A GitHub App installation token of the app with this slug: GET /user answers 403 and comments are
+   * written by `<slug>[bot]` (type Bot). Overrides tokenUser and writer.
+   */
+  appToken?: string;
   /** 'forbidden': POST/PATCH/DELETE answer 403 "Resource not accessible by integration" (fork pull request token). */
   writes?: 'allow' | 'forbidden';
+  /**
+   * Writing check runs: 'forbidden' answers 403 "Resource not accessible by integration" (a token without
+   * `checks: write`), 'not-found' answers 404 (as GitHub does for some narrowed tokens). Default: as `writes`.
+   */
+  checks?: 'allow' | 'forbidden' | 'not-found';
   /** Comments by other accounts put on the issue before the test starts. */
   preload?: number | PreloadComments;
   faults?: Fault[];
@@ -163,6 +210,10 @@ export class GitHubApiState {
   repositoryId: number;
   issues: Set<number>;
   comments: StoredComment[] = [];
+  checkRuns: StoredCheckRun[] = [];
+  /** The app the token belongs to, which the check runs it makes are attributed to. */
+  checkApp = 'github-actions';
+  checks: 'allow' | 'forbidden' | 'not-found';
   tokenUser: string | null;
   writer: string;
   writes: 'allow' | 'forbidden';
@@ -170,6 +221,7 @@ export class GitHubApiState {
   token: string | undefined;
   htmlUrl: string;
   private nextCommentId = 1_000_000_001;
+  private nextCheckRunId = 20_000_000_001;
   private nextUserId = 9_000_001;
   private readonly users = new Map<string, ApiUser>();
   private clock = Date.parse('2024-05-01T12:00:00Z');
@@ -179,9 +231,10 @@ export class GitHubApiState {
     this.repo = options.repo ?? 'model-repo';
     this.repositoryId = options.repositoryId ?? 812345678;
     this.issues = new Set(options.issues ?? [42]);
-    this.tokenUser = options.tokenUser ?? null;
-    this.writer = options.writer ?? this.tokenUser ?? GITHUB_ACTIONS_LOGIN;
+    this.tokenUser = options.appToken !== undefined ? null : (options.tokenUser ?? null);
+    this.writer = options.appToken !== undefined ? `${options.appToken}[bot]` : (options.writer ?? this.tokenUser ?? GITHUB_ACTIONS_LOGIN);
     this.writes = options.writes ?? 'allow';
+    this.checks = options.checks ?? this.writes;
     this.faults = [...(options.faults ?? [])];
     this.token = options.token;
     this.htmlUrl = (options.htmlUrl ?? 'https://github.com').replace(/\/+$/, '');
@@ -229,6 +282,28 @@ export class GitHubApiState {
     };
     this.comments.push(comment);
     return comment;
+  }
+
+  /** A check run as a write would make it (e.g. the job's own one, or one an earlier run left). */
+  addCheckRun(input: Partial<StoredCheckRun> & { headSha: string; name: string }): StoredCheckRun {
+    const at = this.now();
+    const run: StoredCheckRun = {
+      id: this.nextCheckRunId++,
+      externalId: null,
+      detailsUrl: null,
+      status: 'queued',
+      conclusion: null,
+      startedAt: at,
+      completedAt: null,
+      title: null,
+      summary: null,
+      text: null,
+      annotations: [],
+      app: 'github-actions',
+      ...input
+    };
+    this.checkRuns.push(run);
+    return run;
   }
 
   commentsOn(issueNumber: number): StoredComment[] {
@@ -410,7 +485,222 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     return state.comments.find((c) => c.id === id);
   }
 
+  // ---- check runs -----------------------------------------------------------------------------
+
+  /** GitHub limits that the description does not state as schema keywords. */
+  const CHECK_TITLE_MAX = 255;
+  const ANNOTATION_TEXT_MAX_BYTES = 64 * 1024;
+
+  function appJson(slug: string): Record<string, unknown> {
+    const owner = simpleUser({ login: 'github', id: 9919, type: 'Organization' });
+    return {
+      id: slug === 'github-actions' ? 15368 : 77001,
+      slug,
+      node_id: Buffer.from(`03:Integration${slug}`).toString('base64'),
+      client_id: 'Iv1.0000modelgate',
+      owner,
+      name: slug === 'github-actions' ? 'GitHub Actions' : slug,
+      description: 'Automate your workflow from idea to production',
+      external_url: 'https://help.github.com/en/actions',
+      html_url: `${state.htmlUrl}/apps/${slug}`,
+      created_at: '2018-07-30T09:30:17Z',
+      updated_at: '2024-04-10T20:33:16Z',
+      permissions: { checks: 'write', contents: 'write', issues: 'write', metadata: 'read', pull_requests: 'write' },
+      events: ['check_run', 'check_suite', 'pull_request', 'push']
+    };
+  }
+
+  function checkRunJson(run: StoredCheckRun): Record<string, unknown> {
+    const url = `${repoApiPath()}/check-runs/${run.id}`;
+    return {
+      id: run.id,
+      head_sha: run.headSha,
+      node_id: `CR_kwDO${Buffer.from(`${state.repositoryId}:${run.id}`).toString('base64url')}`,
+      external_id: run.externalId,
+      url,
+      html_url: `${state.htmlUrl}/${state.owner}/${state.repo}/runs/${run.id}`,
+      details_url: run.detailsUrl,
+      status: run.status,
+      conclusion: run.conclusion,
+      started_at: run.startedAt,
+      completed_at: run.completedAt,
+      output: {
+        title: run.title,
+        summary: run.summary,
+        text: run.text,
+        annotations_count: run.annotations.length,
+        annotations_url: `${url}/annotations`
+      },
+      name: run.name,
+      check_suite: { id: 30_000_000_000 + (run.id % 1000) },
+      app: appJson(run.app),
+      pull_requests: []
+    };
+  }
+
+  function findCheckRun(params: Record<string, string>): StoredCheckRun | undefined {
+    if (!repoMatches(params)) return undefined;
+    const id = Number(params.check_run_id);
+    return state.checkRuns.find((r) => r.id === id);
+  }
+
+  function checksRefusal(op: Operation): Reply | undefined {
+    if (state.checks === 'forbidden') return forbidden(op);
+    if (state.checks === 'not-found') return notFound(op);
+    return undefined;
+  }
+
+  /** What the description cannot say: titles ≤ 255 characters, annotation texts ≤ 64 KB, conclusion with completed. */
+  function checkRunLimits(op: Operation, body: CheckRunBody, creating: boolean): Reply | undefined {
+    const problems: string[] = [];
+    if (body.output?.title !== undefined && [...body.output.title].length > CHECK_TITLE_MAX) problems.push(`output.title is longer than ${CHECK_TITLE_MAX} characters`);
+    for (const [i, a] of (body.output?.annotations ?? []).entries()) {
+      if (Buffer.byteLength(a.message, 'utf8') > ANNOTATION_TEXT_MAX_BYTES) problems.push(`output.annotations[${i}].message is over 64 KB`);
+      if (a.title !== undefined && [...a.title].length > CHECK_TITLE_MAX) problems.push(`output.annotations[${i}].title is longer than ${CHECK_TITLE_MAX} characters`);
+      if (a.start_line < 1 || a.end_line < a.start_line) problems.push(`output.annotations[${i}] has lines ${a.start_line}-${a.end_line}`);
+      if (/^\/|^[A-Za-z]:|(^|\/)\.\.(\/|$)|\\/.test(a.path)) problems.push(`output.annotations[${i}].path ${JSON.stringify(a.path)} is not relative to the repository root`);
+    }
+    if (creating && body.status === 'completed' && body.conclusion === undefined) problems.push('status completed without a conclusion');
+    if (problems.length === 0) return undefined;
+    for (const problem of problems) violations.push(`${op.method} ${op.template}: ${problem}`);
+    return new Reply(422, { message: 'Invalid request.', errors: problems, documentation_url: op.documentationUrl, status: '422' });
+  }
+
+  interface CheckRunBody {
+    name?: string;
+    head_sha?: string;
+    external_id?: string;
+    details_url?: string;
+    status?: string;
+    conclusion?: string;
+    started_at?: string;
+    completed_at?: string;
+    output?: { title?: string; summary?: string; text?: string; annotations?: (Omit<StoredAnnotation, 'title' | 'start_column' | 'end_column' | 'raw_details'> & { title?: string; start_column?: number; end_column?: number; raw_details?: string })[] };
+  }
+
+  function applyCheckRun(run: StoredCheckRun, body: CheckRunBody): void {
+    if (body.name !== undefined) run.name = body.name;
+    if (body.external_id !== undefined) run.externalId = body.external_id;
+    if (body.details_url !== undefined) run.detailsUrl = body.details_url;
+    if (body.started_at !== undefined) run.startedAt = body.started_at;
+    if (body.conclusion !== undefined) {
+      // "Providing conclusion will automatically set the status parameter to completed."
+      run.status = 'completed';
+      run.conclusion = body.conclusion;
+      run.completedAt = body.completed_at ?? state.now();
+    } else if (body.status !== undefined) {
+      run.status = body.status;
+      if (body.status !== 'completed') {
+        run.conclusion = null;
+        run.completedAt = null;
+      }
+    }
+    if (body.output) {
+      if (body.output.title !== undefined) run.title = body.output.title;
+      if (body.output.summary !== undefined) run.summary = body.output.summary;
+      if (body.output.text !== undefined) run.text = body.output.text;
+      for (const a of body.output.annotations ?? []) {
+        run.annotations.push({
+          path: a.path,
+          start_line: a.start_line,
+          end_line: a.end_line,
+          start_column: a.start_column ?? null,
+          end_column: a.end_column ?? null,
+          annotation_level: a.annotation_level,
+          title: a.title ?? null,
+          message: a.message,
+          raw_details: a.raw_details ?? null
+        });
+      }
+    }
+  }
+
+  /** GitHub's pagination over any list: the page, and a Link header with /repositories/{id}/… URLs. */
+  function paginate<T>(items: T[], query: URLSearchParams, pathAfterRepo: string): { slice: T[]; headers: Record<string, string> } {
+    const perPage = Math.min(100, Math.max(1, Number(query.get('per_page') ?? 30) || 30));
+    const page = Math.max(1, Number(query.get('page') ?? 1) || 1);
+    const lastPage = Math.max(1, Math.ceil(items.length / perPage));
+    const headers: Record<string, string> = {};
+    if (lastPage > 1) {
+      const link = (n: number, rel: string): string => {
+        const q = new URLSearchParams(query);
+        q.set('page', String(n));
+        return `<${baseUrl}/repositories/${state.repositoryId}${pathAfterRepo}?${q.toString()}>; rel="${rel}"`;
+      };
+      const parts: string[] = [];
+      if (page > 1) parts.push(link(Math.min(page - 1, lastPage), 'prev'));
+      if (page < lastPage) parts.push(link(page + 1, 'next'), link(lastPage, 'last'));
+      if (page > 1) parts.push(link(1, 'first'));
+      headers.link = parts.join(', ');
+    }
+    return { slice: items.slice((page - 1) * perPage, page * perPage), headers };
+  }
+
+  const checkRunHandlers: Record<string, (call: Call) => Reply> = {
+    'checks/list-for-ref': ({ operation, params, query }) => {
+      if (!repoMatches(params)) return notFound(operation);
+      let runs = state.checkRuns.filter((r) => r.headSha === params.ref);
+      const name = query.get('check_name');
+      if (name !== null) runs = runs.filter((r) => r.name === name);
+      const status = query.get('status');
+      if (status !== null) runs = runs.filter((r) => r.status === status);
+      if ((query.get('filter') ?? 'latest') === 'latest') {
+        // The newest run of each name (GitHub: "the most recent check runs").
+        const newest = new Map<string, StoredCheckRun>();
+        for (const r of runs) if ((newest.get(r.name)?.id ?? -1) < r.id) newest.set(r.name, r);
+        runs = [...newest.values()];
+      }
+      runs = [...runs].sort((a, b) => b.id - a.id);
+      const { slice, headers } = paginate(runs, query, `/commits/${encodeURIComponent(params.ref!)}/check-runs`);
+      return new Reply(200, { total_count: runs.length, check_runs: slice.map(checkRunJson) }, headers);
+    },
+
+    'checks/create': ({ operation, params, body }) => {
+      if (!repoMatches(params)) return notFound(operation);
+      const refusal = checksRefusal(operation);
+      if (refusal) return refusal;
+      const b = body as CheckRunBody & { name: string; head_sha: string };
+      const limits = checkRunLimits(operation, b, true);
+      if (limits) return limits;
+      const run = state.addCheckRun({ headSha: b.head_sha, name: b.name, status: 'queued', app: state.checkApp });
+      applyCheckRun(run, b);
+      const json = checkRunJson(run);
+      return new Reply(201, json);
+    },
+
+    'checks/get': ({ operation, params }) => {
+      const run = findCheckRun(params);
+      return run ? new Reply(200, checkRunJson(run)) : notFound(operation);
+    },
+
+    'checks/update': ({ operation, params, body }) => {
+      const run = findCheckRun(params);
+      if (!run) return notFound(operation);
+      const refusal = checksRefusal(operation);
+      if (refusal) return refusal;
+      if (run.app !== state.checkApp) {
+        // An app may only update its own check runs.
+        violations.push(`PATCH check run ${run.id}: made by the ${run.app} app, but the token is ${state.checkApp}'s`);
+        return forbidden(operation);
+      }
+      const b = body as CheckRunBody;
+      const limits = checkRunLimits(operation, b, false);
+      if (limits) return limits;
+      applyCheckRun(run, b);
+      return new Reply(200, checkRunJson(run));
+    },
+
+    'checks/list-annotations': ({ operation, params, query }) => {
+      const run = findCheckRun(params);
+      if (!run) return notFound(operation);
+      const { slice, headers } = paginate(run.annotations, query, `/check-runs/${run.id}/annotations`);
+      const blob = (a: StoredAnnotation): string => `${state.htmlUrl}/${state.owner}/${state.repo}/blob/${run.headSha}/${a.path.split('/').map(encodeURIComponent).join('/')}`;
+      return new Reply(200, slice.map((a) => ({ ...a, blob_href: blob(a) })), headers);
+    }
+  };
+
   const handlers: Record<string, (call: Call) => Reply> = {
+    ...checkRunHandlers,
     'users/get-authenticated': ({ operation }) => {
       if (state.tokenUser === null) return forbidden(operation);
       return new Reply(200, privateUser(state.user(state.tokenUser)));

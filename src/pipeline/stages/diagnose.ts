@@ -18,7 +18,7 @@ import type { Log } from '../log.js';
 import { rowKeys } from '../uncertainty.js';
 import { measureOptions, type Measured } from './measure.js';
 import type { PreparedRun } from './prepare.js';
-import type { StageContext, StageResult } from './stage.js';
+import { orFinding, type StageContext, type StageResult } from './stage.js';
 import type { Uncertain } from './uncertainty.js';
 import type { Settings } from '../../settings/settings.js';
 
@@ -49,7 +49,7 @@ export async function diagnoseStage({ settings, log }: StageContext, { prep, tra
   let slices: SliceResult | undefined;
   if (settings.slices !== undefined && outputs.some((o) => o.name === 'candidate')) {
     const spec = settings.slices;
-    slices = await log.group('Slices', async () => {
+    slices = await orFinding(findings, () => log.group('Slices', async () => {
       // The overall changes against the first baseline decide which slice regressions are surprising.
       const first = settings.baselines.find((b) => outputs.some((o) => o.name === b.name));
       const overall = changes.filter((c) => c.baseline === first?.name);
@@ -64,16 +64,18 @@ export async function diagnoseStage({ settings, log }: StageContext, { prep, tra
       });
       log.info(`${r.slices.length} slices measured, ${r.skipped.length} below min-size, ${r.findings.length} flagged`);
       return r;
-    });
-    findings.push(...sliceFindings(slices));
+    }));
+    if (slices) findings.push(...sliceFindings(slices));
   }
 
   const gen =
     trainPrep !== undefined
-      ? generalisation(task, u.models, settings.thresholds, {
-          uncertainty: measureGapUncertainty(settings, prep, trainPrep, measured.trained.filter((o) => u.models.some((m) => m.name === o.name)), u.replicates),
-          primaryMetrics: settings.primaryMetrics,
-        })
+      ? await orFinding(findings, () =>
+          generalisation(task, u.models, settings.thresholds, {
+            uncertainty: measureGapUncertainty(settings, prep, trainPrep, measured.trained.filter((o) => u.models.some((m) => m.name === o.name)), u.replicates),
+            primaryMetrics: settings.primaryMetrics,
+          }),
+        )
       : undefined;
   if (gen) findings.push(...gen.findings);
 
@@ -88,13 +90,13 @@ export async function diagnoseStage({ settings, log }: StageContext, { prep, tra
     findings.push(errorFinding(e));
   }
   const cand = outputs.find((o) => o.name === 'candidate');
-  const predictionDrift = cand ? predictionDrifts(cand.predictions, outputs.filter((o) => o !== cand), prep.classes, settings.decisionThreshold) : undefined;
+  const predictionDrift = cand ? await orFinding(findings, () => predictionDrifts(cand.predictions, outputs.filter((o) => o !== cand), prep.classes, settings.decisionThreshold)) : undefined;
   findings.push(...predictionDriftFindings(predictionDrift ?? []));
 
   const training = await readCurves(settings, findings, log);
   let release: Release | undefined;
   if (u.models.some((m) => m.role === 'candidate')) {
-    release = releaseChange(u.models, changes);
+    release = await orFinding(findings, () => releaseChange(u.models, changes));
     findings.push(...releaseFindings(release), ...featureFindings(u.models));
   }
   return { part: { slices, gaps: gen?.gaps, drift, labelDrift, predictionDrift, training, release }, findings };

@@ -1,11 +1,12 @@
-// Stage 3, measure: every model's metrics on the evaluation rows (and the training rows), the dummy's,
-// and the latency of the models kept open, in interleaved rounds.
+// Stage 3, measure: a model's metrics on the evaluation rows, then on the training rows (run here, so a
+// model whose evaluation metrics fail is not run again); once every model has run, the latency of those
+// kept open, in interleaved rounds, and the dummy.
 
 import { dummyPredictions } from '../../analysis/dummy.js';
 import { errorFinding, trainingDataFinding } from '../../analysis/findings.js';
 import { measure, type MeasureOptions } from '../../analysis/measure.js';
 import type { HardwareFacts } from '../../hardware/line.js';
-import { latencyMetrics, latencyRunner, measureLatencyRounds } from '../../perf/latency.js';
+import { latencyMeasurable, latencyMetrics, latencyRunner, measureLatencyRounds } from '../../perf/latency.js';
 import { stressRun } from '../../perf/load.js';
 import { MemorySampler } from '../../perf/memory.js';
 import type { Settings } from '../../settings/settings.js';
@@ -13,10 +14,21 @@ import type { Finding, ModelMeasurement, PerfReport } from '../../types.js';
 import { checkMetrics } from '../check-predictions.js';
 import type { TrainedOutput } from '../gap-uncertainty.js';
 import type { Log } from '../log.js';
+import { modelInput, predict } from '../predict.js';
 import type { ModelOutput } from '../uncertainty.js';
 import type { RanModel } from './predict.js';
 import type { PreparedRun } from './prepare.js';
 import type { StageContext, StageResult } from './stage.js';
+
+/** One model measured. Open only when its latency is still to be measured. */
+export interface MeasuredModel {
+  m: ModelMeasurement;
+  output: ModelOutput;
+  trained?: TrainedOutput;
+  /** Kept open for the latency rounds (measureRest disposes it). */
+  timed?: RanModel;
+  hardware?: HardwareFacts;
+}
 
 export interface Measured {
   /** Every model that ran and measured, then the dummy. */
@@ -29,47 +41,54 @@ export interface Measured {
   hardware?: HardwareFacts;
 }
 
-export async function measureStage({ settings, log }: StageContext, { prep, trainPrep }: PreparedRun, ran: RanModel[]): Promise<StageResult<Measured>> {
+/** Disposes the model unless its latency is to be measured. */
+export async function measureStage({ settings, log }: StageContext, { prep, trainPrep }: PreparedRun, r: RanModel): Promise<StageResult<MeasuredModel | undefined>> {
   const findings: Finding[] = [];
-  const mo = measureOptions(settings);
-  const models: ModelMeasurement[] = [];
-  const outputs: ModelOutput[] = [];
-  const trained: TrainedOutput[] = [];
-  const timed: { m: ModelMeasurement; r: RanModel }[] = [];
-  let hardware: HardwareFacts | undefined;
-  for (const r of ran) {
-    const { spec, role, model, predictions } = r;
-    try {
-      const measured = measure(prep.truth, predictions, mo);
-      checkMetrics(measured.metrics, prep.truth, predictions, spec.name, prep.dataset);
-      const m: ModelMeasurement = { name: spec.name, role, path: spec.path, engine: model.engine, backend: model.backend, files: model.files, ...measured };
-      if (model.notes?.length) m.notes = [...model.notes];
-      if (model.log) m.log = model.log;
-      if (model.facts !== undefined) m.facts = model.facts;
-      Object.assign(m, r.fed);
-      if (role === 'candidate') hardware = r.hardware;
-      if (trainPrep !== undefined && r.trainPredictions !== undefined) {
-        try {
-          const { metrics } = measure(trainPrep.truth, r.trainPredictions, mo);
-          checkMetrics(metrics, trainPrep.truth, r.trainPredictions, spec.name, trainPrep.dataset);
-          m.trainMetrics = metrics;
-          trained.push({ name: spec.name, eval: predictions, train: r.trainPredictions });
-        } catch (e) {
-          findings.push(trainingDataFinding(e));
-        }
+  const { spec, role, model, predictions } = r;
+  let keepOpen = false;
+  try {
+    const mo = measureOptions(settings);
+    const measured = measure(prep.truth, predictions, mo);
+    checkMetrics(measured.metrics, prep.truth, predictions, spec.name, prep.dataset);
+    const m: ModelMeasurement = { name: spec.name, role, path: spec.path, engine: model.engine, backend: model.backend, files: model.files, ...measured };
+    if (model.notes?.length) m.notes = [...model.notes];
+    if (model.log) m.log = model.log;
+    if (model.facts !== undefined) m.facts = model.facts;
+    Object.assign(m, r.fed);
+    const done: MeasuredModel = { m, output: { name: spec.name, predictions }, hardware: r.hardware };
+    // A predictions file holds outputs for the evaluation rows only.
+    if (trainPrep !== undefined && model.runsTrainingRows) {
+      try {
+        const train = await predict(model, modelInput(settings, trainPrep, model, spec.name), log);
+        const { metrics } = measure(trainPrep.truth, train, mo);
+        checkMetrics(metrics, trainPrep.truth, train, spec.name, trainPrep.dataset);
+        m.trainMetrics = metrics;
+        done.trained = { name: spec.name, eval: predictions, train };
+      } catch (e) {
+        const f = trainingDataFinding(e);
+        findings.push({ ...f, message: r.hide(f.message) });
       }
-      models.push(m);
-      outputs.push({ name: spec.name, predictions });
-      if (r.open) timed.push({ m, r });
-    } catch (e) {
-      findings.push(errorFinding(e));
-    } finally {
-      if (r.open && !timed.some((t) => t.r === r)) model.dispose();
     }
+    keepOpen = settings.perf && latencyMeasurable(model);
+    if (keepOpen) done.timed = r;
+    return { part: done, findings };
+  } catch (e) {
+    const f = errorFinding(e);
+    findings.push({ ...f, message: r.hide(f.message) });
+    return { part: undefined, findings };
+  } finally {
+    if (!keepOpen) model.dispose();
   }
+}
+
+/** Once every model has run: the latency of the ones kept open (then disposed), and the dummy. */
+export async function measureRest({ settings, log }: StageContext, { prep, trainPrep }: PreparedRun, each: MeasuredModel[]): Promise<StageResult<Measured>> {
+  const findings: Finding[] = [];
+  const timed = each.filter((e) => e.timed !== undefined);
   if (timed.length > 0) await measurePerf(settings, timed, log, findings);
 
   // The dummy: the prior (or mean) of the training labels when given, else of the evaluation labels.
+  const mo = measureOptions(settings);
   const fitOn = trainPrep?.truth ?? prep.truth;
   const dummy: ModelOutput = { name: 'dummy', predictions: dummyPredictions(fitOn, prep.dataset.rowCount) };
   const d: ModelMeasurement = {
@@ -82,8 +101,14 @@ export async function measureStage({ settings, log }: StageContext, { prep, trai
     ...measure(prep.truth, dummy.predictions, mo),
   };
   if (trainPrep !== undefined) d.trainMetrics = measure(trainPrep.truth, dummyPredictions(fitOn, trainPrep.dataset.rowCount), mo).metrics;
-  models.push(d);
-  return { part: { models, outputs, dummy, trained, hardware }, findings };
+  const part: Measured = {
+    models: [...each.map((e) => e.m), d],
+    outputs: each.map((e) => e.output),
+    dummy,
+    trained: each.flatMap((e) => (e.trained ? [e.trained] : [])),
+    hardware: each.find((e) => e.m.role === 'candidate')?.hardware,
+  };
+  return { part, findings };
 }
 
 export function measureOptions(s: Settings): MeasureOptions {
@@ -95,9 +120,10 @@ export function measureOptions(s: Settings): MeasureOptions {
  * them alike), then each one's stress run, with its peak memory sampled after each of its runs. Disposes
  * the models. A failure is a finding: the metrics already measured stand.
  */
-async function measurePerf(settings: Settings, timed: { m: ModelMeasurement; r: RanModel }[], log: Log, findings: Finding[]): Promise<void> {
+async function measurePerf(settings: Settings, timed: MeasuredModel[], log: Log, findings: Finding[]): Promise<void> {
+  const models = timed.map((t) => t.timed!);
   try {
-    const runs = timed.map((t) => latencyRunner(t.r.model, t.r.input));
+    const runs = models.map((r) => latencyRunner(r.model, r.input));
     const samplers = timed.map(() => new MemorySampler({ intervalMs: 0 }));
     const latency = await log.group(`Latency of ${timed.map((t) => t.m.name).join(', ')} in interleaved rounds`, () =>
       measureLatencyRounds(runs, { batchSizes: settings.perfBatchSizes, maxSeconds: settings.perfMaxSeconds, onRun: (i) => samplers[i].sample() }),
@@ -114,6 +140,6 @@ async function measurePerf(settings: Settings, timed: { m: ModelMeasurement; r: 
   } catch (e) {
     findings.push(errorFinding(e));
   } finally {
-    for (const t of timed) t.r.model.dispose();
+    for (const r of models) r.model.dispose();
   }
 }

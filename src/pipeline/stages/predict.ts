@@ -1,71 +1,77 @@
-// Stage 2, predict: every model on the evaluation rows (and the training rows, for the gaps). A model
-// that fails is a finding, not the end. Models whose latency will be measured stay open for that.
+// Stage 2, predict: one model on the evaluation rows. A model that fails is a finding, not the end; one
+// that ran stays open for the measure stage (which runs it on the training rows and disposes it).
 
 import type { LoadedModel, PredictInput } from '../../engines/engine.js';
 import { openModel } from '../../engines/open.js';
 import { detectGpusOnce } from '../../hardware/gpus.js';
 import { hardwareLine, type HardwareFacts } from '../../hardware/line.js';
-import { errorFinding, trainingDataFinding } from '../../analysis/findings.js';
-import { latencyMeasurable } from '../../perf/latency.js';
-import type { ModelSpec } from '../../settings/settings.js';
+import { errorFinding } from '../../analysis/findings.js';
+import type { GitWritten, ModelSpec, Settings } from '../../settings/settings.js';
 import type { Finding, ModelMeasurement, Predictions, Role } from '../../types.js';
+import { hideFolder, shownFiles, shownPath } from '../git-baselines.js';
 import { fedColumns, modelInput, predict } from '../predict.js';
 import { openOptions } from './open-options.js';
 import type { PreparedRun } from './prepare.js';
 import type { StageContext, StageResult } from './stage.js';
 
-/** One model that ran: its outputs, and what the report says about how it ran. */
-export interface RanModel {
+/** A model to evaluate: what the report calls it, and where it opens from (a git baseline's temporary folder). */
+export interface ModelTarget {
+  /** As shown: a git baseline's path names its revision. */
   spec: ModelSpec;
   role: Role;
+  openPath: string;
+  /** Keeps a git baseline's temporary folder out of every message. */
+  hide: (text: string) => string;
+}
+
+/** One model that ran: its outputs, and what the report says about how it ran. The model is still open. */
+export interface RanModel extends ModelTarget {
   model: LoadedModel;
   input: PredictInput;
   predictions: Predictions;
-  /** On the training rows, when training data was given and the engine can run them. */
-  trainPredictions?: Predictions;
-  /** Still open: its latency is measured once every model has run (the measure stage disposes it). */
-  open: boolean;
   fed: Pick<ModelMeasurement, 'features' | 'featureOrder' | 'featureInputs'>;
   /** The candidate's CPU, GPU, engine, backend and threads. */
   hardware?: HardwareFacts;
 }
 
-export async function predictStage({ settings, log }: StageContext, { prep, trainPrep, candidate }: PreparedRun): Promise<StageResult<RanModel[]>> {
-  const findings: Finding[] = [];
-  const ran: RanModel[] = [];
+/** The candidate, then the baselines in the order given. */
+export function modelTargets(settings: Settings): ModelTarget[] {
   const specs: { spec: ModelSpec; role: Role }[] = [
     { spec: settings.candidate, role: 'candidate' },
     ...settings.baselines.map((spec) => ({ spec, role: 'baseline' as Role })),
   ];
-  for (const { spec, role } of specs) {
-    await log.group(`Evaluating ${role} ${spec.name} (${spec.path})`, async () => {
-      let model: LoadedModel | undefined;
-      let keepOpen = false;
-      try {
-        model = role === 'candidate' ? candidate : await openModel(spec.path, spec.name, openOptions(settings));
-        const input = modelInput(settings, prep, model, spec.name);
-        const predictions = await predict(model, input, log);
-        const r: RanModel = { spec, role, model, input, predictions, open: false, fed: fedColumns(settings, model, input) };
-        if (role === 'candidate') r.hardware = await describeHardware(model);
-        // A predictions file holds outputs for the evaluation rows only.
-        if (trainPrep !== undefined && model.runsTrainingRows) {
-          try {
-            r.trainPredictions = await predict(model, modelInput(settings, trainPrep, model, spec.name), log);
-          } catch (e) {
-            findings.push(trainingDataFinding(e));
-          }
-        }
-        keepOpen = r.open = settings.perf && latencyMeasurable(model);
-        ran.push(r);
-      } catch (e) {
-        // The finding is the message: the CLI and the action print each finding once, at the end.
-        findings.push(errorFinding(e));
-      } finally {
-        if (model !== undefined && !keepOpen) model.dispose();
-      }
-    });
+  return specs.map(({ spec, role }) => {
+    // A git baseline opens from its temporary folder; what is shown and reported names its revision instead.
+    const g = spec.fromGit;
+    if (g === undefined) return { spec, role, openPath: spec.path, hide: (t: string) => t };
+    return { spec: { ...spec, path: shownPath(g) }, role, openPath: spec.path, hide: (t: string) => hideFolder(t, g) };
+  });
+}
+
+export async function predictStage({ settings, log }: StageContext, { prep, candidate }: PreparedRun, target: ModelTarget): Promise<StageResult<RanModel | undefined>> {
+  const { spec, role } = target;
+  let model: LoadedModel | undefined;
+  try {
+    model = role === 'candidate' ? candidate : await openModel(target.openPath, spec.name, openOptions(settings));
+    if (spec.fromGit !== undefined) hideGitFolder(model, spec.fromGit);
+    const input = modelInput(settings, prep, model, spec.name);
+    const predictions = await predict(model, input, log);
+    const r: RanModel = { ...target, model, input, predictions, fed: fedColumns(settings, model, input) };
+    if (role === 'candidate') r.hardware = await describeHardware(model);
+    return { part: r, findings: [] };
+  } catch (e) {
+    model?.dispose();
+    // The finding is the message: the CLI and the action print each finding once, at the end.
+    const f: Finding = errorFinding(e);
+    return { part: undefined, findings: [{ ...f, message: target.hide(f.message) }] };
   }
-  return { part: ran, findings };
+}
+
+/** A git baseline's files, notes and log name its revision and repository paths, not its temporary folder. */
+function hideGitFolder(model: LoadedModel, g: GitWritten): void {
+  model.files = shownFiles(model.files, g);
+  if (model.notes !== undefined) model.notes = model.notes.map((n) => hideFolder(n, g));
+  if (model.log !== undefined) model.log = hideFolder(model.log, g);
 }
 
 /** The "Hardware" line: nvidia-smi is asked once per process; its absence is a fact, not an error. */

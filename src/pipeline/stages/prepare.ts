@@ -30,7 +30,7 @@ export async function prepareStage({ settings, log }: StageContext): Promise<Sta
   let openMs = NaN;
   const opening = openModel(settings.candidate.path, settings.candidate.name, openOptions(settings));
   opening.then(() => (openMs = performance.now() - openStarted), () => undefined);
-  let candidate: LoadedModel;
+  let candidate: LoadedModel | undefined;
   let prep: Prepared;
   try {
     const dataset = await log
@@ -51,6 +51,8 @@ export async function prepareStage({ settings, log }: StageContext): Promise<Sta
     prep = prepareEvaluation(settings, dataset, candidate);
     checkMetricNames(settings.thresholds, settings.primaryMetrics, prep.task);
   } catch (e) {
+    // Opened, but nothing will run it (the labels or a metric name were at fault).
+    candidate?.dispose();
     findings.push(errorFinding(e));
     return { part: undefined, findings };
   }

@@ -3,11 +3,11 @@
 
 import type { Uncertainties } from '../../analysis/compare.js';
 import type { Replicates } from '../../stats/bootstrap.js';
-import type { ModelMeasurement } from '../../types.js';
+import type { Finding, ModelMeasurement } from '../../types.js';
 import { measureUncertainty, type UncertaintyInfo } from '../uncertainty.js';
 import type { Measured } from './measure.js';
 import type { PreparedRun } from './prepare.js';
-import type { StageContext, StageResult } from './stage.js';
+import { orFinding, type StageContext, type StageResult } from './stage.js';
 
 export interface Uncertain {
   /** The measurements with each metric's interval added. */
@@ -19,11 +19,16 @@ export interface Uncertain {
 }
 
 export async function uncertaintyStage({ settings, log }: StageContext, { prep }: PreparedRun, measured: Measured): Promise<StageResult<Uncertain>> {
-  const u = await log.group('Intervals and significance', async () => {
-    const started = performance.now();
-    const stage = measureUncertainty(settings, prep, [...measured.outputs, measured.dummy], measured.models);
-    if (stage.info) log.info(`${stage.info.resamples} paired ${stage.info.method} resamples in ${Math.round(performance.now() - started)} ms`);
-    return stage;
-  });
-  return { part: { models: u.models, deltas: u.deltas, info: u.info, replicates: u.replicates }, findings: u.findings };
+  const findings: Finding[] = [];
+  const u = await orFinding(findings, () =>
+    log.group('Intervals and significance', async () => {
+      const started = performance.now();
+      const stage = measureUncertainty(settings, prep, [...measured.outputs, measured.dummy], measured.models);
+      if (stage.info) log.info(`${stage.info.resamples} paired ${stage.info.method} resamples in ${Math.round(performance.now() - started)} ms`);
+      return stage;
+    }),
+  );
+  // Without intervals the point estimates still stand, and the gate judges them as with bootstrap: 0.
+  if (u === undefined) return { part: { models: measured.models, deltas: {} }, findings };
+  return { part: { models: u.models, deltas: u.deltas, info: u.info, replicates: u.replicates }, findings: [...findings, ...u.findings] };
 }
