@@ -13,7 +13,7 @@ import { needsNativeOnnx } from './engines/registry.js';
 import { detectGpusOnce } from './hardware/gpus.js';
 import { ActionOutput } from './publish/action-output.js';
 import { choosePublishers, runPublishers } from './publish/index.js';
-import { startCheckRun } from './publish/check-run.js';
+import { startCheckRun, type StartedCheckRun } from './publish/check-run.js';
 import type { Settings } from './settings/settings.js';
 import type { Finding } from './types.js';
 import { mapStrings } from './untrusted.js';
@@ -26,15 +26,18 @@ export async function run(): Promise<void> {
   // The token is masked before the first line: ::add-mask:: is the first thing the step prints.
   out.addSecrets([core.getInput('github-token'), process.env.GITHUB_TOKEN, process.env.ACTIONS_RUNTIME_TOKEN, process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN]);
   core.info('model-gate: starting');
+  const started: { checkRun?: StartedCheckRun } = {};
   try {
-    await runGate(out);
+    await runGate(out, started);
   } catch (e) {
     // Last line of defence: a bug still ends as one readable line, never a stack trace.
     core.setFailed(out.message(`model-gate failed unexpectedly: ${messageOf(e)}`));
+    // A check run marked in progress and not completed would hang there: close it as failed.
+    await started.checkRun?.close('failure');
   }
 }
 
-async function runGate(out: ActionOutput): Promise<void> {
+async function runGate(out: ActionOutput, started: { checkRun?: StartedCheckRun }): Promise<void> {
   let event: EventContext | undefined;
   let settings: Settings | undefined;
   let evaluation: Evaluation;
@@ -43,7 +46,7 @@ async function runGate(out: ActionOutput): Promise<void> {
     settings = await readActionSettings();
     // Variables handed to the command may be secrets the command could print into its log.
     out.addSecrets(settings.commandEnv.map((name) => process.env[name]));
-    await startCheckRun({ event, settings, token: core.getInput('github-token'), out });
+    started.checkRun = await startCheckRun({ event, settings, token: core.getInput('github-token'), out });
     await maybeInstallNative(settings, out);
     evaluation = await evaluate(settings, out.log);
   } catch (e) {

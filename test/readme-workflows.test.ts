@@ -65,7 +65,7 @@ describe('Release gating', () => {
   });
 
   test('(b) a tag push: the gate job compares with the previous release, the release job needs it', () => {
-    expect(tag!.on).toEqual({ push: { tags: ['v*'] } });
+    expect(tag!.on).toEqual({ push: { tags: ['v[0-9]+.[0-9]+.[0-9]+'] } });
     const { gate, release: rel } = tag!.jobs;
     const checkout = gate!.steps!.find((s) => s.uses?.startsWith('actions/checkout@'))!;
     expect(checkout.with).toMatchObject({ 'fetch-depth': 0, 'fetch-tags': true });

@@ -5,3 +5,4 @@ export { resolveRevision, type ResolvedRevision, type ResolveOptions } from './r
 export { materialiseModel, DEFAULT_MAX_BLOB_BYTES, DEFAULT_MAX_TOTAL_BYTES, type MaterialiseOptions, type MaterialisedModel } from './materialise.js';
 export { repoPathOf } from './repo-path.js';
 export { gitEnvironment, DEFAULT_GIT_TIMEOUT_SECONDS, type GitOptions } from './run-git.js';
+export { NoPreviousRelease } from './previous-release.js';

@@ -2,6 +2,11 @@
 // bytes come from `git lfs smudge`, which takes the pointer on stdin, looks in the local LFS store and
 // fetches from the remote when it can. The bytes are checked against the pointer's oid and size, so a
 // pointer (GIT_LFS_SKIP_SMUDGE) or a wrong object is never handed on as the model.
+//
+// Where git-lfs fetches from is pinned to origin's LFS endpoint: a `.lfsconfig` in the pull request's work
+// tree (or its commits) may set lfs.url or remote.origin.lfsurl, and git-lfs would send requests to any
+// address it names (from a self-hosted runner, into its network). Git's own config, here `-c lfs.url`,
+// wins over .lfsconfig, and git-lfs asks lfs.url before any other setting.
 
 import { createHash } from 'node:crypto';
 import { ModelError } from '../errors.js';
@@ -46,14 +51,36 @@ export interface SmudgeOptions extends GitOptions {
   input: string;
 }
 
+/**
+ * The LFS endpoint git-lfs derives from a remote URL by itself: `<url>.git/info/lfs` (or `<url>/info/lfs`
+ * when it ends in .git) over http(s); any other URL (ssh, file, a path) as it is, which git-lfs reads the
+ * same way as the remote's URL.
+ */
+export function lfsEndpointOf(remoteUrl: string): string {
+  if (!/^https?:\/\//i.test(remoteUrl)) return remoteUrl;
+  const url = remoteUrl.replace(/\/+$/, '');
+  return url.endsWith('.git') ? `${url}/info/lfs` : `${url}.git/info/lfs`;
+}
+
+/**
+ * `-c lfs.url=…` for git: origin's LFS endpoint from the repository's git config (never .lfsconfig, which
+ * git does not read), or an empty URL, which reaches nothing, when there is no origin.
+ */
+export async function pinnedLfsUrl(git: GitOptions): Promise<string[]> {
+  const r = await runGit(['config', '--get', 'remote.origin.url'], git);
+  const origin = r.code === 0 ? r.stdout.toString('utf8').trim() : '';
+  return ['-c', `lfs.url=${origin === '' ? '' : lfsEndpointOf(origin)}`];
+}
+
 /** Writes the object a pointer names to `dest`; a ModelError saying what to do when git-lfs is missing or the object cannot be had. */
 export async function smudge(pointer: LfsPointer, options: SmudgeOptions): Promise<void> {
   const hash = createHash('sha256');
-  const r = await runGit(['lfs', 'smudge', '--', options.path], {
+  const r = await runGit([...(await pinnedLfsUrl(options)), 'lfs', 'smudge', '--', options.path], {
     ...options,
     stdin: pointer.text,
     stdoutFile: options.dest,
-    maxStdoutBytes: pointer.size,
+    // git-lfs writes the pointer back when it cannot have the object: room for it, so its reason is kept.
+    maxStdoutBytes: Math.max(pointer.size, MAX_POINTER_BYTES),
     onStdout: (b) => hash.update(b),
   });
   const what = `${options.input}: ${quote(options.path)} at ${options.label} is a Git LFS pointer`;

@@ -18,10 +18,21 @@ async function tagList(args: string[], git: GitOptions): Promise<string[]> {
   return r.code === 0 ? r.stdout.toString('utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '') : [];
 }
 
-/** origin's tag names, or none when origin cannot be reached. */
-async function remoteTags(git: GitOptions): Promise<string[]> {
+/**
+ * There is no earlier release to compare with: the first release. The pipeline makes this a warning and
+ * drops the baseline (git-baselines.ts); thrown only when the repository's tags are known in full.
+ */
+export class NoPreviousRelease extends InputError {}
+
+/** origin's tag names; an InputError when origin cannot be asked (then "no earlier release" is not known). */
+async function remoteTags(git: GitOptions, input: string): Promise<string[]> {
   const r = await runGit(['ls-remote', '--tags', '--refs', '--end-of-options', 'origin'], git);
-  if (r.code !== 0) return [];
+  if (r.code !== 0) {
+    throw new InputError(
+      `${input}: @previous-release: this shallow checkout lacks the tags, and listing origin's tags failed (${gitSays(r)}). ` +
+        'Set `fetch-depth: 0` (with `fetch-tags: true`) on actions/checkout.',
+    );
+  }
   return r.stdout
     .toString('utf8')
     .split('\n')
@@ -48,7 +59,7 @@ export async function previousReleaseTag(git: GitOptions, input: string): Promis
   let wanted: string;
   if (pushed !== undefined && releaseVersion(pushed) !== undefined) {
     const local = await tagList(['for-each-ref', '--format=%(refname:strip=2)', 'refs/tags'], git);
-    const all = shallow ? [...new Set([...local, ...(await remoteTags(git))])] : local;
+    const all = shallow ? [...new Set([...local, ...(await remoteTags(git, input))])] : local;
     tag = previousRelease(all.filter(plainTag), pushed);
     wanted = `release tag (vX.Y.Z or X.Y.Z) below the pushed tag ${quote(pushed)}`;
   } else {
@@ -61,7 +72,15 @@ export async function previousReleaseTag(git: GitOptions, input: string): Promis
   const hint = shallow
     ? ' This checkout is shallow and may lack the tags: set `fetch-depth: 0` (with `fetch-tags: true`) on actions/checkout.'
     : ' Tag releases as vX.Y.Z (pre-releases such as v1.2.0-rc.1 count only when the current version is one), or name the baseline\'s tag, e.g. @v1.2.0.';
-  if (tag === undefined) throw new InputError(`${input}: @previous-release: there is no ${wanted}.${hint}`);
+  if (tag === undefined) {
+    // All tags are known on a tag push (origin's are listed in a shallow checkout) and in a full clone:
+    // then this is the first release. A shallow checkout on another event cannot tell.
+    if (pushed !== undefined && releaseVersion(pushed) !== undefined) {
+      throw new NoPreviousRelease(`${input}: @previous-release: there is no ${wanted}, so this is the first release.`);
+    }
+    if (!shallow) throw new NoPreviousRelease(`${input}: @previous-release: there is no ${wanted}, so this is the first release.${hint}`);
+    throw new InputError(`${input}: @previous-release: there is no ${wanted}.${hint}`);
+  }
   const found = await findOrFetch(`refs/tags/${tag}`, git);
   if (found.sha === undefined) {
     const said = found.fetch === undefined ? '' : ` (${gitSays(found.fetch)})`;

@@ -3,6 +3,7 @@ import { GitHubError } from '../errors.js';
 import { CLIENT_DEFAULTS, type GitHubClient } from './client.js';
 import { commentMarker, hasMarker } from './marker.js';
 import { GitHubHttpError, toGitHubHttpError } from './http-error.js';
+import { quote } from '../untrusted.js';
 
 export type { GitHubClient } from './client.js';
 
@@ -43,9 +44,11 @@ export interface UpsertCommentOptions {
   key: string;
   /**
    * Login of the account the token writes as (the `comment-author` input, e.g. `my-app[bot]` for a
-   * GitHub App's token). When left out it is asked from GET /user. When that is refused (401/403:
-   * GITHUB_TOKEN and app installation tokens), it is learnt from the comment this run posts, and until
-   * then only a bot's comment (type Bot, login `…[bot]`) carrying the marker is taken for ours.
+   * GitHub App's token). When left out it is asked from GET /user; when that is refused (401/403:
+   * GITHUB_TOKEN and app installation tokens) it is taken to be `github-actions[bot]`, GITHUB_TOKEN's.
+   * Only comments by this login are ever edited or deleted. When the comment this run posts shows
+   * another login (an app token without comment-author), that login is used from then on, and `warn`
+   * is told to set comment-author.
    */
   author?: string;
   /** Longest body sent (defaults to GitHub's 65536). */
@@ -58,6 +61,8 @@ export interface UpsertCommentOptions {
   retries?: number;
   /** How long one second of a wait lasts, in ms (default 1000; tests shrink it). */
   secondMs?: number;
+  /** Told, once, when the comment this run posted shows that `author` was not the token's login (e.g. core.warning). */
+  warn?: (message: string) => void;
 }
 
 export interface UpsertCommentResult {
@@ -424,9 +429,23 @@ function answerLost(error: unknown): boolean {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The warning for a token whose comments are not written by the login taken for it. */
+export function commentAuthorWarning(assumed: string, actual: string): string {
+  return (
+    `The token writes pull request comments as ${quote(actual)}, not ${quote(assumed)}: ` +
+    `set comment-author: ${quote(actual)} so model-gate finds its comment without posting a new one each run.`
+  );
+}
+
 /**
  * Post the report as one comment, or edit the one posted before: the oldest comment on the pull
- * request that carries the marker for `key` and was written by the token's own account.
+ * request that carries the marker for `key` and was written by the token's own account. Comments by
+ * any other account are never edited or deleted, even where the token could (any token with write
+ * access may edit and delete others' comments).
+ *
+ * The token's account is `options.author`, else GET /user's login, else GITHUB_TOKEN's
+ * `github-actions[bot]`. A comment this run posts shows the account for certain; when it differs (an
+ * app token without comment-author), that account's comments are the ones kept from then on.
  *
  * Two runs at once may both find none and both post. So every run lists again after posting, keeps
  * the oldest comment (all runs agree on it, so none deletes the one another keeps), writes its body
@@ -441,16 +460,11 @@ export async function upsertStickyComment(
   const { owner, repo, issueNumber, key } = options;
   const note = options.truncationNote ?? ((cut: string) => truncationNote(options.runUrl, cut));
   const body = fitCommentBody(withMarker(options.body, key), key, options.maxLength, note);
-  // Undefined until known: an app's or the Actions token's login is learnt from the comment it posts.
-  let author = (options.author ?? (await resolveAuthor(octokit)))?.toLowerCase();
-  // Bots whose marked comment this run could not edit (403): another app's, not ours.
-  const notOurs = new Set<string>();
+  // The account whose comments are ours: never a guess wider than one login.
+  const assumed = options.author ?? (await resolveAuthor(octokit)) ?? GITHUB_ACTIONS_BOT;
+  let author = assumed.toLowerCase();
   const loginOf = (c: IssueComment): string => c.user?.login.toLowerCase() ?? '';
-  const mayBeOurs = (c: IssueComment): boolean => {
-    if (!hasMarker(c.body, key)) return false;
-    if (author !== undefined) return loginOf(c) === author;
-    return c.user?.type === 'Bot' && loginOf(c).endsWith('[bot]') && !notOurs.has(loginOf(c));
-  };
+  const isOurs = (c: IssueComment): boolean => hasMarker(c.body, key) && loginOf(c) === author;
   const api = commentsApi(octokit, owner, repo, issueNumber);
   const retries = options.retries ?? CLIENT_DEFAULTS.retries;
   const secondMs = options.secondMs ?? CLIENT_DEFAULTS.secondMs;
@@ -461,9 +475,7 @@ export async function upsertStickyComment(
   let lostPosts = 0;
   let notFound: { id: number; error: GitHubHttpError } | undefined;
   for (let round = 0; round < rounds; round++) {
-    const [keeper, ...others] = (await api.list()).filter(mayBeOurs).sort((a, b) => a.id - b.id);
-    // Only the keeper's own account's copies are folded into it: never delete another account's comment.
-    const duplicates = keeper ? others.filter((c) => loginOf(c) === loginOf(keeper)) : [];
+    const [keeper, ...duplicates] = (await api.list()).filter(isOurs).sort((a, b) => a.id - b.id);
     // A 404 on editing a comment that is still listed is a refusal (a fork's read-only token), not a deletion.
     if (notFound && keeper?.id === notFound.id) throw notFound.error;
     if (!keeper) {
@@ -472,7 +484,11 @@ export async function upsertStickyComment(
       try {
         created = await api.create(body);
         // The login this token writes as, now known for sure: from here on only its comments count.
-        if (created.user?.login) author = created.user.login.toLowerCase();
+        const login = created.user?.login;
+        if (login && login.toLowerCase() !== author) {
+          author = login.toLowerCase();
+          options.warn?.(commentAuthorWarning(assumed, login));
+        }
       } catch (error) {
         if (!answerLost(error) || lostPosts >= retries) throw error;
         lostPosts += 1;
@@ -485,10 +501,6 @@ export async function upsertStickyComment(
       try {
         await api.update(keeper.id, body);
       } catch (error) {
-        if (author === undefined && error instanceof GitHubHttpError && error.status === 403) {
-          notOurs.add(loginOf(keeper)); // another bot's comment with our marker: leave it, look again.
-          continue;
-        }
         if (!(error instanceof GitHubHttpError && error.status === 404)) throw error;
         notFound = { id: keeper.id, error }; // deleted meanwhile? List again.
         continue;

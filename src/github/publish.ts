@@ -28,6 +28,11 @@ export interface PublishCommentOptions extends ClientOptions {
   truncationNote?: CutNote;
   /** The workflow run's page: the note that ends a cut body links it (the report's own link is cut with the rest). */
   runUrl?: string;
+  /**
+   * Told when the token turned out to write comments as another login than the one taken for it (an app
+   * token without comment-author: set it), e.g. core.warning. Default: `log`.
+   */
+  warn?: (message: string) => void;
 }
 
 export interface PublishCommentResult {
@@ -47,6 +52,7 @@ export async function publishComment(options: PublishCommentOptions): Promise<Pu
   const { token } = options;
   const scrub = scrubber([token]);
   const baseUrl = (options.apiUrl || DEFAULT_API_URL).replace(/\/+$/, '');
+  const warn = options.warn ?? options.log;
   try {
     const octokit = createClient(token, baseUrl, options);
     const result = await upsertStickyComment(octokit, {
@@ -59,7 +65,8 @@ export async function publishComment(options: PublishCommentOptions): Promise<Pu
       ...(options.truncationNote !== undefined ? { truncationNote: options.truncationNote } : {}),
       ...(options.runUrl !== undefined ? { runUrl: options.runUrl } : {}),
       ...(options.retries !== undefined ? { retries: options.retries } : {}),
-      ...(options.secondMs !== undefined ? { secondMs: options.secondMs } : {})
+      ...(options.secondMs !== undefined ? { secondMs: options.secondMs } : {}),
+      ...(warn !== undefined ? { warn: (message: string) => warn(scrub(message)) } : {})
     });
     return { action: result.action, id: result.id, url: result.url };
   } catch (error) {

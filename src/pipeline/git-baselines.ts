@@ -9,7 +9,7 @@ import { realpathSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { errorFinding } from '../analysis/findings.js';
-import { materialiseModel, repoPathOf, resolveRevision, type GitRevisionSpec, type ResolvedRevision } from '../git/index.js';
+import { NoPreviousRelease, materialiseModel, repoPathOf, resolveRevision, type GitRevisionSpec, type ResolvedRevision } from '../git/index.js';
 import type { GitWritten, ModelSpec, Settings } from '../settings/settings.js';
 import type { Finding, ModelFile } from '../types.js';
 import { quote } from '../untrusted.js';
@@ -42,18 +42,22 @@ export async function gitBaselines(settings: Settings, log: Log, env: NodeJS.Pro
       }
       const input = `baselines (${quote(spec.name)})`;
       await log.group(`Reading baseline ${spec.name} from git (${g.text})`, async () => {
+        let revision: string | undefined;
         try {
           const git = { cwd: g.cwd, env, input };
           const resolved = await resolveRevision(g, git);
           const repoPath = g.path ?? (await repoPathOf(settings.candidate.path, git));
-          const revision = revisionShown(g.text, g, resolved);
+          revision = revisionShown(g.text, g, resolved);
           log.info(`${g.text} is ${resolved.label}: reading ${repoPath} at ${resolved.sha}`);
           const written = await materialiseModel({ ...git, sha: resolved.sha, path: repoPath, label: resolved.label });
           dirs.push(written.dir);
           log.info(`${written.files.length} file${written.files.length === 1 ? '' : 's'}, ${written.bytes} bytes`);
           baselines.push({ ...spec, path: written.path, fromGit: { revision, repoPath, dir: written.dir } });
         } catch (e) {
-          findings.push(errorFinding(e));
+          if (e instanceof NoPreviousRelease) {
+            log.info(e.message);
+            findings.push({ kind: 'no_previous_release', severity: 'warning', message: `${e.message} ${NO_PREVIOUS_RELEASE}` });
+          } else findings.push(hiddenFinding(e, revision));
         }
       });
     }
@@ -62,6 +66,24 @@ export async function gitBaselines(settings: Settings, log: Log, env: NodeJS.Pro
     throw e;
   }
   return { settings: { ...settings, baselines }, findings, remove };
+}
+
+/** What a first release is compared with instead. */
+export const NO_PREVIOUS_RELEASE = 'This baseline is left out: the thresholds and the dummy baseline still gate the candidate.';
+
+/**
+ * An error finding whose message never shows a temporary folder: an error while writing the model out
+ * (ENOSPC, EACCES, from Node or from git) names the path it failed on, inside the folder materialiseModel
+ * made (`model-gate-git-…` in RUNNER_TEMP or the system's temporary folder). The folder becomes the
+ * revision, as hideFolder() shows it, or "the temporary folder" before the revision is known.
+ */
+export function hiddenFinding(e: unknown, revision: string | undefined): Finding {
+  const f = errorFinding(e);
+  const shown = revision ?? 'the temporary folder';
+  const message = f.message
+    .replace(/(?:[A-Za-z]:)?[^\s'"`]*?[\\/]model-gate-git-[^\\/\s'"`]*[\\/]/g, `${shown}: `)
+    .replace(/(?:[A-Za-z]:)?[^\s'"`]*?[\\/]model-gate-git-[^\\/\s'"`),]*/g, shown);
+  return { ...f, message };
 }
 
 /**

@@ -31,6 +31,7 @@ export function prComment(client: ClientOptions = {}): Publisher {
           fromFork: event.pullRequest?.fromFork,
           runUrl: event.runUrl,
           log: (line) => out.log.info(line),
+          warn: (line) => out.log.warning(line),
         });
         if (result.action === 'skipped') {
           out.log.warning(`Pull request comment skipped: ${result.reason}`);

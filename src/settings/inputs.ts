@@ -80,7 +80,7 @@ export const INPUTS = [
   { name: 'comment-key', type: 'text', default: 'default', config: true, only: 'action',
     description: "Names this configuration's comment, so several gates on one pull request keep one comment each." },
   { name: 'comment-author', type: 'text', default: '', config: false, only: 'action', arg: 'LOGIN',
-    description: "The login the github-token writes comments as, for a GitHub App's token: my-app[bot]. Default: asked from GitHub (GET /user); an app's token may not ask, so its login is learnt from the comment it posts, and until then only a bot's marked comment is taken for ours." },
+    description: "The login the github-token writes comments as, for a GitHub App's token: my-app[bot]. Default: asked from GitHub (GET /user), else github-actions[bot] (GITHUB_TOKEN's). Only this login's comments are ever edited or deleted; an app's token without it posts a new comment each run, folds it into its oldest one, and warns." },
   { name: 'check-run', type: 'boolean', default: 'true', config: true, only: 'action',
     description: "Publish a check run named model-gate (or `model-gate (<comment-key>)`) on the commit: in progress while the gate runs, then success, neutral (warn) or failure, with the report as its summary and annotations for failed gates and findings. Needs `checks: write`; without it (a fork's read-only token) it warns and goes on." },
   { name: 'fail-on', type: 'list', default: 'regression', config: true, arg: 'WHAT,WHAT',

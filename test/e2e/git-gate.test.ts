@@ -1,7 +1,8 @@
 // The built action (node dist/index.js) inside a real temporary git repository, against the loopback GitHub
-// API, for the two release-gating events of issue 12: a pull request compared against @base (a sticky
-// comment, and a check run when the action makes one), and a tag push compared against @previous-release
-// that fails the step when the gate fails. The model lives at one path (models/sex); the baselines are read
+// API, for the release-gating events of issue 12: a pull request compared against @base (a sticky
+// comment, and a check run when the action makes one), a tag push compared against @previous-release
+// that fails the step when the gate fails (and the first release, which has none), and a `release` event
+// that reports and says it cannot block the release. The model lives at one path (models/sex); the baselines are read
 // out of git, never from a second copy in the checkout.
 
 import { spawn } from 'node:child_process';
@@ -165,6 +166,29 @@ describe.each(nodeBinaries())('dist/index.js under $name', (binary) => {
     expect(api.violations).toEqual([]);
   }, 120000);
 
+  test('a pull request checked out as GitHub\'s merge commit, after the base branch moved: @base is the tip GitHub merged with', async () => {
+    api = await startGitHubApi({ token: TOKEN });
+    // main moved on (C) after the event named v1.1.0 as the base; GitHub rebuilt refs/pull/42/merge on C.
+    const moved = clone(origin);
+    git(moved, 'config', 'uploadpack.allowAnySHA1InWant', 'true');
+    const c = commit(moved, { 'README.md': 'main moved on\n' }, 'C');
+    git(moved, 'checkout', '-q', '-b', 'pull-42-merge');
+    git(moved, 'merge', '-q', '--no-ff', '-m', 'Merge better-model into main', 'origin/better-model');
+    const merge = git(moved, 'rev-parse', 'HEAD');
+    // actions/checkout's default for pull_request: the merge commit, one commit deep.
+    const work = clone(moved, { depth: 1, branch: 'pull-42-merge' });
+    const payload = JSON.parse(readFileSync(path.join(root, 'test', 'support', 'fixtures', 'pull_request.opened.json'), 'utf8'));
+    payload.pull_request.base.sha = v110;
+    payload.pull_request.head.sha = prHead;
+    const result = await runStep(binary.path, api, work, { name: 'pull_request', payload, ref: 'refs/pull/42/merge', sha: merge }, { baselines: 'main=@base' });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(readFileSync(result.outputs['report-json'], 'utf8'));
+    expect(report.models.find((m: { name: string }) => m.name === 'main').path).toBe(`@base (merge base ${c.slice(0, 7)}): models/sex/model.json`);
+    expect(report.findings.filter((f: { severity: string }) => f.severity === 'error')).toEqual([]);
+    expect(gitFoldersLeft(result)).toEqual([]);
+    expect(api.violations).toEqual([]);
+  }, 120000);
+
   test('a tag push compared against @previous-release fails the step when the gate fails', async () => {
     api = await startGitHubApi({ token: TOKEN });
     // The tag's commit, as actions/checkout fetches it on a tag push (fetch-depth: 0 brings the tags).
@@ -192,6 +216,56 @@ describe.each(nodeBinaries())('dist/index.js under $name', (binary) => {
     expect(api.state.checkRuns).toHaveLength(1);
     expectOneCheckRunIfAny(api, 'failure');
     expect(everything(result, api)).not.toContain(result.runnerTemp + path.sep + 'model-gate-git-');
+    expect(gitFoldersLeft(result)).toEqual([]);
+    expect(api.violations).toEqual([]);
+  }, 120000);
+
+  test('a release event reports against @previous-release and says first that it cannot block the published release', async () => {
+    api = await startGitHubApi({ token: TOKEN });
+    const work = clone(origin, { branch: 'v1.1.0' });
+    const payload = {
+      action: 'published',
+      release: { id: 101, tag_name: 'v1.1.0', name: 'v1.1.0', target_commitish: 'main', draft: false, prerelease: false, html_url: 'https://github.com/octo-org/model-repo/releases/tag/v1.1.0' },
+      repository: { full_name: 'octo-org/model-repo', name: 'model-repo', owner: { login: 'octo-org' } },
+    };
+    const event = { name: 'release', payload, ref: 'refs/tags/v1.1.0', sha: v110 };
+
+    const result = await runStep(binary.path, api, work, event, { baselines: 'release=@previous-release' });
+    // The gate fails (v1.1.0 is worse than v1.0.0): the step fails, and that is all it can do.
+    expect(result.code).toBe(1);
+    expect(result.outputs.verdict).toBe('fail');
+    // The summary's first lines say so, before the report.
+    const head = result.summary.split('\n').slice(0, 3).join('\n');
+    expect(head).toContain('> [!WARNING]');
+    expect(head).toContain('This run is for a `release` event (published): the release **v1.1.0** already exists, and a failing verdict here cannot block or undo it');
+    expect(result.stdout).toMatch(/::warning::This run is for a `release` event \(published\): the release "v1\.1\.0" already exists/);
+    // The outputs carry the verdict, the findings and the changelog entry titled with the release's version.
+    expect(result.outputs.changelog).toMatch(/^## \[1\.1\.0\] - \d{4}-\d{2}-\d{2}\n/);
+    expect(result.summary).toContain('## [1.1.0] - ');
+    const report = JSON.parse(readFileSync(result.outputs['report-json'], 'utf8'));
+    expect(report.models.find((m: { name: string }) => m.name === 'release').path).toBe(`@previous-release (v1.0.0, ${v100.slice(0, 7)}): models/sex/model.json`);
+    expect(report.findings.map((f: { message: string }) => f.message)).toContain(
+      'accuracy against release: 0.8936 vs 0.9362, worse by 4.255 pp, more than max-drop 0.02 (2 pp).',
+    );
+    // No pull request, so no comment.
+    expect(api.state.comments).toEqual([]);
+    expectOneCheckRunIfAny(api, 'failure');
+    expect(everything(result, api)).not.toContain(result.runnerTemp + path.sep + 'model-gate-git-');
+    expect(gitFoldersLeft(result)).toEqual([]);
+    expect(api.violations).toEqual([]);
+  }, 120000);
+
+  test('the first release: a tag push with no earlier release tag warns and is gated by the thresholds alone', async () => {
+    api = await startGitHubApi({ token: TOKEN });
+    const work = clone(origin, { depth: 1, branch: 'v1.0.0' });
+    const payload = { ref: 'refs/tags/v1.0.0', before: '0'.repeat(40), after: v100, created: true, deleted: false, forced: false, repository: { full_name: 'octo-org/model-repo', name: 'model-repo', owner: { login: 'octo-org' } } };
+    const result = await runStep(binary.path, api, work, { name: 'push', payload, ref: 'refs/tags/v1.0.0', sha: v100 }, { baselines: 'release=@previous-release', comment: 'false' });
+    expect(result.code).toBe(0);
+    expect(result.outputs.verdict).toBe('warn');
+    const report = JSON.parse(readFileSync(result.outputs['report-json'], 'utf8'));
+    expect(report.models.map((m: { name: string }) => m.name)).toEqual(['candidate', 'dummy']);
+    expect(report.findings.find((f: { kind: string }) => f.kind === 'no_previous_release')?.message).toContain('so this is the first release');
+    expect(result.outputs.changelog).toMatch(/^## \[1\.0\.0\] - /);
     expect(gitFoldersLeft(result)).toEqual([]);
     expect(api.violations).toEqual([]);
   }, 120000);

@@ -3,10 +3,12 @@
 // (.ci/run installs it) and fail, not skip, without it.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ModelError } from '../../src/errors.js';
-import { lfsPointer } from '../../src/git/lfs.js';
+import { lfsEndpointOf, lfsPointer } from '../../src/git/lfs.js';
 import { materialiseModel } from '../../src/git/materialise.js';
 import { cleanUp, clone, commit, git, hasGitLfs, isolatedEnv, newRepo, tempDir, failure } from './repos.js';
 
@@ -91,5 +93,69 @@ describe('Git LFS', () => {
     await expect(materialiseModel({ cwd: repo, env: isolatedEnv(), sha, path: 'model.onnx', maxBlobBytes: 4096 })).rejects.toThrow(
       'is 5000 bytes (in Git LFS), over the 4096-byte limit for one file',
     );
+  });
+
+  it('keeps git-lfs\'s own reason when an object smaller than its pointer cannot be had', async () => {
+    const origin = newRepo();
+    const sha = commit(origin, { 'tiny.onnx': pointerFor(bytes(10, 11)) }, 'tiny pointer');
+    const work = clone(origin, { depth: 1 });
+    const e = await failure(materialiseModel({ cwd: work, env: isolatedEnv(), sha, path: 'tiny.onnx', label: 'main (1234567)' }));
+    expect(e).toBeInstanceOf(ModelError);
+    expect(e.message).toContain('10 bytes) is not in the local LFS store and could not be fetched (git says: ');
+    expect(e.message).not.toContain('wrote more than expected');
+  });
+
+  it('derives origin\'s LFS endpoint as git-lfs does', () => {
+    expect(lfsEndpointOf('https://github.com/o/r')).toBe('https://github.com/o/r.git/info/lfs');
+    expect(lfsEndpointOf('https://github.com/o/r.git')).toBe('https://github.com/o/r.git/info/lfs');
+    expect(lfsEndpointOf('https://example.com/o/r/')).toBe('https://example.com/o/r.git/info/lfs');
+    expect(lfsEndpointOf('git@github.com:o/r.git')).toBe('git@github.com:o/r.git');
+    expect(lfsEndpointOf('file:///srv/r')).toBe('file:///srv/r');
+  });
+
+  describe('a .lfsconfig that points git-lfs elsewhere', () => {
+    let server: http.Server;
+    let hits: string[];
+    let url: string;
+    beforeAll(async () => {
+      hits = [];
+      server = http.createServer((req, res) => {
+        hits.push(`${req.method} ${req.url}`);
+        res.writeHead(404, { 'content-type': 'application/vnd.git-lfs+json' }).end('{"message":"no"}');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    const lfsconfig = (where: string) => `[lfs]\n\turl = ${url}/${where}/info/lfs\n[remote "origin"]\n\tlfsurl = ${url}/${where}-remote/info/lfs\n`;
+
+    it('committed or only in the work tree, receives no request: git-lfs asks origin only', async () => {
+      const content = bytes(3000, 21);
+      // origin has the object in its LFS store; the pull request's commit adds a .lfsconfig.
+      const origin = newRepo();
+      git(origin, 'lfs', 'install', '--local');
+      git(origin, 'lfs', 'track', '*.onnx');
+      commit(origin, { 'model.onnx': content }, 'model in LFS');
+      const sha = commit(origin, { '.lfsconfig': lfsconfig('committed') }, 'lfsconfig');
+      const work = clone(origin, { depth: 1 });
+      // Left by the pull request's checkout, not committed.
+      writeFileSync(path.join(work, '.lfsconfig'), lfsconfig('worktree'));
+      const env = isolatedEnv({ GIT_LFS_SKIP_SMUDGE: '1' });
+      expect(existsSync(path.join(work, '.git', 'lfs', 'objects'))).toBe(false);
+      const m = await materialiseModel({ cwd: work, env, sha, path: 'model.onnx', dest: tempDir() });
+      expect(readFileSync(m.path).equals(content)).toBe(true);
+      expect(hits).toEqual([]);
+    });
+
+    it('receives no request when the object is nowhere either', async () => {
+      const origin = newRepo();
+      const sha = commit(origin, { 'model.onnx': pointerFor(bytes(4000, 22)), '.lfsconfig': lfsconfig('committed') }, 'pointer and lfsconfig');
+      const work = clone(origin, { depth: 1 });
+      writeFileSync(path.join(work, '.lfsconfig'), lfsconfig('worktree'));
+      const e = await failure(materialiseModel({ cwd: work, env: isolatedEnv(), sha, path: 'model.onnx' }));
+      expect(e).toBeInstanceOf(ModelError);
+      expect(hits).toEqual([]);
+    });
   });
 });

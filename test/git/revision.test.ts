@@ -4,6 +4,7 @@
 import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../src/errors.js';
+import { NoPreviousRelease } from '../../src/git/previous-release.js';
 import { resolveRevision } from '../../src/git/revision.js';
 import { parseGitBaseline } from '../../src/git/spec.js';
 import { cleanUp, clone, commit, git, isolatedEnv, newRepo, tempDir, failure } from './repos.js';
@@ -66,6 +67,26 @@ describe('@base', () => {
     expect(e).toBeInstanceOf(InputError);
     expect(e.message).toMatch(/^baselines: main: @base: git finds no merge base .* shallow checkout.*`fetch-depth: 0`/);
     expect(b).toBe(git(work, 'rev-parse', 'HEAD'));
+  });
+
+  // GitHub rebuilt refs/pull/N/merge on main's newer tip C, but the payload still names the old base A.
+  it('with a stale payload base, is the first parent of the merge commit whose second parent is the head (depth 1)', async () => {
+    const work = clone(origin, { depth: 1, branch: 'pull-merge' });
+    const env = isolatedEnv({ GITHUB_EVENT_PATH: eventFile({ pull_request: { base: { sha: a }, head: { sha: b } } }) });
+    await expect(resolveRevision({ kind: 'base' }, { cwd: work, env })).resolves.toEqual({ sha: c, label: `merge base ${c.slice(0, 7)}` });
+    expect(git(work, 'cat-file', '-t', c)).toBe('commit');
+  });
+
+  it('with a stale payload base, is the first parent of the merge commit in a full clone too', async () => {
+    const work = clone(origin, { branch: 'pull-merge' });
+    const env = isolatedEnv({ GITHUB_EVENT_PATH: eventFile({ pull_request: { base: { sha: a }, head: { sha: b } } }) });
+    await expect(resolveRevision({ kind: 'base' }, { cwd: work, env })).resolves.toMatchObject({ sha: c });
+  });
+
+  it('is the merge base as before when HEAD is a merge commit of another head', async () => {
+    const work = clone(origin, { branch: 'pull-merge' });
+    const env = isolatedEnv({ GITHUB_EVENT_PATH: eventFile({ pull_request: { base: { sha: a }, head: { sha: c } } }) });
+    await expect(resolveRevision({ kind: 'base' }, { cwd: work, env })).resolves.toMatchObject({ sha: a });
   });
 
   it('outside a pull request is an InputError that says it needs a pull_request event', async () => {
@@ -140,11 +161,27 @@ describe('@previous-release', () => {
     const env = isolatedEnv({ GITHUB_REF: 'refs/tags/v1.2.0' });
     const e = await failure(resolveRevision({ kind: 'previous-release' }, { cwd: work, env, input: 'baselines: release' }));
     expect(e).toBeInstanceOf(InputError);
-    expect(e.message).toContain('baselines: release: @previous-release: there is no release tag (vX.Y.Z or X.Y.Z) below the pushed tag "v1.2.0"');
+    expect(e.message).toContain('baselines: release: @previous-release: there is no release tag (vX.Y.Z or X.Y.Z) below the pushed tag "v1.2.0", so this is the first release.');
+    // Known to be the first release: the pipeline makes it a warning.
+    expect(e).toBeInstanceOf(NoPreviousRelease);
     const shallow = clone(origin, { depth: 1 });
     const e2 = await failure(resolveRevision({ kind: 'previous-release' }, { cwd: shallow, env: isolatedEnv() }));
     expect(e2.message).toContain('reachable from HEAD');
     expect(e2.message).toContain('`fetch-depth: 0`');
+    // A shallow checkout off a tag push cannot tell: an error.
+    expect(e2).not.toBeInstanceOf(NoPreviousRelease);
+    // On a tag push, origin's tags are listed: the first release, known, in a shallow checkout too.
+    const e3 = await failure(resolveRevision({ kind: 'previous-release' }, { cwd: clone(origin, { depth: 1 }), env }));
+    expect(e3).toBeInstanceOf(NoPreviousRelease);
+  });
+
+  it('keeps a failure to list origin\'s tags an error, not a first release', async () => {
+    const shallow = clone(origin, { depth: 1 });
+    git(shallow, 'remote', 'set-url', 'origin', path.join(tempDir(), 'gone'));
+    const e = await failure(resolveRevision({ kind: 'previous-release' }, { cwd: shallow, env: isolatedEnv({ GITHUB_REF: 'refs/tags/v1.2.0' }), input: 'baselines: release' }));
+    expect(e).toBeInstanceOf(InputError);
+    expect(e).not.toBeInstanceOf(NoPreviousRelease);
+    expect(e.message).toMatch(/^baselines: release: @previous-release: this shallow checkout lacks the tags, and listing origin's tags failed \(git says: .+\)\. Set `fetch-depth: 0`/);
   });
 });
 
@@ -176,6 +213,22 @@ describe('@<rev>', () => {
     await expect(resolveRevision({ kind: 'rev', rev: 'v1.0.0' }, { cwd: work, env })).resolves.toMatchObject({ sha: first });
     await expect(resolveRevision({ kind: 'rev', rev: 'old' }, { cwd: work, env })).resolves.toMatchObject({ sha: first });
     expect(git(work, 'rev-parse', '--is-shallow-repository')).toBe('true');
+  });
+
+  it('fetches a branch from origin first, so a persistent workspace\'s stale main is not the baseline', async () => {
+    const o = newRepo();
+    const old = commit(o, { 'models/m.onnx': 'old' }, 'old');
+    const work = clone(o);
+    const newer = commit(o, { 'models/m.onnx': 'newer' }, 'newer');
+    expect(git(work, 'rev-parse', 'main')).toBe(old);
+    for (const rev of ['main', 'origin/main', 'refs/heads/main']) {
+      await expect(resolveRevision({ kind: 'rev', rev }, { cwd: work, env: isolatedEnv() })).resolves.toEqual({ sha: newer, label: `${rev} (${newer.slice(0, 7)})` });
+    }
+    // Origin gone: the local name, as before.
+    git(work, 'remote', 'set-url', 'origin', path.join(tempDir(), 'gone'));
+    git(work, 'update-ref', 'refs/remotes/origin/main', old);
+    await expect(resolveRevision({ kind: 'rev', rev: 'origin/main' }, { cwd: work, env: isolatedEnv() })).resolves.toMatchObject({ sha: old });
+    await expect(resolveRevision({ kind: 'rev', rev: 'main' }, { cwd: work, env: isolatedEnv() })).resolves.toMatchObject({ sha: old });
   });
 
   it('says to set fetch-depth: 0 when the fetch fails', async () => {

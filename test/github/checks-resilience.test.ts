@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { eventContextFrom } from '../../src/github/context.js';
 import { commentMarker } from '../../src/github/marker.js';
-import { checkRun, checkRunExternalId, startCheckRun } from '../../src/publish/check-run.js';
+import { checkRun, checkRunExternalId, checkRunSource, fallbackOutput, startCheckRun, stoppedOutput } from '../../src/publish/check-run.js';
 import { runPublishers } from '../../src/publish/index.js';
 import { reportJsonOutput, verdictOutput } from '../../src/publish/outputs.js';
 import { prComment } from '../../src/publish/pr-comment.js';
@@ -175,7 +175,7 @@ test.each(cases)('$name', async (c) => {
   // Exactly one check run, completed, with every annotation once.
   const runs = api.state.checkRuns;
   expect(runs).toHaveLength(1);
-  expect(runs[0]).toMatchObject({ externalId: checkRunExternalId('default'), name: 'model-gate', status: 'completed', conclusion: 'failure', title: '❌ model-gate: fail' });
+  expect(runs[0]).toMatchObject({ externalId: checkRunExternalId('default', checkRunSource(event, RUNNER)), name: 'model-gate', status: 'completed', conclusion: 'failure', title: '❌ model-gate: fail' });
   expect(runs[0]!.annotations.map((a) => a.message)).toEqual(FINDINGS.map((f) => f.message));
   // Exactly one comment of ours beside the two preloaded ones.
   const own = api.state.commentsOn(42).filter((x) => x.author.login === GITHUB_ACTIONS_LOGIN && x.body.startsWith(commentMarker('default')));
@@ -206,7 +206,87 @@ test('a failure that outlasts the retries is one warning; the verdict and the re
   expect(results.map((r) => r.status)).toEqual(['done', 'done', 'failed']);
   const warnings = env.stdout().filter((l) => l.startsWith('::warning::'));
   expect(warnings).toEqual([expect.stringMatching(/^::warning::Could not complete the check run: GitHub API request PATCH \/repos\/octo-org\/model-repo\/check-runs\/\d+ failed with HTTP 503: Service Unavailable.*\. The report is in the job summary\.$/)]);
+  // GitHub failed the closing write too: the warning says the run may stay in progress.
+  expect(warnings[0]).toContain('The check run could not be closed either');
   expect(api.state.checkRuns).toHaveLength(1);
   expect(existsSync(env.outputs()['report-json']!)).toBe(true);
+  expect(api.violations).toEqual([]);
+});
+
+test('a completion whose writes fail past the retries: one last minimal write closes the run, so it does not hang in progress', async () => {
+  // The four PATCHes that carry annotations (the first try and three after reading again) answer 503; the
+  // minimal closing PATCH goes through.
+  api = await startGitHubApi({ token: TOKEN, faults: [{ method: 'PATCH', route: RUN, status: 503, message: 'Service Unavailable', times: 4 }] });
+  const event = eventContextFrom({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_API_URL: api.url, GITHUB_RUN_ID: '4242' }, PAYLOAD);
+  const ctx = publishContext(FINDINGS, { event, token: TOKEN });
+  await startCheckRun({ event, settings: undefined, token: TOKEN, out: ctx.out }, CLIENT, RUNNER);
+  const results = await runPublishers([verdictOutput, reportJsonOutput, checkRun(CLIENT, RUNNER)], ctx);
+  expect(results.map((r) => r.status)).toEqual(['done', 'done', 'failed']);
+  expect(trace(api.requests)).toEqual([
+    'GET list 200', 'POST runs 201',
+    'GET list 200', 'PATCH run +50 503', 'GET list 200', 'PATCH run +50 503', 'GET list 200', 'PATCH run +50 503', 'GET list 200', 'PATCH run +50 503',
+    'GET list 200', 'PATCH run 200'
+  ]);
+  expect(api.state.checkRuns).toHaveLength(1);
+  expect(api.state.checkRuns[0]).toMatchObject({
+    status: 'completed',
+    conclusion: 'failure',
+    ...fallbackOutput('❌ model-gate: fail', 'fail', 'https://github.com/octo-org/model-repo/actions/runs/4242'),
+    annotations: []
+  });
+  expect(env.stdout().filter((l) => l.startsWith('::warning::'))).toEqual([
+    expect.stringMatching(/^::warning::Could not complete the check run: .*HTTP 503: Service Unavailable.*\. The check run was closed as failure with a short summary\. The report is in the job summary\.$/)
+  ]);
+  expect(existsSync(env.outputs()['report-json']!)).toBe(true);
+  expect(api.violations).toEqual([]);
+});
+
+test('a crash after the in-progress step: close() rides out a 502 and a reset and completes the run as failed', async () => {
+  api = await startGitHubApi({
+    token: TOKEN,
+    faults: [
+      { method: 'GET', route: LIST, status: 502, message: 'Bad Gateway', times: 1 },
+      { method: 'PATCH', route: RUN, reset: 'before', times: 1 }
+    ]
+  });
+  const event = eventContextFrom({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_API_URL: api.url, GITHUB_RUN_ID: '4242' }, PAYLOAD);
+  const ctx = publishContext(FINDINGS, { event, token: TOKEN });
+  const started = await startCheckRun({ event, settings: undefined, token: TOKEN, out: ctx.out }, CLIENT, RUNNER);
+  await started.close('failure');
+  expect(trace(api.requests)).toEqual(['GET list 502', 'GET list 200', 'POST runs 201', 'GET list 200', 'PATCH run reset before', 'PATCH run 200']);
+  expect(api.state.checkRuns).toHaveLength(1);
+  expect(api.state.checkRuns[0]).toMatchObject({ id: started.id, status: 'completed', conclusion: 'failure', ...stoppedOutput('https://github.com/octo-org/model-repo/actions/runs/4242') });
+  expect(api.violations).toEqual([]);
+});
+
+test('the first write landed, a later batch of annotations did not: the run shows the result, and the warning says what is missing', async () => {
+  // The completing PATCH (+50) goes through (only delayed); the four PATCHes of the last 10 answer 503.
+  api = await startGitHubApi({
+    token: TOKEN,
+    faults: [
+      { method: 'PATCH', route: RUN, delayMs: 1, times: 1 },
+      { method: 'PATCH', route: RUN, status: 503, message: 'Service Unavailable', times: 4 }
+    ]
+  });
+  const event = eventContextFrom({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_API_URL: api.url, GITHUB_RUN_ID: '4242' }, PAYLOAD);
+  const ctx = publishContext(FINDINGS, { event, token: TOKEN });
+  await startCheckRun({ event, settings: undefined, token: TOKEN, out: ctx.out }, CLIENT, RUNNER);
+  const results = await runPublishers([checkRun(CLIENT, RUNNER)], ctx);
+  expect(results.map((r) => r.status)).toEqual(['failed']);
+  expect(trace(api.requests)).toEqual([
+    'GET list 200', 'POST runs 201',
+    'GET list 200', 'PATCH run +50 200', 'PATCH run +10 503',
+    'GET list 200', 'GET annotations 200', 'PATCH run +10 503',
+    'GET list 200', 'GET annotations 200', 'PATCH run +10 503',
+    'GET list 200', 'GET annotations 200', 'PATCH run +10 503'
+  ]);
+  // No closing write: the run already shows the conclusion and the full report.
+  expect(api.state.checkRuns).toHaveLength(1);
+  expect(api.state.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'failure', title: '❌ model-gate: fail' });
+  expect(api.state.checkRuns[0]!.summary).toBe(ctx.report.markdown);
+  expect(api.state.checkRuns[0]!.annotations).toHaveLength(50);
+  expect(env.stdout().filter((l) => l.startsWith('::warning::'))).toEqual([
+    expect.stringMatching(/^::warning::Could not complete the check run: .*HTTP 503.*\. The check run shows the conclusion and the report, but not every annotation\. The report is in the job summary\.$/)
+  ]);
   expect(api.violations).toEqual([]);
 });

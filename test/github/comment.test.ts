@@ -247,12 +247,73 @@ describe('upsertStickyComment against the OpenAPI-checked fake', () => {
     expect(api.violations).toEqual([]);
   });
 
-  test('an explicit author skips GET /user', async () => {
+  test('an explicit author skips GET /user, and only that login\'s comments are touched', async () => {
     const { api, octokit } = await setUp({ tokenUser: null, writer: 'model-gate-app[bot]' });
-    await upsertStickyComment(octokit, { ...target, body: 'one', author: 'model-gate-app[bot]' });
-    const second = await upsertStickyComment(octokit, { ...target, body: 'two', author: 'model-gate-app[bot]' });
-    expect(second.action).toBe('updated');
+    const foreign = api.state.addComment({ issueNumber: PR, author: 'other-app[bot]', body: `${commentMarker('ci')}\ntheirs` });
+    const actions = api.state.addComment({ issueNumber: PR, author: GITHUB_ACTIONS_BOT, body: `${commentMarker('ci')}\nactions` });
+    const warnings: string[] = [];
+    const warn = (m: string) => warnings.push(m);
+    const first = await upsertStickyComment(octokit, { ...target, body: 'one', author: 'model-gate-app[bot]', warn });
+    const second = await upsertStickyComment(octokit, { ...target, body: 'two', author: 'Model-Gate-App[bot]', warn });
+    expect(first.action).toBe('created');
+    expect(second).toMatchObject({ id: first.id, action: 'updated' });
     expect(api.requests.some((r) => r.route === 'GET /user')).toBe(false);
+    expect(api.state.comments.find((c) => c.id === foreign.id)!.body).toBe(`${commentMarker('ci')}\ntheirs`);
+    expect(api.state.comments.find((c) => c.id === actions.id)!.body).toBe(`${commentMarker('ci')}\nactions`);
+    expect(warnings).toEqual([]);
+    expect(api.violations).toEqual([]);
+  });
+
+  test("GITHUB_TOKEN (GET /user is 403): another bot's marked comments are never edited or deleted", async () => {
+    // Found in review: with GET /user refused, any `[bot]` comment with the marker was taken for ours, and
+    // GitHub lets a token with write access edit and delete others' comments (so does the server).
+    const { api, octokit } = await setUp({ tokenUser: null });
+    const marker = commentMarker('ci');
+    const older = api.state.addComment({ issueNumber: PR, author: 'other-app[bot]', body: `${marker}\ntheirs` });
+    const copy = api.state.addComment({ issueNumber: PR, author: 'other-app[bot]', body: `${marker}\ntheir copy` });
+    const dependabot = api.state.addComment({ issueNumber: PR, author: 'dependabot[bot]', body: `${marker}\nbump` });
+    const warnings: string[] = [];
+    const warn = (m: string) => warnings.push(m);
+    const first = await upsertStickyComment(octokit, { ...target, body: 'one', warn });
+    const second = await upsertStickyComment(octokit, { ...target, body: 'two', warn });
+    expect(first.action).toBe('created');
+    expect(second).toMatchObject({ id: first.id, action: 'updated' });
+    expect(api.state.commentsOn(PR).map((c) => [c.id, c.author.login, c.body])).toEqual([
+      [older.id, 'other-app[bot]', `${marker}\ntheirs`],
+      [copy.id, 'other-app[bot]', `${marker}\ntheir copy`],
+      [dependabot.id, 'dependabot[bot]', `${marker}\nbump`],
+      [first.id, GITHUB_ACTIONS_BOT, `${marker}\ntwo`]
+    ]);
+    expect(api.requests.filter((r) => r.method === 'PATCH' || r.method === 'DELETE').map((r) => r.url)).toEqual([
+      `/repos/${OWNER}/${REPO}/issues/comments/${first.id}`
+    ]);
+    expect(warnings).toEqual([]);
+    expect(api.violations).toEqual([]);
+  });
+
+  test('an app token without comment-author: its login is learnt from its post, its duplicates folded, others left', async () => {
+    const app = 'model-gate-app[bot]';
+    const { api, octokit } = await setUp({ tokenUser: null, writer: app });
+    const marker = commentMarker('ci');
+    const foreign = api.state.addComment({ issueNumber: PR, author: 'other-app[bot]', body: `${marker}\ntheirs` });
+    // Left by earlier runs of the app: the oldest is kept, the other is deleted with this run's own post.
+    const kept = api.state.addComment({ issueNumber: PR, author: app, body: `${marker}\nold` });
+    const dup = api.state.addComment({ issueNumber: PR, author: app, body: `${marker}\nold copy` });
+    const warnings: string[] = [];
+    const result = await upsertStickyComment(octokit, { ...target, body: 'new', warn: (m) => warnings.push(m) });
+    expect(result).toMatchObject({ id: kept.id, action: 'updated' });
+    expect(api.state.commentsOn(PR).map((c) => [c.id, c.body])).toEqual([
+      [foreign.id, `${marker}\ntheirs`],
+      [kept.id, `${marker}\nnew`]
+    ]);
+    const posted = api.requests.find((r) => r.method === 'POST')!.responseBody as { id: number };
+    expect(api.requests.filter((r) => r.method === 'DELETE').map((r) => r.url).sort()).toEqual(
+      [dup.id, posted.id].map((id) => `/repos/${OWNER}/${REPO}/issues/comments/${id}`).sort()
+    );
+    expect(warnings).toEqual([
+      'The token writes pull request comments as "model-gate-app[bot]", not "github-actions[bot]": ' +
+        'set comment-author: "model-gate-app[bot]" so model-gate finds its comment without posting a new one each run.'
+    ]);
     expect(api.violations).toEqual([]);
   });
 

@@ -8,7 +8,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BAD_INPUT_KINDS, InputError } from '../../src/errors.js';
 import { evaluate, stepFails } from '../../src/pipeline/evaluate.js';
-import { hideFolder, revisionShown, shownPath } from '../../src/pipeline/git-baselines.js';
+import { hiddenFinding, hideFolder, revisionShown, shownPath } from '../../src/pipeline/git-baselines.js';
 import { silentLog, type Log } from '../../src/pipeline/log.js';
 import { baseName } from '../../src/report/changelog.js';
 import { renderReport } from '../../src/report/render.js';
@@ -182,6 +182,29 @@ describe('evaluate() with git baselines', () => {
     expect(readdirSync(runnerTemp)).toEqual([]);
   }, 60000);
 
+  test('the first release: no previous release is a warning that drops that baseline; the thresholds and the dummy still gate', async () => {
+    const work = clone(origin, { depth: 1, branch: 'v1.0.0' });
+    process.env.GITHUB_REF = 'refs/tags/v1.0.0';
+    const e = await evaluate(settingsIn(work, { baselines: 'release=@previous-release', thresholds: 'accuracy: { min: 0.99 }' }), silentLog);
+    expect(e.models.map((m) => m.name)).toEqual(['candidate', 'dummy']);
+    const first = e.gate.findings.find((f) => f.kind === 'no_previous_release');
+    expect(first).toEqual({
+      kind: 'no_previous_release',
+      severity: 'warning',
+      message:
+        'baselines ("release"): @previous-release: there is no release tag (vX.Y.Z or X.Y.Z) below the pushed tag "v1.0.0", so this is the first release. ' +
+        'This baseline is left out: the thresholds and the dummy baseline still gate the candidate.',
+    });
+    expect(e.gate.findings.filter((f) => BAD_INPUT_KINDS.has(f.kind) || f.kind === 'internal_error')).toEqual([]);
+    // The threshold still gates: the candidate's accuracy is below 0.99.
+    expect(e.gate.verdict).toBe('fail');
+    expect(stepFails(e, ['regression'])).toBe(true);
+    const passing = await evaluate(settingsIn(work, { baselines: 'release=@previous-release', thresholds: 'accuracy: { min: 0.5 }' }), silentLog);
+    expect(passing.gate.verdict).toBe('warn');
+    expect(stepFails(passing, ['regression'])).toBe(false);
+    expect(readdirSync(runnerTemp)).toEqual([]);
+  }, 60000);
+
   test('@<sha>:other/path and @<tag>: another path at a commit, the candidate\'s path at a tag', async () => {
     const work = clone(origin, { branch: 'pr' });
     const e = await evaluate(settingsIn(work, { baselines: `prod=@${v100}:legacy/predictions.csv\n@v1.1.0` }), silentLog);
@@ -253,6 +276,19 @@ describe('evaluate() with git baselines', () => {
     expect(published(e)).not.toContain(runnerTemp);
     expect(readdirSync(runnerTemp)).toEqual([]);
   }, 60000);
+});
+
+describe('an unexpected error while writing a git baseline out', () => {
+  test('shows the revision or "the temporary folder", never the temporary path', () => {
+    const enospc = Object.assign(new Error("ENOSPC: no space left on device, write '/home/runner/work/_temp/model-gate-git-Ab12cd/models/sex/weights.bin'"), { code: 'ENOSPC' });
+    const f = hiddenFinding(enospc, '@base (merge base 1a2b3c4)');
+    expect(f.kind).toBe('internal_error');
+    expect(f.message).toContain("write '@base (merge base 1a2b3c4): models/sex/weights.bin'");
+    expect(f.message).not.toContain('_temp');
+    const eacces = new Error("EACCES: permission denied, mkdtemp '/tmp/model-gate-git-XXXXXX'");
+    expect(hiddenFinding(eacces, undefined).message).toContain("mkdtemp 'the temporary folder'");
+    expect(hiddenFinding(new InputError('C:\\runner\\_temp\\model-gate-git-x\\m.onnx (in C:\\runner\\_temp\\model-gate-git-x)'), '@v1 (1a2b3c4)').message).toBe('@v1 (1a2b3c4): m.onnx (in @v1 (1a2b3c4))');
+  });
 });
 
 describe('how a git baseline is shown', () => {

