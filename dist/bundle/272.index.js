@@ -1,8 +1,8 @@
-export const id = 744;
-export const ids = [744];
+export const id = 272;
+export const ids = [272];
 export const modules = {
 
-/***/ 6744:
+/***/ 3272:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 /**
@@ -23,7 +23,7 @@ export const modules = {
  */
 
 
-var tfjsCore = __webpack_require__(3484);
+var tfjsCore = __webpack_require__(348);
 var require$$0 = __webpack_require__(9896);
 var require$$1 = __webpack_require__(6928);
 var require$$3 = __webpack_require__(2987);
