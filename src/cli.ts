@@ -14,9 +14,11 @@ import { renderDriftReport } from './report/comment.js';
 import type { FailOn } from './settings/settings.js';
 import { mapStrings, MAX_MESSAGE_CHARS, quote, safeLogText, scrubber, scrubTokens, shorten } from './untrusted.js';
 import { VERSION } from './version.js';
+import { CHANGELOG_USAGE, changelogCommand } from './publish/changelog-file.js';
+import { MODEL_CARD_USAGE, modelCardCommand } from './publish/model-card.js';
 
 /** The commands `main` takes (help and version besides --help, -h and --version). */
-export const COMMANDS = ['evaluate', 'drift', 'demo', 'help', 'version'] as const;
+export const COMMANDS = ['evaluate', 'drift', 'changelog', 'model-card', 'demo', 'help', 'version'] as const;
 
 export const USAGE = `model-gate ${VERSION}: gate neural network changes on metrics, like code review for models.
 
@@ -24,6 +26,10 @@ Usage:
   model-gate evaluate --candidate PATH --baselines [NAME=]PATH ... --data PATH --label-column COLUMN [options]
   model-gate drift --reference-data PATH --current-data PATH [--json OUT|-] [--markdown OUT|-]
                          data drift between two samples, no model needed; exit 1 on dataset drift
+  model-gate changelog --report REPORT.json --changelog-file CHANGELOG.md [--version X.Y.Z]
+                         write the report's changelog entry into a Keep a Changelog file
+  model-gate model-card --report REPORT.json --model-card README.md
+                         record the candidate's metrics in a Hugging Face model card
   model-gate demo        run on the bundled fixtures (penguins, TF.js) and print the comment
   model-gate help        this text; "model-gate evaluate --help" lists every flag
   model-gate version`;
@@ -70,6 +76,9 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
         return await demoCommand(rest);
       case 'drift':
         return await driftCommand(rest, cwd);
+      case 'changelog':
+      case 'model-card':
+        return await documentCommand(command, rest, cwd);
       case 'version':
       case '--version':
         process.stdout.write(VERSION + '\n');
@@ -194,6 +203,14 @@ async function driftCommand(argv: string[], cwd: string): Promise<number> {
   await emit(parsed.outputs, cwd, { json: JSON.stringify(json, null, 2) + '\n', markdown });
   if (!parsed.outputs.quiet) stderr(`dataset drift: ${drift.datasetDrift ? 'yes' : 'no'}`);
   return drift.datasetDrift ? 1 : 0;
+}
+
+/** changelog and model-card: a file updated from a JSON report (publish/changelog-file.ts, publish/model-card.ts). */
+async function documentCommand(command: 'changelog' | 'model-card', argv: string[], cwd: string): Promise<number> {
+  const done = command === 'changelog' ? await changelogCommand(argv, cwd) : await modelCardCommand(argv, cwd);
+  if (done === 'help') process.stdout.write((command === 'changelog' ? CHANGELOG_USAGE : MODEL_CARD_USAGE) + '\n');
+  else stderr(done);
+  return 0;
 }
 
 function printFindings(e: Evaluation, scrub = scrubTokens): void {

@@ -1,8 +1,9 @@
 // run(): the action's pipeline, and the only place that fails the step. It only puts the parts
-// together: mask secrets, read the event and settings, evaluate, render, publish, set the exit code.
+// together: mask secrets, then by the `mode` input: evaluate (read the event and settings, evaluate, render,
+// publish, set the exit code), publish (publish/from-artifact.ts) or monitor (monitor/run.ts).
 
 import * as core from '@actions/core';
-import { BAD_INPUT_KINDS, messageOf } from './errors.js';
+import { BAD_INPUT_KINDS, InputError, messageOf } from './errors.js';
 import { commentMarker } from './github/marker.js';
 import { readEventContext, type EventContext } from './github/context.js';
 import { errorFinding, evaluate, failedEvaluation, stepFails, type Evaluation } from './pipeline/evaluate.js';
@@ -16,7 +17,9 @@ import { choosePublishers, runPublishers } from './publish/index.js';
 import { startCheckRun, type StartedCheckRun } from './publish/check-run.js';
 import type { Settings } from './settings/settings.js';
 import type { Finding } from './types.js';
-import { mapStrings } from './untrusted.js';
+import { mapStrings, quote } from './untrusted.js';
+import { runPublish } from './publish/from-artifact.js';
+import { runMonitor } from './monitor/run.js';
 
 /** The onnxruntime-node version matching the bundled onnxruntime-web, so both runtimes agree. */
 const ORT_VERSION = '1.30.0';
@@ -28,8 +31,25 @@ export async function run(): Promise<void> {
   core.info('model-gate: starting');
   const started: { checkRun?: StartedCheckRun } = {};
   try {
-    await runGate(out, started);
+    const mode = readMode();
+    switch (mode) {
+      case 'evaluate':
+        await runEvaluate(out, started);
+        break;
+      case 'publish':
+        await runPublish(out);
+        break;
+      case 'monitor':
+        await runMonitor(out);
+        break;
+    }
   } catch (e) {
+    if (e instanceof InputError) {
+      core.setFailed(out.message(messageOf(e)));
+      process.exitCode = 2;
+      await started.checkRun?.close('failure');
+      return;
+    }
     // Last line of defence: a bug still ends as one readable line, never a stack trace.
     core.setFailed(out.message(`model-gate failed unexpectedly: ${messageOf(e)}`));
     // A check run marked in progress and not completed would hang there: close it as failed.
@@ -37,7 +57,18 @@ export async function run(): Promise<void> {
   }
 }
 
-async function runGate(out: ActionOutput, started: { checkRun?: StartedCheckRun }): Promise<void> {
+/** The action's mode (the `mode` input): evaluate (default), publish (fork-safe, on workflow_run) or monitor. */
+export type Mode = 'evaluate' | 'publish' | 'monitor';
+const MODES: readonly Mode[] = ['evaluate', 'publish', 'monitor'];
+
+export function readMode(get: (name: string) => string = (n) => core.getInput(n)): Mode {
+  const raw = get('mode').trim().toLowerCase() || 'evaluate';
+  if ((MODES as readonly string[]).includes(raw)) return raw as Mode;
+  throw new InputError(`\`mode\` must be evaluate, publish or monitor, not ${quote(raw)}.`);
+}
+
+/** mode: evaluate: today's path: evaluate the candidate, render, publish. */
+async function runEvaluate(out: ActionOutput, started: { checkRun?: StartedCheckRun }): Promise<void> {
   let event: EventContext | undefined;
   let settings: Settings | undefined;
   let evaluation: Evaluation;

@@ -19,11 +19,15 @@ const ORDER: string[][] = [
   ['analysis'],
   ['pipeline'],
   ['report'],
+  // document/: the changelog file and the model card, edited as text from a report.
+  ['document'],
   ['github'],
   ['publish'],
+  // monitor/: the scheduled mode, which runs the pipeline and keeps the monitoring issue.
+  ['monitor'],
   ['main.ts', 'cli.ts', 'index.ts', 'bin.ts', 'bundle.ts']
 ];
-const PURE = ['metrics', 'stats', 'analysis', 'report'];
+const PURE = ['metrics', 'stats', 'analysis', 'report', 'document'];
 const IO_MODULE = /^(node:)?(fs|fs\/promises|child_process)$|^@actions\//;
 
 /** One import: the src file it names (relative to src, '/'-separated) or a bare module name, and

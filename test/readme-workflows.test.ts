@@ -30,7 +30,7 @@ const workflows = blocks.filter((b) => isWorkflow(b.parsed)).map((b) => ({ ...b,
 const gateSteps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps ?? []).filter((s) => s.uses?.startsWith('OWNER/model-gate@'));
 
 test('the README has its workflows: the GPU runner and the three of Release gating', () => {
-  expect(workflows.map((w) => w.section)).toEqual(['A workflow for a self-hosted GPU runner', 'Release gating', 'Release gating', 'Release gating']);
+  expect(workflows.map((w) => w.section)).toEqual(['A workflow for a self-hosted GPU runner', 'Pull requests from forks', 'Pull requests from forks', 'Release gating', 'Release gating', 'Release gating', 'Writing changes down', 'Monitoring production', 'Monitoring production']);
 });
 
 test.each(workflows.map((w, i) => [`${i + 1}: ${w.section} (${w.workflow.name})`, w] as const))('%s is a valid GitHub workflow', (_, w) => {
@@ -83,5 +83,24 @@ describe('Release gating', () => {
     expect(release!.on).toEqual({ release: { types: ['published'] } });
     expect(Object.values(release!.jobs).every((j) => j.needs === undefined)).toBe(true);
     expect(README).toMatch(/\*\*\(c\) `release` events run after the release is published, so they cannot block it\.\*\*/);
+  });
+});
+
+describe('Writing changes down', () => {
+  const [tag] = workflows.filter((w) => w.section === 'Writing changes down').map((w) => w.workflow);
+
+  test('a tag push writes the changelog and the model card, and a later step proposes them for main', () => {
+    expect(tag!.on).toEqual({ push: { tags: ['v*'] } });
+    const steps = Object.values(tag!.jobs).flatMap((j) => j.steps ?? []);
+    const gateAt = steps.findIndex((s) => s.uses?.startsWith('OWNER/model-gate@'));
+    const step = steps[gateAt]!;
+    expect(step.with).toMatchObject({ 'changelog-file': 'CHANGELOG.md', 'model-card': 'models/sex/README.md', baselines: 'release=@previous-release' });
+    const pr = steps.findIndex((s) => s.uses?.startsWith('peter-evans/create-pull-request@'));
+    expect(pr).toBeGreaterThan(gateAt);
+    expect(steps[pr]!.with!.base).toBe('main');
+    expect(String(steps[pr]!.with!['add-paths']).split('\n').filter(Boolean)).toEqual(['CHANGELOG.md', 'models/sex/README.md']);
+    const job = Object.values(tag!.jobs)[0]!;
+    expect(job.permissions).toMatchObject({ contents: 'write', 'pull-requests': 'write' });
+    expect(tag!.permissions).toEqual({ contents: 'read' });
   });
 });

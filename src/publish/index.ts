@@ -6,8 +6,11 @@ import { messageOf } from '../errors.js';
 import { booleanDefault } from '../settings/inputs.js';
 import { parseBoolean, type Settings } from '../settings/settings.js';
 import { annotations } from './annotations.js';
+import { publishBundle } from './bundle.js';
 import { checkRun, checkRunCommit } from './check-run.js';
 import { changelogOutput, reportJsonOutput, verdictOutput } from './outputs.js';
+import { changelogFile } from './changelog-file.js';
+import { modelCard } from './model-card.js';
 import { NO_TOKEN, NOT_A_PULL_REQUEST, noPrComment, prComment } from './pr-comment.js';
 import type { Published, PublishContext, Publisher } from './publisher.js';
 import { jobSummary } from './summary.js';
@@ -18,7 +21,7 @@ export type { Published, PublishContext, Publisher, PublishResult } from './publ
 export interface PublishChoice {
   event: EventContext | undefined;
   /** Undefined when the settings could not be read. */
-  settings: (Pick<Settings, 'comment'> & Partial<Pick<Settings, 'checkRun'>>) | undefined;
+  settings: (Pick<Settings, 'comment'> & Partial<Pick<Settings, 'checkRun' | 'changelogFile' | 'modelCard'>>) | undefined;
   /** The raw `comment` input: decides when the settings could not be read. */
   commentInput: string;
   /** The raw `check-run` input: decides when the settings could not be read (default: the runner's INPUT_CHECK-RUN). */
@@ -38,8 +41,13 @@ export function choosePublishers(choice: PublishChoice, env: Record<string, stri
   const chosen: Publisher[] = [verdictOutput, reportJsonOutput, changelogOutput];
   if (choice.stepSummary) chosen.push(jobSummary);
   chosen.push(annotations);
+  // Files in the workspace, written for a later step to commit: before the network calls.
+  if (choice.settings?.changelogFile !== undefined) chosen.push(changelogFile);
+  if (choice.settings?.modelCard !== undefined) chosen.push(modelCard);
   const checkRunWanted = choice.settings?.checkRun ?? parseBoolean(choice.checkRunInput ?? env['INPUT_CHECK-RUN'] ?? '') ?? booleanDefault('check-run');
   if (checkRunWanted && choice.token !== '' && checkRunCommit(choice.event, env) !== undefined) chosen.push(checkRun({}, env));
+  // A fork's pull_request run cannot comment: it leaves the publish bundle for mode: publish (bundle.ts).
+  if (choice.event?.eventName === 'pull_request' && choice.event.pullRequest?.fromFork) chosen.push(publishBundle);
   const commentWanted = choice.settings?.comment ?? parseBoolean(choice.commentInput) ?? booleanDefault('comment');
   if (commentWanted) {
     // issueNumber is set for pull_request(_target) events and comments on a pull request.

@@ -89,4 +89,7 @@ export function confineSettings(settings: Settings, roots: Roots, realpath: Real
   check('reference-data', settings.referenceData);
   check('current-data', settings.currentData);
   check('training-log', settings.trainingLog);
+  // Files the action writes: inside the workspace (or an allowed root) too.
+  check('changelog-file', settings.changelogFile);
+  check('model-card', settings.modelCard);
 }

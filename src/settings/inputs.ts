@@ -24,7 +24,7 @@ export interface InputSpec {
   readonly config: boolean;
   /** Only the action (no CLI flag) or only the CLI (not an action input, not a setting). */
   readonly only?: 'action' | 'cli';
-  /** Read at the action's edge (main.ts) and never a setting or logged: github-token. */
+  /** Read at the action's edge (main.ts) and never a setting or logged: github-token, mode, artifact-name. */
   readonly edge?: boolean;
   /** `model-gate drift` takes it too. */
   readonly drift?: boolean;
@@ -75,6 +75,18 @@ export const INPUTS = [
     description: "Folders besides the workspace that input paths (models, data, config, training log) may lie in, comma- or newline-separated (for example a folder under the runner's temp folder where an earlier step put artifacts). Every path must lie, after symlinks, inside the workspace or one of these; a config file cannot set this." },
   { name: 'github-token', type: 'text', default: '${{ github.token }}', config: false, only: 'action', edge: true,
     description: 'Token used to post the pull request comment.' },
+  { name: 'mode', type: 'choice', default: 'evaluate', config: false, only: 'action', edge: true, arg: 'MODE',
+    description: 'evaluate (the default: evaluate the candidate and publish), publish (on a workflow_run event: post the comment and check run from the evaluate run\'s artifact, for pull requests from forks; see "Pull requests from forks") or monitor (on a schedule: watch production and keep an issue).' },
+  { name: 'artifact-name', type: 'text', default: 'model-gate', config: false, only: 'action', edge: true, arg: 'NAME',
+    description: 'mode: publish: the name of the artifact the pull request\'s run uploaded (actions/upload-artifact\'s name) holding the publish bundle.' },
+  { name: 'issue-labels', type: 'list', default: '', config: false, only: 'action', edge: true, arg: 'LABEL,LABEL',
+    description: 'mode: monitor: labels of the monitoring issue, comma- or newline-separated; the issue is also looked for among the issues that carry them all.' },
+  { name: 'issue-assignees', type: 'list', default: '', config: false, only: 'action', edge: true, arg: 'LOGIN,LOGIN',
+    description: 'mode: monitor: GitHub logins the monitoring issue is assigned to when it is opened or reopened, comma- or newline-separated.' },
+  { name: 'history', type: 'number', default: '30', config: false, only: 'action', edge: true, arg: 'N',
+    description: "mode: monitor: how many runs the monitoring issue remembers (in a hidden block of its body) for its trend table and chart, 1 to 200." },
+  { name: 'retrain-event', type: 'text', default: '', config: false, only: 'action', edge: true, arg: 'NAME',
+    description: 'mode: monitor: send repository_dispatch with this event type when the model goes from healthy to degraded (once, not on every degraded run), with client_payload { model, reason, drifted_features, failed_gates, drift_share, run_url, issue_url }. A workflow with `on: repository_dispatch: types: [NAME]` retrains.' },
   { name: 'comment', type: 'boolean', default: 'true', config: true, only: 'action',
     description: 'Post or update the pull request comment (true or false). The job summary is always written.' },
   { name: 'comment-key', type: 'text', default: 'default', config: true, only: 'action',
@@ -83,6 +95,10 @@ export const INPUTS = [
     description: "The login the github-token writes comments as, for a GitHub App's token: my-app[bot]. Default: asked from GitHub (GET /user), else github-actions[bot] (GITHUB_TOKEN's). Only this login's comments are ever edited or deleted; an app's token without it posts a new comment each run, folds it into its oldest one, and warns." },
   { name: 'check-run', type: 'boolean', default: 'true', config: true, only: 'action',
     description: "Publish a check run named model-gate (or `model-gate (<comment-key>)`) on the commit: in progress while the gate runs, then success, neutral (warn) or failure, with the report as its summary and annotations for failed gates and findings. Needs `checks: write`; without it (a fork's read-only token) it warns and goes on." },
+  { name: 'changelog-file', type: 'path', default: '', config: false, only: 'action', arg: 'FILE',
+    description: 'A Keep a Changelog file in the workspace (CHANGELOG.md) to write the changelog entry into, under "## [Unreleased]" (the file and the section are made when missing); on a tag run the Unreleased section becomes the version\'s. The file is only written: a later step commits it (see "Writing changes down").' },
+  { name: 'model-card', type: 'path', default: '', config: false, only: 'action', arg: 'FILE',
+    description: 'A Hugging Face model card in the workspace (README.md or MODEL_CARD.md) to record the candidate\'s metrics in: the model-index results of its YAML front matter and a metrics section between `<!-- model-gate:metrics:start -->` and `<!-- model-gate:metrics:end -->` markers; the rest of the file is left as it is.' },
   { name: 'fail-on', type: 'list', default: 'regression', config: true, arg: 'WHAT,WHAT',
     description: 'What fails the step, comma-separated: regression (thresholds, no skill, bad input), overfitting (overfitting and underfitting findings), drift (data, label and prediction drift findings); or never (report only).' },
   { name: 'batch-size', type: 'number', default: '1024', config: true,

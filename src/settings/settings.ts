@@ -113,6 +113,10 @@ export interface Settings {
   confidence: number;
   /** Seed of the resampling weights: same inputs and seed give byte-identical reports. */
   seed: number;
+  /** Action only: the Keep a Changelog file the changelog entry is written into (a workspace path). */
+  changelogFile?: string;
+  /** Action only: the Hugging Face model card whose model-index and metrics section are updated (a workspace path). */
+  modelCard?: string;
 }
 
 /** What `model-gate drift` and the pipeline's drift stage read: no model, so the labels are optional. */
@@ -316,6 +320,8 @@ export function resolveSettings(inputs: RawInputs, config: ConfigFile | undefine
     bootstrap: read.integer('bootstrap', 0, 100_000),
     confidence: read.number('confidence', 0.5, 0.9999),
     seed: read.integer('seed', 0, 2 ** 32 - 1),
+    changelogFile: read.path('changelog-file'),
+    modelCard: read.path('model-card'),
   };
 }
 

@@ -106,9 +106,9 @@ describe('fake GitHub API: request validation against the OpenAPI description', 
   });
 
   test('a documented route the fake does not implement is a violation, not a silent success', async () => {
-    const response = await send(api, 'GET', '/repos/acme/models/pulls/7');
+    const response = await send(api, 'GET', '/repos/acme/models/pulls/7/files');
     expect(response.status).toBe(501);
-    expect(api.violations).toEqual([expect.stringContaining('pulls/get is a real GitHub operation')]);
+    expect(api.violations).toEqual([expect.stringContaining('pulls/list-files is a real GitHub operation')]);
   });
 });
 

@@ -10,6 +10,7 @@ import { ACTION_DEFAULTS } from '../../src/settings/action-inputs.js';
 import { cliFlags, DRIFT_USAGE, EVALUATE_USAGE, readCliSettings, readDriftArgs } from '../../src/settings/cli-args.js';
 import { ACTION_INPUTS, DRIFT_FLAGS, EVALUATE_FLAGS, flagNames, helpFlags, INPUT_NAMES, INPUTS, type InputSpec } from '../../src/settings/inputs.js';
 import { parseConfig } from '../../src/settings/settings.js';
+import { CHANGELOG_FLAGS, MODEL_CARD_FLAGS } from '../../src/publish/changelog-file.js';
 
 const root = process.cwd();
 const specs: readonly InputSpec[] = INPUTS;
@@ -88,8 +89,8 @@ describe('the CLI', () => {
 });
 
 describe('the settings', () => {
-  test('the resolver reads every input but the CLI-only ones and the token', () => {
-    expect(INPUT_NAMES).toEqual(specs.filter((s) => s.only !== 'cli' && s.name !== 'github-token').map((s) => s.name));
+  test('the resolver reads every input but the CLI-only ones and the edge ones (the token, mode, …)', () => {
+    expect(INPUT_NAMES).toEqual(specs.filter((s) => s.only !== 'cli' && !s.edge).map((s) => s.name));
   });
 
   test("the action's defaults are the table's", () => {
@@ -110,7 +111,8 @@ describe('the settings', () => {
 
 describe('the README and the usage text against the CLI and the action', () => {
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-  const evaluateFlags = new Set(cliFlags('evaluate'));
+  // The changelog and model-card commands' flags count too (publish/changelog-file.ts declares them).
+  const evaluateFlags = new Set([...cliFlags('evaluate'), ...[...CHANGELOG_FLAGS, ...MODEL_CARD_FLAGS].flatMap(flagNames)]);
   const driftFlags = new Set(cliFlags('drift'));
   const actionInputs = new Set(ACTION_INPUTS.map((i) => i.name));
   // Lines that show other programs' flags: npm, gh, the repository's scripts, a command template's program.

@@ -13,6 +13,11 @@
 // PATCH and DELETE of another account's comment succeed, as on GitHub for any token with write access
 // (GITHUB_TOKEN, an app's token, a collaborator's), and are also recorded in `violations`: model-gate
 // must never touch a comment it did not write.
+// and so are the issue and repository_dispatch routes mode: monitor uses:
+//   GET   /repos/{owner}/{repo}/issues                      (state, labels, creator, sort, direction, pagination)
+//   POST  /repos/{owner}/{repo}/issues
+//   PATCH /repos/{owner}/{repo}/issues/{issue_number}        (title, body, state and state_reason, labels, assignees)
+//   POST  /repos/{owner}/{repo}/dispatches                   (kept in state.dispatches)
 // and so are the check-run routes (one commit's check runs, with the annotations each has gathered):
 //   GET   /repos/{owner}/{repo}/commits/{ref}/check-runs            (check_name, filter, pagination)
 //   POST  /repos/{owner}/{repo}/check-runs
@@ -210,6 +215,55 @@ function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+// ---- issues and repository_dispatch (mode: monitor) -----------------------------------------------
+
+/** An issue of the repository (not a pull request), as GET/POST/PATCH /repos/{owner}/{repo}/issues keep it. */
+export interface StoredIssue {
+  number: number;
+  id: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  stateReason: 'completed' | 'not_planned' | 'reopened' | null;
+  labels: string[];
+  assignees: string[];
+  author: ApiUser;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+/** One POST /repos/{owner}/{repo}/dispatches. */
+export interface StoredDispatch {
+  eventType: string;
+  clientPayload: Record<string, unknown> | undefined;
+}
+
+// ---- artifacts and pull requests (mode: publish) ------------------------------------------------
+//   GET   /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts          (name filter, pagination)
+//   GET   /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/zip      (302 to /_artifact-blobs/{id}.zip on this server)
+//   GET   /_artifact-blobs/{id}.zip                                      (not a REST route: the signed blob link; no token wanted)
+//   GET   /repos/{owner}/{repo}/pulls/{pull_number}                      (head sha and repository, base repository)
+
+/** An artifact a workflow run uploaded: its zip's bytes as actions/upload-artifact would store them. */
+export interface StoredArtifact {
+  id: number;
+  runId: number;
+  name: string;
+  zip: Buffer;
+  expired?: boolean;
+}
+
+/** A pull request: its head commit, the repository its head lives in (a fork's) and the base repository. */
+export interface StoredPull {
+  number: number;
+  headSha: string;
+  /** owner/repo of the head (default: the base, i.e. not a fork). */
+  headRepo?: string;
+  /** owner/repo of the base (default: the server's repository). */
+  baseRepo?: string;
+}
+
 export class GitHubApiState {
   owner: string;
   repo: string;
@@ -217,6 +271,12 @@ export class GitHubApiState {
   issues: Set<number>;
   comments: StoredComment[] = [];
   checkRuns: StoredCheckRun[] = [];
+  /** mode: publish: uploaded artifacts and pull requests (see StoredArtifact, StoredPull). */
+  artifacts: StoredArtifact[] = [];
+  pulls = new Map<number, StoredPull>();
+  /** Issues (mode: monitor); their numbers are also in `issues`, so their comments work. */
+  repoIssues: StoredIssue[] = [];
+  dispatches: StoredDispatch[] = [];
   /** The app the token belongs to, which the check runs it makes are attributed to. */
   checkApp = 'github-actions';
   checks: 'allow' | 'forbidden' | 'not-found';
@@ -741,8 +801,313 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     }
   };
 
+  // ---- issues and repository_dispatch (mode: monitor) ---------------------------------------------
+
+  function labelJson(name: string): Record<string, unknown> {
+    const id = 7_000_000 + [...name].reduce((h, c) => (h * 31 + c.codePointAt(0)!) % 1_000_000, 7);
+    return {
+      id,
+      node_id: Buffer.from(`LA:${id}`).toString('base64'),
+      url: `${repoApiPath()}/labels/${encodeURIComponent(name)}`,
+      name,
+      description: null,
+      color: 'ededed',
+      default: false
+    };
+  }
+
+  function issueJson(issue: StoredIssue): Record<string, unknown> {
+    const url = `${repoApiPath()}/issues/${issue.number}`;
+    const assignees = issue.assignees.map((login) => simpleUser(state.user(login)));
+    return {
+      id: issue.id,
+      node_id: `I_kwDO${Buffer.from(`${state.repositoryId}:${issue.id}`).toString('base64url')}`,
+      url,
+      repository_url: repoApiPath(),
+      labels_url: `${url}/labels{/name}`,
+      comments_url: `${url}/comments`,
+      events_url: `${url}/events`,
+      html_url: `${state.htmlUrl}/${state.owner}/${state.repo}/issues/${issue.number}`,
+      number: issue.number,
+      state: issue.state,
+      state_reason: issue.stateReason,
+      title: issue.title,
+      body: issue.body,
+      user: simpleUser(issue.author),
+      labels: issue.labels.map(labelJson),
+      assignee: assignees[0] ?? null,
+      assignees,
+      milestone: null,
+      locked: false,
+      active_lock_reason: null,
+      comments: state.commentsOn(issue.number).length,
+      closed_at: issue.closedAt,
+      created_at: issue.createdAt,
+      updated_at: issue.updatedAt,
+      author_association: issue.author.type === 'Bot' ? 'NONE' : 'OWNER'
+    };
+  }
+
+  function findIssue(params: Record<string, string>): StoredIssue | undefined {
+    if (!repoMatches(params)) return undefined;
+    const n = Number(params.issue_number);
+    return state.repoIssues.find((i) => i.number === n);
+  }
+
+  /** GitHub's limit on issue bodies and titles. */
+  function issueTooLong(op: Operation, body: { title?: unknown; body?: unknown }): Reply | undefined {
+    const problems: string[] = [];
+    if (typeof body.body === 'string' && [...body.body].length > GITHUB_MAX_COMMENT_CHARS) problems.push(`body is too long (maximum is ${GITHUB_MAX_COMMENT_CHARS} characters)`);
+    if (typeof body.title === 'string' && [...body.title].length > 256) problems.push('title is too long (maximum is 256 characters)');
+    if (problems.length === 0) return undefined;
+    for (const p of problems) violations.push(`${op.method} ${op.template}: ${p}`);
+    return new Reply(422, { message: 'Validation Failed', errors: problems.map((message) => ({ resource: 'Issue', code: 'custom', message })), documentation_url: op.documentationUrl, status: '422' });
+  }
+
+  const issueHandlers: Record<string, (call: Call) => Reply> = {
+    'issues/list-for-repo': ({ operation, params, query }) => {
+      if (!repoMatches(params)) return notFound(operation);
+      const want = query.get('state') ?? 'open';
+      let items = state.repoIssues.filter((i) => want === 'all' || i.state === want);
+      const labels = (query.get('labels') ?? '').split(',').map((l) => l.trim()).filter(Boolean);
+      if (labels.length) items = items.filter((i) => labels.every((l) => i.labels.some((x) => x.toLowerCase() === l.toLowerCase())));
+      const creator = query.get('creator');
+      if (creator !== null) items = items.filter((i) => i.author.login.toLowerCase() === creator.toLowerCase());
+      const key = query.get('sort') === 'updated' ? (i: StoredIssue) => Date.parse(i.updatedAt) * 1e6 + i.number : (i: StoredIssue) => i.number;
+      const asc = query.get('direction') === 'asc';
+      items = [...items].sort((a, b) => (asc ? key(a) - key(b) : key(b) - key(a)));
+      const { slice, headers } = paginate(items, query, '/issues');
+      return new Reply(200, slice.map(issueJson), headers);
+    },
+
+    'issues/create': ({ operation, params, body }) => {
+      if (!repoMatches(params)) return notFound(operation);
+      if (state.writes === 'forbidden') return forbidden(operation);
+      const b = body as { title: string | number; body?: string | null; labels?: (string | { name?: string })[]; assignees?: string[] };
+      const refusal = issueTooLong(operation, b);
+      if (refusal) return refusal;
+      const at = state.now();
+      const number = Math.max(100, ...state.issues) + 1;
+      const issue: StoredIssue = {
+        number,
+        id: 3_000_000_000 + number,
+        title: String(b.title),
+        body: b.body ?? '',
+        state: 'open',
+        stateReason: null,
+        labels: (b.labels ?? []).map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
+        assignees: [...(b.assignees ?? [])],
+        author: state.user(state.writer),
+        createdAt: at,
+        updatedAt: at,
+        closedAt: null
+      };
+      state.issues.add(number);
+      state.repoIssues.push(issue);
+      const json = issueJson(issue);
+      return new Reply(201, json, { location: String(json.url) });
+    },
+
+    'issues/update': ({ operation, params, body }) => {
+      const issue = findIssue(params);
+      if (!issue) return notFound(operation);
+      if (state.writes === 'forbidden') return forbidden(operation);
+      const b = (body ?? {}) as { title?: string | number | null; body?: string | null; state?: 'open' | 'closed'; state_reason?: 'completed' | 'not_planned' | 'reopened' | null; labels?: (string | { name?: string })[]; assignees?: string[] };
+      const refusal = issueTooLong(operation, b);
+      if (refusal) return refusal;
+      const at = state.now();
+      if (b.title !== undefined && b.title !== null) issue.title = String(b.title);
+      if (b.body !== undefined) issue.body = b.body ?? '';
+      if (b.labels !== undefined) issue.labels = b.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean);
+      if (b.assignees !== undefined) issue.assignees = [...b.assignees];
+      if (b.state !== undefined && b.state !== issue.state) {
+        issue.state = b.state;
+        issue.closedAt = b.state === 'closed' ? at : null;
+        issue.stateReason = b.state === 'closed' ? (b.state_reason === 'not_planned' ? 'not_planned' : 'completed') : 'reopened';
+      }
+      issue.updatedAt = at;
+      return new Reply(200, issueJson(issue));
+    },
+
+    'repos/create-dispatch-event': ({ operation, params, body }) => {
+      if (!repoMatches(params)) return notFound(operation);
+      if (state.writes === 'forbidden') return forbidden(operation);
+      const b = body as { event_type: string; client_payload?: Record<string, unknown> };
+      if (Buffer.byteLength(JSON.stringify(b.client_payload ?? {}), 'utf8') >= 64 * 1024) {
+        violations.push(`${operation.method} ${operation.template}: client_payload is 64 KB or more`);
+        return new Reply(422, { message: 'Invalid request.', documentation_url: operation.documentationUrl, status: '422' });
+      }
+      state.dispatches.push({ eventType: b.event_type, clientPayload: b.client_payload });
+      return new Reply(204);
+    }
+  };
+
+  // ---- artifacts and pull requests (mode: publish) ----------------------------------------------
+
+  function repoJson(fullName: string, id: number): Record<string, unknown> {
+    const [owner, name] = fullName.split('/') as [string, string];
+    const api = `${baseUrl}/repos/${fullName}`;
+    const html = `${state.htmlUrl}/${fullName}`;
+    const urls = Object.fromEntries(
+      ['archive', 'assignees', 'blobs', 'branches', 'collaborators', 'comments', 'commits', 'compare', 'contents', 'contributors', 'deployments', 'downloads', 'events', 'forks', 'git_commits', 'git_refs', 'git_tags', 'hooks', 'issue_comment', 'issue_events', 'issues', 'keys', 'labels', 'languages', 'merges', 'milestones', 'notifications', 'pulls', 'releases', 'stargazers', 'statuses', 'subscribers', 'subscription', 'tags', 'teams', 'trees'].map((k) => [`${k}_url`, `${api}/${k.replace(/_/g, '/')}`])
+    );
+    const stamp = '2024-01-01T00:00:00Z';
+    return {
+      ...urls,
+      id,
+      node_id: Buffer.from(`010:Repository${id}`).toString('base64'),
+      name,
+      full_name: fullName,
+      owner: simpleUser(state.user(owner)),
+      private: false,
+      html_url: html,
+      description: null,
+      fork: fullName.toLowerCase() !== `${state.owner}/${state.repo}`.toLowerCase(),
+      url: api,
+      clone_url: `${html}.git`,
+      git_url: `git://github.com/${fullName}.git`,
+      ssh_url: `git@github.com:${fullName}.git`,
+      svn_url: html,
+      mirror_url: null,
+      homepage: null,
+      language: null,
+      default_branch: 'main',
+      forks: 0,
+      forks_count: 0,
+      open_issues: 0,
+      open_issues_count: 0,
+      stargazers_count: 0,
+      watchers: 0,
+      watchers_count: 0,
+      size: 1,
+      has_downloads: true,
+      has_issues: true,
+      has_projects: true,
+      has_wiki: true,
+      has_pages: false,
+      archived: false,
+      disabled: false,
+      license: null,
+      pushed_at: stamp,
+      created_at: stamp,
+      updated_at: stamp
+    };
+  }
+
+  function pullJson(pull: StoredPull): Record<string, unknown> {
+    const base = pull.baseRepo ?? `${state.owner}/${state.repo}`;
+    const head = pull.headRepo ?? base;
+    const api = `${baseUrl}/repos/${base}/pulls/${pull.number}`;
+    const html = `${state.htmlUrl}/${base}/pull/${pull.number}`;
+    const issue = `${baseUrl}/repos/${base}/issues/${pull.number}`;
+    const author = simpleUser(state.user(head.split('/')[0]!));
+    const side = (fullName: string, sha: string, id: number) => ({ label: `${fullName.split('/')[0]}:main`, ref: 'main', sha, user: simpleUser(state.user(fullName.split('/')[0]!)), repo: repoJson(fullName, id) });
+    const stamp = '2024-05-01T10:00:00Z';
+    return {
+      url: api,
+      id: 1_800_000_000 + pull.number,
+      node_id: Buffer.from(`PR_${pull.number}`).toString('base64'),
+      html_url: html,
+      diff_url: `${html}.diff`,
+      patch_url: `${html}.patch`,
+      issue_url: issue,
+      commits_url: `${api}/commits`,
+      review_comments_url: `${api}/comments`,
+      review_comment_url: `${baseUrl}/repos/${base}/pulls/comments{/number}`,
+      comments_url: `${issue}/comments`,
+      statuses_url: `${baseUrl}/repos/${base}/statuses/${pull.headSha}`,
+      number: pull.number,
+      state: 'open',
+      locked: false,
+      title: 'A better model',
+      user: author,
+      body: null,
+      labels: [],
+      milestone: null,
+      created_at: stamp,
+      updated_at: stamp,
+      closed_at: null,
+      merged_at: null,
+      merge_commit_sha: null,
+      assignee: null,
+      head: side(head, pull.headSha, head === base ? state.repositoryId : state.repositoryId + 1),
+      base: side(base, 'b'.repeat(40), state.repositoryId),
+      _links: Object.fromEntries(['comments', 'commits', 'statuses', 'html', 'issue', 'review_comments', 'review_comment', 'self'].map((k) => [k, { href: k === 'html' ? html : k === 'self' ? api : `${api}/${k}` }])),
+      author_association: 'CONTRIBUTOR',
+      auto_merge: null,
+      merged: false,
+      mergeable: null,
+      mergeable_state: 'unknown',
+      merged_by: null,
+      comments: 0,
+      review_comments: 0,
+      maintainer_can_modify: false,
+      commits: 1,
+      additions: 1,
+      deletions: 0,
+      changed_files: 1
+    };
+  }
+
+  function artifactJson(a: StoredArtifact): Record<string, unknown> {
+    const url = `${repoApiPath()}/actions/artifacts/${a.id}`;
+    return {
+      id: a.id,
+      node_id: Buffer.from(`MDg6QXJ0aWZhY3Q${a.id}`).toString('base64'),
+      name: a.name,
+      size_in_bytes: a.zip.length,
+      url,
+      archive_download_url: `${url}/zip`,
+      expired: a.expired ?? false,
+      created_at: '2024-05-01T11:00:00Z',
+      expires_at: '2024-07-30T11:00:00Z',
+      updated_at: '2024-05-01T11:00:00Z',
+      digest: null,
+      workflow_run: { id: a.runId, repository_id: state.repositoryId, head_repository_id: state.repositoryId, head_branch: 'main', head_sha: 'a'.repeat(40) }
+    };
+  }
+
+  const artifactHandlers: Record<string, (call: Call) => Reply> = {
+    'actions/list-workflow-run-artifacts': ({ operation, params, query }) => {
+      if (!repoMatches(params)) return notFound(operation);
+      const name = query.get('name');
+      const all = state.artifacts.filter((a) => a.runId === Number(params.run_id) && (name === null || a.name === name));
+      const perPage = Math.min(100, Math.max(1, Number(query.get('per_page') ?? 30) || 30));
+      const page = Math.max(1, Number(query.get('page') ?? 1) || 1);
+      return new Reply(200, { total_count: all.length, artifacts: all.slice((page - 1) * perPage, page * perPage).map(artifactJson) });
+    },
+    'actions/download-artifact': ({ operation, params }) => {
+      const a = state.artifacts.find((x) => x.id === Number(params.artifact_id));
+      if (!repoMatches(params) || !a || params.archive_format !== 'zip') return notFound(operation);
+      if (a.expired) return new Reply(410, errorBody(410, 'Artifact has expired', operation.documentationUrl));
+      return new Reply(302, undefined, { location: `${baseUrl}/_artifact-blobs/${a.id}.zip?sig=modelgate` });
+    },
+    'pulls/get': ({ operation, params }) => {
+      const pull = state.pulls.get(Number(params.pull_number));
+      return repoMatches(params) && pull ? new Reply(200, pullJson(pull)) : notFound(operation);
+    }
+  };
+
+  /** The signed blob link the 302 points at: the zip's bytes, for a request that carries no token. */
+  function serveBlob(req: IncomingMessage, res: ServerResponse, record: RecordedRequest): void {
+    record.route = 'GET /_artifact-blobs/{id}.zip';
+    if (req.headers.authorization) violations.push(`${record.method} ${record.url}: the artifact's blob link was sent the Authorization header (the token leaves GitHub's API)`);
+    const a = state.artifacts.find((x) => `/_artifact-blobs/${x.id}.zip` === record.pathname);
+    record.status = a ? 200 : 404;
+    record.answeredAt = Date.now();
+    if (!a) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('BlobNotFound');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(a.zip.length) });
+    res.end(a.zip);
+  }
+
   const handlers: Record<string, (call: Call) => Reply> = {
     ...checkRunHandlers,
+    ...artifactHandlers,
+    ...issueHandlers,
     'users/get-authenticated': ({ operation }) => {
       if (state.tokenUser === null) return forbidden(operation);
       return new Reply(200, privateUser(state.user(state.tokenUser)));
@@ -1048,6 +1413,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
         receivedAt: Date.now()
       };
       requests.push(record);
+      if (method === 'GET' && url.pathname.startsWith('/_artifact-blobs/')) return serveBlob(req, res, record);
       const failed = (error: unknown): void => {
         violations.push(`${method} ${rawUrl}: test server failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
         if (!res.headersSent && !res.destroyed) send(res, record, new Reply(500, errorBody(500, 'Server Error')), undefined);

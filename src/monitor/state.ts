@@ -1,0 +1,27 @@
+// The monitoring issue as a state machine: what this run does to the issue, and whether it starts
+// retraining, from the issue's state before the run (open = degraded) and this run's verdict. Pure.
+
+export type MonitorVerdict = 'healthy' | 'degraded';
+
+/** The sticky issue as found: none yet, open (the model was degraded), or closed (it recovered). */
+export type IssueState = 'none' | 'open' | 'closed';
+
+export interface MonitorStep {
+  /**
+   * create: open a new issue; reopen: open the closed one again with the new body (its history goes on);
+   * update: edit the open one's body; close: edit the body, comment, close; record: edit a closed issue's
+   * body only (the history goes on while healthy); none: no issue yet and nothing to say.
+   */
+  issue: 'create' | 'reopen' | 'update' | 'close' | 'record' | 'none';
+  /** Send repository_dispatch: only on the change from healthy to degraded. */
+  dispatch: boolean;
+}
+
+export function monitorStep(previous: IssueState, verdict: MonitorVerdict): MonitorStep {
+  if (verdict === 'degraded') {
+    if (previous === 'open') return { issue: 'update', dispatch: false };
+    return { issue: previous === 'closed' ? 'reopen' : 'create', dispatch: true };
+  }
+  if (previous === 'open') return { issue: 'close', dispatch: false };
+  return { issue: previous === 'closed' ? 'record' : 'none', dispatch: false };
+}
