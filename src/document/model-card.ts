@@ -190,7 +190,11 @@ function updateModelIndex(yamlText: string, report: ModelCardReport, metrics: Re
     return checked({ text: yamlText + sep + block, summary: 'added model-index' }, othersBefore);
   }
   const start = (pair.key as Scalar).range![0];
-  const end = Math.max((pair.key as Scalar).range![1], pair.value?.range?.[1] ?? 0);
+  let end = Math.max((pair.key as Scalar).range![1], pair.value?.range?.[1] ?? 0);
+  // A comment after the list on its line (`model-index: [...] # note`) is the list's, which the block writes
+  // again: it is replaced too, or it would appear twice.
+  const trailing = /^[ \t]*#[^\r\n]*/.exec(yamlText.slice(end))?.[0];
+  if (trailing !== undefined && isSeq(pair.value) && pair.value.comment) end += trailing.length;
   if (!/\n$/.test(yamlText.slice(start, end))) block = block.replace(/\r?\n$/, '');
   return checked({ text: yamlText.slice(0, start) + block + yamlText.slice(end), summary: 'updated model-index' }, othersBefore);
 }

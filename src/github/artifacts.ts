@@ -20,12 +20,17 @@ export interface PullRequestInfo {
   headSha: string;
   /** owner/repo of the base: the repository the pull request is into. */
   baseRepo: string;
+  /** owner/repo the head branch lives in (a fork's for a pull request from a fork); '' when GitHub gives none (a deleted fork). */
+  headRepo: string;
+  /** The head branch's name. */
+  headRef: string;
   state: string;
 }
 
 const LIST_ROUTE = 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts';
 const DOWNLOAD_ROUTE = 'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}';
 const PULL_ROUTE = 'GET /repos/{owner}/{repo}/pulls/{pull_number}';
+const COMMITS_ROUTE = 'GET /repos/{owner}/{repo}/pulls/{pull_number}/commits';
 
 /** The artifacts of a workflow run named `name` (GitHub filters by name; the exact name is checked again here). */
 export async function listRunArtifacts(octokit: GitHubClient, repo: RepoRef, runId: number, name: string): Promise<ArtifactInfo[]> {
@@ -109,13 +114,28 @@ export class ArtifactTooLargeError extends GitHubError {
   override name = 'ArtifactTooLargeError';
 }
 
-/** A pull request's number, head commit and base repository. */
+/** A pull request's number, head commit, head repository and branch, and base repository. */
 export async function getPullRequest(octokit: GitHubClient, repo: RepoRef, pullNumber: number): Promise<PullRequestInfo> {
   const path = `/repos/${repo.owner}/${repo.repo}/pulls/${pullNumber}`;
   try {
     const { data } = await octokit.request(PULL_ROUTE, { owner: repo.owner, repo: repo.repo, pull_number: pullNumber });
-    return { number: data.number, headSha: data.head.sha, baseRepo: data.base.repo.full_name, state: data.state };
+    return { number: data.number, headSha: data.head.sha, baseRepo: data.base.repo.full_name, headRepo: data.head.repo?.full_name ?? '', headRef: data.head.ref, state: data.state };
   } catch (e) {
     throw toGitHubHttpError(e, PULL_ROUTE, path);
+  }
+}
+
+/** Whether `sha` is one of a pull request's commits (GET /pulls/{n}/commits, which lists at most 250). */
+export async function pullRequestHasCommit(octokit: GitHubClient, repo: RepoRef, pullNumber: number, sha: string): Promise<boolean> {
+  const path = `/repos/${repo.owner}/${repo.repo}/pulls/${pullNumber}/commits`;
+  try {
+    for (let page = 1; page <= 3; page++) {
+      const { data } = await octokit.request(COMMITS_ROUTE, { owner: repo.owner, repo: repo.repo, pull_number: pullNumber, per_page: 100, page });
+      if (data.some((c) => c.sha === sha)) return true;
+      if (data.length < 100) break;
+    }
+    return false;
+  } catch (e) {
+    throw toGitHubHttpError(e, COMMITS_ROUTE, path);
   }
 }

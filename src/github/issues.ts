@@ -1,5 +1,6 @@
 // The monitoring issue: one per comment-key, found by a hidden marker as its body's first line and by the
-// account the token writes as (as the sticky comment is). Listing, creating, editing and commenting.
+// account the token writes as (as the sticky comment is), never by its labels (people change those). Listing,
+// creating, editing and commenting.
 
 import type { GitHubClient } from './client.js';
 import { GitHubHttpError, toGitHubHttpError } from './http-error.js';
@@ -14,7 +15,7 @@ const ROUTES = {
 
 /** Pages of closed issues looked through for the one to reopen (100 each, most recently updated first). */
 const CLOSED_PAGES = 3;
-/** Pages of open issues looked through (a repository with more open issues carrying our labels is unusual). */
+/** Pages of open issues looked through (by the token's user when it is a user; every open issue for an app). */
 const OPEN_PAGES = 10;
 
 async function call<T>(route: string, path: string, run: () => Promise<T>): Promise<T> {
@@ -43,6 +44,8 @@ export function hasMonitorMarker(body: string | null | undefined, key: string): 
 export interface MonitorIssue {
   number: number;
   state: 'open' | 'closed';
+  /** Why it was closed: a person closing it as not planned mutes the monitoring (null while open, or unknown). */
+  stateReason: 'completed' | 'not_planned' | 'reopened' | null;
   body: string;
   url: string;
 }
@@ -54,8 +57,6 @@ export interface IssueRef {
 
 export interface FindIssueOptions extends IssueRef {
   key: string;
-  /** Only issues with all these labels are looked at (the `issue-labels` input). */
-  labels: readonly string[];
   /** The login the token writes as; undefined: only a bot's (`…[bot]`) issue is taken for ours. */
   author?: string;
 }
@@ -63,6 +64,7 @@ export interface FindIssueOptions extends IssueRef {
 interface ListedIssue {
   number: number;
   state: string;
+  state_reason?: string | null;
   body?: string | null;
   html_url: string;
   pull_request?: unknown;
@@ -82,11 +84,15 @@ export async function findMonitorIssue(octokit: GitHubClient, o: FindIssueOption
     if (author !== undefined) return login === author;
     return i.user?.type === 'Bot' && login.endsWith('[bot]');
   };
-  const toIssue = (i: ListedIssue): MonitorIssue => ({ number: i.number, state: i.state === 'open' ? 'open' : 'closed', body: i.body ?? '', url: i.html_url });
+  const toIssue = (i: ListedIssue): MonitorIssue => ({ number: i.number, state: i.state === 'open' ? 'open' : 'closed', stateReason: reasonOf(i.state_reason), body: i.body ?? '', url: i.html_url });
   const open = (await list(octokit, o, 'open', OPEN_PAGES)).filter(ours).sort((a, b) => a.number - b.number);
   if (open[0]) return toIssue(open[0]);
   const closed = (await list(octokit, o, 'closed', CLOSED_PAGES)).filter(ours);
   return closed[0] ? toIssue(closed[0]) : undefined;
+}
+
+function reasonOf(r: string | null | undefined): MonitorIssue['stateReason'] {
+  return r === 'completed' || r === 'not_planned' || r === 'reopened' ? r : null;
 }
 
 async function list(octokit: GitHubClient, o: FindIssueOptions, state: 'open' | 'closed', maxPages: number): Promise<ListedIssue[]> {
@@ -100,7 +106,6 @@ async function list(octokit: GitHubClient, o: FindIssueOptions, state: 'open' | 
       state,
       per_page: 100,
       ...(state === 'closed' ? { sort: 'updated' as const, direction: 'desc' as const } : { sort: 'created' as const, direction: 'asc' as const }),
-      ...(o.labels.length > 0 ? { labels: o.labels.join(',') } : {}),
       // A user's login filters on the server; an app's bot login is not taken there the same way, so it is filtered here.
       ...(o.author !== undefined && !o.author.endsWith('[bot]') ? { creator: o.author } : {}),
     };
@@ -133,7 +138,7 @@ export async function createIssue(octokit: GitHubClient, o: CreateIssueOptions):
       request: { retries: 0 },
     }),
   );
-  return { number: r.data.number, state: 'open', body: r.data.body ?? o.body, url: r.data.html_url };
+  return { number: r.data.number, state: 'open', stateReason: null, body: r.data.body ?? o.body, url: r.data.html_url };
 }
 
 /** The request may have been carried out although no answer said so (a reset, a timeout, a 5xx). */
@@ -180,7 +185,7 @@ export async function updateIssue(octokit: GitHubClient, o: UpdateIssueOptions):
       ...(o.assignees?.length ? { assignees: [...o.assignees] } : {}),
     }),
   );
-  return { number: r.data.number, state: r.data.state === 'open' ? 'open' : 'closed', body: r.data.body ?? o.body, url: r.data.html_url };
+  return { number: r.data.number, state: r.data.state === 'open' ? 'open' : 'closed', stateReason: reasonOf(r.data.state_reason), body: r.data.body ?? o.body, url: r.data.html_url };
 }
 
 export async function commentOnIssue(octokit: GitHubClient, o: IssueRef & { number: number; body: string }): Promise<void> {

@@ -3,6 +3,7 @@
 
 import type { PredictionDrift } from '../analysis/drift.js';
 import type { Finding, Verdict } from '../types.js';
+import { inline } from '../untrusted.js';
 import type { HistoryEntry } from './history.js';
 import type { MonitorVerdict } from './state.js';
 
@@ -60,17 +61,17 @@ function bound(g: FailedGate): string {
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
-/** The verdict and its reasons. */
+/** The verdict and its reasons (names escaped onto one line: they come from data files). */
 export function judge(m: Measurements): MonitorResult {
   const reasons: string[] = [];
   const failedGates = m.labelled?.failedGates ?? [];
-  for (const g of failedGates) reasons.push(`gate failed: ${g.metric} is ${g.value === null ? 'not measured' : String(Number(g.value.toPrecision(4)))}${bound(g)}`);
+  for (const g of failedGates) reasons.push(`gate failed: ${inline(g.metric)} is ${g.value === null ? 'not measured' : String(Number(g.value.toPrecision(4)))}${bound(g)}`);
   if (m.labelled?.gate === 'fail' && failedGates.length === 0) {
     const why = m.labelled.gateFindings.find((f) => f.severity === 'error');
     reasons.push(`gate failed${why ? `: ${why.message}` : ''}`);
   }
   if (m.drift?.datasetDrift) {
-    reasons.push(`dataset drift: ${m.drift.drifted.length} of ${m.drift.compared} features drifted (share ${m.drift.share.toFixed(3)}, limit ${m.drift.limit}): ${m.drift.drifted.slice(0, 30).join(', ')}${m.drift.drifted.length > 30 ? ` and ${m.drift.drifted.length - 30} more` : ''}`);
+    reasons.push(`dataset drift: ${m.drift.drifted.length} of ${m.drift.compared} features drifted (share ${m.drift.share.toFixed(3)}, limit ${m.drift.limit}): ${m.drift.drifted.slice(0, 30).map((n) => inline(n)).join(', ')}${m.drift.drifted.length > 30 ? ` and ${m.drift.drifted.length - 30} more` : ''}`);
   }
   return {
     verdict: reasons.length > 0 ? 'degraded' : 'healthy',

@@ -4,7 +4,9 @@
 // remembers the last runs), and start retraining with repository_dispatch on the change from healthy to degraded.
 //
 // A closed issue keeps the history: a healthy run edits its body, and the next degradation reopens it. While
-// there has never been a degradation, no issue exists and nothing is remembered.
+// there has never been a degradation, no issue exists and nothing is remembered. An issue a person closed as
+// "not planned" mutes the monitoring: its body still records the runs, but it is not reopened and retraining
+// is not asked for until a person reopens it. A degraded run does not fail the step (fail-on is not read).
 
 import * as core from '@actions/core';
 import path from 'node:path';
@@ -50,7 +52,7 @@ export async function runMonitor(out: ActionOutput): Promise<void> {
     return;
   }
   for (const n of result.notes) out.log.info(n);
-  core.info(`model-gate monitor: ${result.verdict}${result.reasons.length ? ` (${result.reasons.map((r) => shorten(r, 200)).join('; ')})` : ''}`);
+  out.log.info(verdictLine(result));
   // The verdict output in the evaluate mode's terms: healthy is pass, degraded is fail.
   out.setOutput('verdict', result.verdict === 'healthy' ? 'pass' : 'fail');
   await summary(out, `## model-gate monitoring\n\n${runSection(result, event.runUrl)}`);
@@ -64,6 +66,11 @@ export async function runMonitor(out: ActionOutput): Promise<void> {
   } catch (e) {
     core.setFailed(out.message(`model-gate monitor: the verdict is ${result.verdict}, but publishing it failed: ${messageOf(e)}`));
   }
+}
+
+/** The log's verdict line (printed through the guarded log; the reasons' names are already escaped by judge). */
+export function verdictLine(result: MonitorResult): string {
+  return `model-gate monitor: ${result.verdict}${result.reasons.length ? ` (${result.reasons.map((r) => shorten(r, 200)).join('; ')})` : ''}`;
 }
 
 /** Paths inside the workspace as the repository names them (`models/prod.onnx`), not the runner's absolute ones. */
@@ -89,7 +96,7 @@ async function summary(out: ActionOutput, markdown: string): Promise<void> {
   }
 }
 
-interface KeepIssue {
+export interface KeepIssue {
   result: MonitorResult;
   options: MonitorOptions;
   key: string;
@@ -101,15 +108,20 @@ interface KeepIssue {
   out: ActionOutput;
 }
 
-async function keepIssue(k: KeepIssue): Promise<void> {
+/** Opens, updates, closes or records in the monitoring issue, and asks for retraining on a new degradation. */
+export async function keepIssue(k: KeepIssue, client: { secondMs?: number } = {}): Promise<void> {
   const { result, options, repo, out } = k;
-  const octokit = createClient(k.token, k.apiUrl, { log: (m) => out.log.info(m) });
+  const octokit = createClient(k.token, k.apiUrl, { log: (m) => out.log.info(m), ...client });
   const author = k.author ?? (await resolveAuthor(octokit));
-  const find = { ...repo, key: k.key, labels: options.labels, author };
+  // Found by its marker and author only: labels people add or remove (or a changed issue-labels) do not lose it.
+  const find = { ...repo, key: k.key, author };
   const found = await findMonitorIssue(octokit, find);
-  const previous: IssueState = found?.state ?? 'none';
+  const previous: IssueState = !found ? 'none' : found.state === 'closed' && found.stateReason === 'not_planned' ? 'muted' : found.state;
   const step = monitorStep(previous, result.verdict);
-  out.log.info(`monitoring issue: ${found ? `#${found.number} (${found.state})` : 'none yet'}; this run: ${step.issue}${step.dispatch && options.retrainEvent ? ', retraining dispatch' : ''}`);
+  out.log.info(`monitoring issue: ${found ? `#${found.number} (${previous === 'muted' ? 'closed as not planned' : found.state})` : 'none yet'}; this run: ${step.issue}${step.dispatch && options.retrainEvent ? ', retraining dispatch' : ''}`);
+  if (previous === 'muted' && result.verdict === 'degraded') {
+    out.log.info(`monitoring is muted: issue #${found!.number} was closed as not planned, so it is not reopened and no retraining is asked for; reopen the issue to unmute.`);
+  }
   if (step.issue === 'none') return;
 
   const history = appendHistory(parseHistory(found?.body), historyEntry(result), options.history);
@@ -121,7 +133,7 @@ async function keepIssue(k: KeepIssue): Promise<void> {
       out.log.info(`opened the monitoring issue #${issue.number}`);
       break;
     case 'reopen':
-      // Its labels and assignees are left as people left them (it was found by the labels, so it has them).
+      // Its labels and assignees are left as people left them (issue-labels and issue-assignees apply when it is opened).
       issue = await updateIssue(octokit, { ...repo, number: found!.number, body, state: 'open' });
       out.log.info(`reopened the monitoring issue #${issue.number}`);
       break;
@@ -131,9 +143,9 @@ async function keepIssue(k: KeepIssue): Promise<void> {
       out.log.info(`updated the monitoring issue #${issue.number}`);
       break;
     case 'close':
-      issue = await updateIssue(octokit, { ...repo, number: found!.number, body });
-      await commentOnIssue(octokit, { ...repo, number: issue.number, body: shorten(closingComment(result, k.runUrl), MAX_BODY - 100) });
-      issue = await updateIssue(octokit, { ...repo, number: issue.number, body, state: 'closed' });
+      // The comment first, then one edit for the body and the state.
+      await commentOnIssue(octokit, { ...repo, number: found!.number, body: shorten(closingComment(result, k.runUrl), MAX_BODY - 100) });
+      issue = await updateIssue(octokit, { ...repo, number: found!.number, body, state: 'closed' });
       out.log.info(`closed the monitoring issue #${issue.number}: the model is healthy again`);
       break;
   }

@@ -3,14 +3,18 @@
 
 export type MonitorVerdict = 'healthy' | 'degraded';
 
-/** The sticky issue as found: none yet, open (the model was degraded), or closed (it recovered). */
-export type IssueState = 'none' | 'open' | 'closed';
+/**
+ * The sticky issue as found: none yet, open (the model was degraded), closed (it recovered), or muted (a
+ * person closed it as not planned: it is not reopened and retraining is not asked for until a person reopens it).
+ */
+export type IssueState = 'none' | 'open' | 'closed' | 'muted';
 
 export interface MonitorStep {
   /**
    * create: open a new issue; reopen: open the closed one again with the new body (its history goes on);
    * update: edit the open one's body; close: edit the body, comment, close; record: edit a closed issue's
-   * body only (the history goes on while healthy); none: no issue yet and nothing to say.
+   * body only (the history goes on while healthy, and while muted whatever the verdict); none: no issue yet
+   * and nothing to say.
    */
   issue: 'create' | 'reopen' | 'update' | 'close' | 'record' | 'none';
   /** Send repository_dispatch: only on the change from healthy to degraded. */
@@ -18,6 +22,7 @@ export interface MonitorStep {
 }
 
 export function monitorStep(previous: IssueState, verdict: MonitorVerdict): MonitorStep {
+  if (previous === 'muted') return { issue: 'record', dispatch: false };
   if (verdict === 'degraded') {
     if (previous === 'open') return { issue: 'update', dispatch: false };
     return { issue: previous === 'closed' ? 'reopen' : 'create', dispatch: true };

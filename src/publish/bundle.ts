@@ -1,7 +1,7 @@
 // The publish bundle: what a pull request's run leaves for mode: publish (README "Pull requests from forks").
 //
 // Evaluate side: on a pull_request run from a fork (whose read-only token cannot comment), `publishBundle` writes <RUNNER_TEMP>/model-gate-publish/<key folder>/
-// with report.json (the JSON report) and pull-request.json ({ number, headSha, repository, key }), and sets the
+// with report.json (the slim JSON report: slimReport, compact) and pull-request.json ({ number, headSha, repository, key }), and sets the
 // `publish-dir` output to the parent folder, which the workflow uploads with actions/upload-artifact.
 //
 // Publish side: `readBundles` reads the artifact's zip in memory with data/zip.ts (nothing is extracted, no
@@ -41,8 +41,6 @@ export interface BundlePullRequest {
   repository: string;
   /** The comment key: names the comment and the check run. */
   key: string;
-  /** The pull request's workflow run, linked from the comment. */
-  runUrl?: string;
 }
 
 export interface Bundle {
@@ -57,10 +55,34 @@ export class BundleError extends GateError {
   override name = 'BundleError';
 }
 
-/** The bundle's folder name for a comment key: readable, and distinct for distinct keys. */
+/**
+ * The bundle's folder name for a comment key: readable, and distinct for distinct keys. Never starts with a
+ * dot: actions/upload-artifact@v4 leaves hidden files and folders out.
+ */
 export function bundleFolderName(key: string): string {
   const readable = key.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 64) || 'default';
-  return `${readable}-${createHash('sha256').update(key).digest('hex').slice(0, 10)}`;
+  return `${readable.startsWith('.') ? 'key' : ''}${readable}-${createHash('sha256').update(key).digest('hex').slice(0, 10)}`;
+}
+
+/**
+ * The report as the bundle carries it: only what mode: publish reads (renderFromJson, the check run's title
+ * and annotations) and what the schema requires. The per-class sections (confusion matrix, per-label
+ * metrics, reliability bins), facts, performance, slices, drift and the like stay in the pull request
+ * run's own job summary and report-json, so that a model with many classes fits the artifact's size cap.
+ */
+export function slimReport(r: JsonReport): JsonReport {
+  return {
+    schemaVersion: r.schemaVersion,
+    tool: r.tool,
+    verdict: r.verdict,
+    task: r.task,
+    data: r.data,
+    models: r.models.map((m) => ({ name: m.name, role: m.role, engine: m.engine, backend: m.backend, path: m.path, files: m.files, metrics: m.metrics })),
+    comparisons: r.comparisons,
+    checks: r.checks,
+    findings: r.findings,
+    changelog: r.changelog,
+  };
 }
 
 /** Where bundles go: the runner's temporary folder, which the job cleans up. */
@@ -83,9 +105,9 @@ export const publishBundle: Publisher = {
       headSha: event.pullRequest.headSha,
       repository: `${event.repo.owner}/${event.repo.repo}`,
       key,
-      ...(event.runUrl ? { runUrl: event.runUrl } : {}),
     };
-    await writeFile(path.join(dir, REPORT_FILE), out.clean(JSON.stringify(report.json, null, 2)) + '\n');
+    // Compact: a report of a model with many classes stays well under the 10 MB cap (BUNDLE_LIMITS).
+    await writeFile(path.join(dir, REPORT_FILE), out.clean(JSON.stringify(slimReport(report.json))) + '\n');
     await writeFile(path.join(dir, PULL_REQUEST_FILE), out.clean(JSON.stringify(pr, null, 2)) + '\n');
     out.setOutput('publish-dir', root);
     out.log.info(`Publish bundle written to ${dir} (output publish-dir): a fork's token cannot comment, so upload it with actions/upload-artifact and publish it from a workflow_run workflow with mode: publish (README: "Pull requests from forks").`);
@@ -158,7 +180,8 @@ export function parseBundlePullRequest(value: unknown, what: string): BundlePull
   if (typeof v.headSha !== 'string' || !SHA.test(v.headSha)) bad('headSha', 'a commit id (40 hex digits)');
   if (typeof v.repository !== 'string' || !REPO.test(v.repository)) bad('repository', '"owner/repo"');
   if (typeof v.key !== 'string' || v.key === '' || v.key.length > 200 || /[\u0000-\u001f\u007f]/.test(v.key)) bad('key', 'a comment key of at most 200 characters on one line');
-  if (v.runUrl !== undefined && (typeof v.runUrl !== 'string' || !/^https?:\/\/[^\s()<>]{1,500}$/.test(v.runUrl))) bad('runUrl', 'an http(s) link');
+  // runUrl: written by model-gate before it linked the run from the workflow_run event; read and ignored.
+  if (v.runUrl !== undefined && typeof v.runUrl !== 'string') bad('runUrl', 'a string (it is ignored)');
   const extra = Object.keys(v).filter((k) => !['schemaVersion', 'number', 'headSha', 'repository', 'key', 'runUrl'].includes(k));
   if (extra.length > 0) throw new BundleError(`${what}: ${quote(extra[0])} is not a field of pull-request.json`);
   return {
@@ -167,7 +190,6 @@ export function parseBundlePullRequest(value: unknown, what: string): BundlePull
     headSha: v.headSha as string,
     repository: v.repository as string,
     key: v.key as string,
-    ...(typeof v.runUrl === 'string' ? { runUrl: v.runUrl } : {}),
   };
 }
 
@@ -207,34 +229,62 @@ export interface TriggeringRun {
   /** The event that started it: pull_request for the runs this publishes. */
   event: string;
   headSha: string;
+  /** owner/repo the run's head commit came from (workflow_run.head_repository.full_name): a fork's for a fork. */
+  headRepository: string;
+  /** The branch the run ran on (workflow_run.head_branch). */
+  headBranch: string;
+  /** The run's page (workflow_run.html_url), linked from the comment; undefined when the payload lacks it. */
+  htmlUrl?: string;
   /** Pull requests GitHub links to the run: empty for a pull request from a fork. */
   pullRequests: { number: number; headSha: string }[];
 }
 
+/** A pull request as GET /repos/{owner}/{repo}/pulls/{number} gives it. */
+export interface LookedUpPullRequest {
+  headSha: string;
+  baseRepo: string;
+  headRepo: string;
+  headRef: string;
+}
+
+/**
+ * `current`: the bundle's pull request has the run's commit as its head, so the comment and check run are due.
+ * `superseded`: the run's commit is an earlier commit of that pull request, which has moved on since (a push
+ * after the run): its comment would show an old result, so it is skipped, with a notice.
+ */
+export type BundleMatch = 'current' | 'superseded';
+
 /**
  * Whether a bundle belongs to the triggering run: its repository is this one, its head commit is the run's,
- * and its number is one of the run's pull requests, or (for a fork, whose run lists none) the pull request
- * GitHub reports under that number has that head commit and this repository as its base. `lookUp` asks
- * GitHub for a pull request (GET /repos/{owner}/{repo}/pulls/{number}). Throws a BundleError on a mismatch.
+ * its number is one of the run's pull requests (or, for a fork, whose run lists none, any number), and the
+ * pull request GitHub reports under that number (`lookUp`: GET /repos/{owner}/{repo}/pulls/{number}) is into
+ * this repository from the run's head repository and branch, with the run's commit as its head, or as one
+ * of its commits (`hasCommit`: GET /pulls/{number}/commits) when it has moved on. Throws a BundleError on a
+ * mismatch.
  */
 export async function checkBundlePullRequest(
   pr: BundlePullRequest,
   run: TriggeringRun,
   repository: string,
-  lookUp: (n: number) => Promise<{ headSha: string; baseRepo: string }>,
-): Promise<void> {
+  lookUp: (n: number) => Promise<LookedUpPullRequest>,
+  hasCommit: (n: number, sha: string) => Promise<boolean>,
+): Promise<BundleMatch> {
   const refuse = (why: string): never => {
     throw new BundleError(`the artifact names pull request #${pr.number}, but ${why}`);
   };
-  if (pr.repository.toLowerCase() !== repository.toLowerCase()) refuse(`for repository ${quote(pr.repository)}, not ${repository}`);
+  const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+  if (!same(pr.repository, repository)) refuse(`for repository ${quote(pr.repository)}, not ${repository}`);
   if (pr.headSha !== run.headSha) refuse(`at commit ${pr.headSha.slice(0, 12)} where the triggering run ran on ${run.headSha.slice(0, 12)}`);
-  const linked = run.pullRequests.find((p) => p.number === pr.number);
-  if (linked) {
-    if (linked.headSha !== run.headSha) refuse(`its head ${linked.headSha.slice(0, 12)} is not the triggering run's commit ${run.headSha.slice(0, 12)}`);
-    return;
+  if (run.pullRequests.length > 0 && !run.pullRequests.some((p) => p.number === pr.number)) {
+    refuse(`the triggering run belongs to ${run.pullRequests.map((p) => `#${p.number}`).join(', ')}`);
   }
-  if (run.pullRequests.length > 0) refuse(`the triggering run belongs to ${run.pullRequests.map((p) => `#${p.number}`).join(', ')}`);
+  if (run.headRepository === '' || run.headBranch === '') refuse('the workflow_run event names no head repository or branch to match it against');
   const actual = await lookUp(pr.number);
-  if (actual.baseRepo.toLowerCase() !== repository.toLowerCase()) refuse(`that pull request is into ${quote(actual.baseRepo)}, not ${repository}`);
-  if (actual.headSha !== run.headSha) refuse(`its head is ${actual.headSha.slice(0, 12)}, not the triggering run's commit ${run.headSha.slice(0, 12)}`);
+  if (!same(actual.baseRepo, repository)) refuse(`that pull request is into ${quote(actual.baseRepo)}, not ${repository}`);
+  if (!same(actual.headRepo, run.headRepository) || actual.headRef !== run.headBranch) {
+    refuse(`that pull request is from ${quote(`${actual.headRepo || '(deleted repository)'}:${actual.headRef}`)}, where the triggering run ran on ${quote(`${run.headRepository}:${run.headBranch}`)}`);
+  }
+  if (actual.headSha === run.headSha) return 'current';
+  if (await hasCommit(pr.number, run.headSha)) return 'superseded';
+  return refuse(`its head is ${actual.headSha.slice(0, 12)}, and the triggering run's commit ${run.headSha.slice(0, 12)} is not one of its commits`);
 }

@@ -2,7 +2,8 @@
 // into a Keep a Changelog file in the workspace (document/changelog-file.ts makes the text). Only the file
 // is written; committing it is a later step's (the README's "Writing changes down").
 
-import { readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, lstat, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError, messageOf } from '../errors.js';
@@ -14,6 +15,22 @@ import { helpText, inputSpec, type InputSpec } from '../settings/inputs.js';
 import { quote } from '../untrusted.js';
 import type { Publisher } from './publisher.js';
 
+/**
+ * Refuses a file model-gate would write when it is a symlink: writing through a link (one that leads nowhere
+ * yet, say) would create or change a file wherever it points, outside the workspace too.
+ */
+export async function refuseLink(input: string, file: string): Promise<void> {
+  let link = false;
+  try {
+    link = (await lstat(file)).isSymbolicLink();
+  } catch {
+    // missing: it is made
+  }
+  if (link) {
+    throw new InputError(`${input}: ${quote(file)} is a symbolic link; model-gate writes only regular files, not through links. Name the file it points to instead, or replace the link with the file.`);
+  }
+}
+
 /** The file's text, or '' when it does not exist yet. */
 export async function readTextIfAny(file: string): Promise<string> {
   try {
@@ -24,17 +41,30 @@ export async function readTextIfAny(file: string): Promise<string> {
   }
 }
 
-/** Writes the file, or an error naming it. */
+/**
+ * Writes the file without following links: the text goes into a new file beside it (created exclusively, so
+ * not through a link either) which is then renamed over it, replacing a link put there meanwhile rather than
+ * writing where it points. The file keeps its permissions. An error names the file.
+ */
 export async function writeText(file: string, text: string): Promise<void> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.model-gate-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await writeFile(file, text);
+    const mode = await lstat(file).then(
+      (s) => (s.isFile() ? s.mode & 0o777 : undefined),
+      () => undefined,
+    );
+    await writeFile(temp, text, { flag: 'wx', ...(mode !== undefined ? { mode } : {}) });
+    if (mode !== undefined) await chmod(temp, mode);
+    await rename(temp, file);
   } catch (e) {
+    await rm(temp, { force: true }).catch(() => undefined);
     throw new InputError(`cannot write ${quote(file)}: ${messageOf(e)}`);
   }
 }
 
 /** Reads, updates and (when it changed) writes the changelog file. */
 export async function writeChangelogFile(file: string, report: ChangelogReport, options: ChangelogFileOptions): Promise<ChangelogUpdate> {
+  await refuseLink('changelog-file', file);
   const before = await readTextIfAny(file);
   const update = updateChangelog(before, report, options);
   if (update.text !== before) await writeText(file, update.text);

@@ -7,7 +7,7 @@
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import { InputError, messageOf } from '../errors.js';
-import { downloadArtifactZip, getPullRequest, listRunArtifacts } from '../github/artifacts.js';
+import { downloadArtifactZip, getPullRequest, listRunArtifacts, pullRequestHasCommit } from '../github/artifacts.js';
 import { completeCheckRun } from '../github/checks.js';
 import { createClient, type ClientOptions } from '../github/client.js';
 import { MAX_CHECK_SUMMARY_BYTES } from '../github/checks.js';
@@ -21,7 +21,7 @@ import { parseBoolean } from '../settings/settings.js';
 import { quote } from '../untrusted.js';
 import { VERSION } from '../version.js';
 import type { ActionOutput } from './action-output.js';
-import { BUNDLE_LIMITS, BundleError, checkBundlePullRequest, readBundles, type Bundle, type TriggeringRun } from './bundle.js';
+import { BUNDLE_LIMITS, BundleError, checkBundlePullRequest, readBundles, type Bundle, type BundleMatch, type TriggeringRun } from './bundle.js';
 import { CHECK_RUN_FORBIDDEN, checkAnnotations, checkRunTruncationNote, checkRunConclusion, checkRunExternalId, checkRunName, isChecksRefusal } from './check-run.js';
 
 type Env = Record<string, string | undefined>;
@@ -35,10 +35,15 @@ export function triggeringRunOf(payload: unknown): TriggeringRun | undefined {
   const run = record(record(payload)?.workflow_run);
   if (!run || typeof run.id !== 'number' || typeof run.head_sha !== 'string') return undefined;
   const prs = Array.isArray(run.pull_requests) ? run.pull_requests : [];
+  const headRepository = record(run.head_repository)?.full_name;
+  const htmlUrl = run.html_url;
   return {
     id: run.id,
     event: typeof run.event === 'string' ? run.event : '',
     headSha: run.head_sha,
+    headRepository: typeof headRepository === 'string' ? headRepository : '',
+    headBranch: typeof run.head_branch === 'string' ? run.head_branch : '',
+    ...(typeof htmlUrl === 'string' && /^https?:\/\/[^\s()<>[\]]+$/.test(htmlUrl) ? { htmlUrl } : {}),
     pullRequests: prs.flatMap((p) => {
       const pr = record(p);
       const sha = record(pr?.head)?.sha;
@@ -94,12 +99,21 @@ export async function runPublish(out: ActionOutput, env: Env = process.env, clie
   const artifact = artifacts.reduce((a, b) => (b.id > a.id ? b : a));
 
   let bundles: Bundle[];
+  const matches: BundleMatch[] = [];
   try {
     if (artifact.sizeInBytes > BUNDLE_LIMITS.maxZipBytes) throw new BundleError(`the artifact is ${artifact.sizeInBytes} bytes, more than the ${BUNDLE_LIMITS.maxZipBytes} allowed`);
     const zip = await downloadArtifactZip(octokit, event.repo, artifact.id, BUNDLE_LIMITS.maxZipBytes, { timeoutMs: client.timeoutMs });
     bundles = readBundles(zip);
     for (const b of bundles) {
-      await checkBundlePullRequest(b.pullRequest, run, repository, (n) => getPullRequest(octokit, event.repo!, n));
+      matches.push(
+        await checkBundlePullRequest(
+          b.pullRequest,
+          run,
+          repository,
+          (n) => getPullRequest(octokit, event.repo!, n),
+          (n, sha) => pullRequestHasCommit(octokit, event.repo!, n, sha),
+        ),
+      );
     }
   } catch (e) {
     const text = `model-gate: refused artifact ${quote(name)} of run ${run.id}: ${messageOf(e)}. Nothing was posted.`;
@@ -107,7 +121,11 @@ export async function runPublish(out: ActionOutput, env: Env = process.env, clie
     return;
   }
 
-  for (const b of bundles) await publishOne(b, { event, run, token, out, client, commentWanted, checkRunWanted, env });
+  // The triggering run's page, from the event GitHub wrote: never a link the artifact supplies.
+  const runUrl = run.htmlUrl ?? `${event.serverUrl}/${repository}/actions/runs/${run.id}`;
+  for (const [i, b] of bundles.entries()) {
+    await publishOne(b, { event, run, runUrl, superseded: matches[i] === 'superseded', token, out, client, commentWanted, checkRunWanted, env });
+  }
 }
 
 const VERDICT_ICON = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
@@ -123,6 +141,10 @@ function publishTitle(b: Bundle, key: string): string {
 interface PublishArgs {
   event: EventContext;
   run: TriggeringRun;
+  /** The triggering run's page (runPublish builds it from the event). */
+  runUrl: string;
+  /** The pull request has moved on past the run's commit: the check run goes on that commit, no comment. */
+  superseded: boolean;
   token: string;
   out: ActionOutput;
   client: ClientOptions;
@@ -135,7 +157,7 @@ async function publishOne(b: Bundle, a: PublishArgs): Promise<void> {
   const { out, event } = a;
   const key = b.pullRequest.key;
   const markdown = out.clean(
-    renderFromJson(b.report, { marker: commentMarker(key), title: key === 'default' ? undefined : key, runUrl: b.pullRequest.runUrl, version: VERSION }),
+    renderFromJson(b.report, { marker: commentMarker(key), title: key === 'default' ? undefined : key, runUrl: a.runUrl, version: VERSION }),
   );
   out.setOutput('verdict', b.report.verdict);
   out.log.info(`model-gate: publishing the ${b.report.verdict} verdict of pull request #${b.pullRequest.number} (comment key ${quote(key)})`);
@@ -164,7 +186,11 @@ async function publishOne(b: Bundle, a: PublishArgs): Promise<void> {
       out.log.warning(isChecksRefusal(e) ? CHECK_RUN_FORBIDDEN : `Could not complete the check run: ${messageOf(e)}`);
     }
   }
-  if (a.commentWanted) {
+  if (a.commentWanted && a.superseded) {
+    out.log.info(
+      `model-gate: notice: pull request #${b.pullRequest.number} has moved on since the triggering run's commit ${a.run.headSha.slice(0, 12)}: its comment is left for the newer commit's run (the check run, if any, went on ${a.run.headSha.slice(0, 12)}).`,
+    );
+  } else if (a.commentWanted) {
     try {
       const result = await publishComment({
         ...a.client,

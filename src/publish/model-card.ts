@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import { updateModelCard, type ModelCardOptions, type ModelCardReport, type ModelCardUpdate } from '../document/model-card.js';
 import { helpText } from '../settings/inputs.js';
 import { quote } from '../untrusted.js';
-import { hasCandidate, MODEL_CARD_FLAGS, readDocumentArgs, readTextIfAny, writeText } from './changelog-file.js';
+import { hasCandidate, MODEL_CARD_FLAGS, readDocumentArgs, readTextIfAny, refuseLink, writeText } from './changelog-file.js';
 import type { Publisher } from './publisher.js';
 
 export const MODEL_CARD_USAGE = `Usage: model-gate model-card --report FILE --model-card README.md
@@ -24,6 +24,7 @@ function defaultModelName(file: string): string {
 
 /** Reads, updates and (when it changed) writes the model card; a missing card is made. */
 export async function writeModelCard(file: string, report: ModelCardReport, options: ModelCardOptions): Promise<ModelCardUpdate> {
+  await refuseLink('model-card', file);
   const before = await readTextIfAny(file);
   const update = updateModelCard(before, report, options);
   if (update.text !== before) await writeText(file, update.text);

@@ -2,7 +2,7 @@
 // `allowed-roots`, judged after symlinks: a pull request cannot point the gate (or a symlink it commits) at
 // the runner's other files and have their contents echoed into a comment.
 
-import { realpathSync } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { quote } from '../untrusted.js';
@@ -35,23 +35,42 @@ export function rootsOf(workspace: string, allowed: readonly string[], realpath:
 
 /**
  * The real path of `p` (absolute). A path that does not exist yet is its nearest existing folder's real path
- * joined with the rest: whoever reads it later reports it missing, and nothing in the rest can be a symlink.
+ * joined with the rest: whoever reads it later reports it missing. A dangling symlink (one whose target does
+ * not exist) is judged by where it leads, as writing through it would create its target there.
  */
 export function realPathOf(p: string, realpath: Realpath = realpathSync.native): string {
   const rest: string[] = [];
   let at = path.resolve(p);
-  for (;;) {
+  for (let hops = 0; ; ) {
     let real: string | undefined;
     try {
       real = realpath(at);
     } catch {
-      // missing (or unreadable): try its folder
+      // missing (or unreadable), or a link that leads nowhere yet
     }
     if (real !== undefined) return path.join(real, ...rest);
+    const target = hops < MAX_LINKS ? linkTarget(at) : undefined;
+    if (target !== undefined) {
+      hops += 1;
+      at = path.resolve(path.dirname(at), target);
+      continue;
+    }
     const up = path.dirname(at);
     if (up === at) return path.join(at, ...rest);
     rest.unshift(path.basename(at));
     at = up;
+  }
+}
+
+/** How many symlinks realPathOf follows by hand before it gives up on a loop (Linux's limit). */
+const MAX_LINKS = 40;
+
+/** The target of `p` when `p` itself is a symlink; undefined otherwise (or when it cannot be read). */
+function linkTarget(p: string): string | undefined {
+  try {
+    return lstatSync(p).isSymbolicLink() ? readlinkSync(p) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,7 +1,7 @@
 // model-gate changelog and model-card: a saved JSON report into the files, from a terminal. A file that is
 // not a report, a missing flag, a path outside the folder: exit 2 with a message that says what to give.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli.js';
@@ -91,6 +91,49 @@ test('bad input exits 2 and says what to give: not JSON, not a report, no candid
   expect(readFileSync(path.join(dir, 'CHANGELOG.md'), 'utf8')).toBe(CHANGELOG);
   expect(readFileSync(path.join(dir, 'README.md'), 'utf8')).toBe(CARD);
   expect(existsSync(path.join(dir, '..', 'elsewhere.md'))).toBe(false);
+});
+
+test('a file to write that is a symlink is refused (exit 2): dangling or not, out of the folder or in it; nothing is created or changed', async () => {
+  // dir/ws is the current folder, dir/outside a folder beside it.
+  const ws = path.join(dir, 'ws');
+  const outside = path.join(dir, 'outside');
+  mkdirSync(ws);
+  mkdirSync(outside);
+  writeFileSync(path.join(ws, 'report.json'), REPORT);
+  writeFileSync(path.join(outside, 'existing.md'), 'outside\n');
+  writeFileSync(path.join(ws, 'REAL.md'), CHANGELOG);
+  symlinkSync('../outside/pwned.md', path.join(ws, 'CHANGELOG.md'));
+  symlinkSync('../outside/card.md', path.join(ws, 'README.md'));
+  symlinkSync('../outside/existing.md', path.join(ws, 'EXISTING.md'));
+  symlinkSync('REAL.md', path.join(ws, 'INSIDE.md'));
+  symlinkSync('NEW.md', path.join(ws, 'DANGLING-INSIDE.md'));
+  const runIn = async (argv: string[]) => {
+    const c = capture();
+    try {
+      return { code: await main(argv, ws), err: c.err.join('') };
+    } finally {
+      c.restore();
+    }
+  };
+  const cases: [string[], RegExp][] = [
+    [['changelog', '--report', 'report.json', '--changelog-file', 'CHANGELOG.md'], /^model-gate: changelog-file: ".*CHANGELOG\.md" \(it resolves to ".*outside\/pwned\.md"\) lies outside the workspace/],
+    [['model-card', '--report', 'report.json', '--model-card', 'README.md'], /^model-gate: model-card: ".*README\.md" \(it resolves to ".*outside\/card\.md"\) lies outside the workspace/],
+    [['changelog', '--report', 'report.json', '--changelog-file', 'EXISTING.md'], /^model-gate: changelog-file: .* lies outside the workspace/],
+    [['model-card', '--report', 'report.json', '--model-card', 'EXISTING.md'], /^model-gate: model-card: .* lies outside the workspace/],
+    [['changelog', '--report', 'report.json', '--changelog-file', 'INSIDE.md'], /^model-gate: changelog-file: ".*INSIDE\.md" is a symbolic link; model-gate writes only regular files/],
+    [['model-card', '--report', 'report.json', '--model-card', 'DANGLING-INSIDE.md'], /^model-gate: model-card: ".*DANGLING-INSIDE\.md" is a symbolic link/],
+  ];
+  for (const [argv, message] of cases) {
+    const r = await runIn(argv);
+    expect([argv.join(' '), r.code]).toEqual([argv.join(' '), 2]);
+    expect(r.err).toMatch(message);
+  }
+  expect(readdirSync(outside)).toEqual(['existing.md']);
+  expect(readFileSync(path.join(outside, 'existing.md'), 'utf8')).toBe('outside\n');
+  expect(readFileSync(path.join(ws, 'REAL.md'), 'utf8')).toBe(CHANGELOG);
+  expect(existsSync(path.join(ws, 'NEW.md'))).toBe(false);
+  expect(['CHANGELOG.md', 'README.md', 'EXISTING.md', 'INSIDE.md', 'DANGLING-INSIDE.md'].every((f) => lstatSync(path.join(ws, f)).isSymbolicLink())).toBe(true);
+  expect(readdirSync(ws).sort()).toEqual(['CHANGELOG.md', 'DANGLING-INSIDE.md', 'EXISTING.md', 'INSIDE.md', 'README.md', 'REAL.md', 'report.json']);
 });
 
 test('--help prints each command\'s flags, from the input table where the action has the input', async () => {

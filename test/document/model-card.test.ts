@@ -155,3 +155,24 @@ test('hostile strings: YAML-breaking names are quoted, markdown and HTML in the 
 test('no candidate metrics: refused, nothing to record', () => {
   expect(() => updateModelCard(CARD, { ...REPORT, models: REPORT.models.filter((m) => m.role !== 'candidate') }, O)).toThrow(DataError);
 });
+
+test('a comment after a flow-style model-index on its line is kept once, in either line ending; the card is then up to date', () => {
+  const cards = [
+    '---\nmodel-index: [{name: x, results: []}] # flow\nlicense: mit\n---\n\n# Card\n',
+    '---\nlicense: mit\nmodel-index: [{name: x, results: []}]   # flow\n---\n\n# Card\n',
+    '---\r\nmodel-index: [{name: x, results: []}] # flow\r\nlicense: mit\r\n---\r\n\r\n# Card\r\n',
+    '---\nmodel-index: [\n  {name: x, results: []}\n] # flow\nlicense: mit\n---\n\n# Card\n',
+    '---\nmodel-index: [] # flow\n# after\nlicense: mit\n---\n\n# Card\n',
+  ];
+  for (const card of cards) {
+    const { text } = updateModelCard(card, REPORT, O);
+    const yaml = /^---\r?\n([\s\S]*?)^---\r?$/m.exec(text)![1]!;
+    expect([card, yaml.match(/# flow/g)]).toEqual([card, ['# flow']]);
+    expect(front(text)['model-index'][0]!.results[0]!.metrics.length).toBeGreaterThan(0);
+    expect(front(text).license).toBe('mit');
+    expect(text.slice(text.indexOf('\n---', 3)).startsWith(card.slice(card.indexOf('\n---', 3)))).toBe(true);
+    expect(updateModelCard(text, REPORT, O).text).toBe(text);
+  }
+  // The flow list stays on the key's line with its comment after it.
+  expect(updateModelCard(cards[0]!, REPORT, O).text).toMatch(/^---\nmodel-index: \[ \{ name: x, results: \[ .* \] \} \] # flow\nlicense: mit\n---\n/);
+});

@@ -1,12 +1,12 @@
 // The changelog-file and model-card publishers: chosen when their input is set (before the comment, after
 // the outputs), writing the workspace's files from the run's report; a run without a candidate writes nothing.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eventContextFrom } from '../../src/github/context.js';
 import { choosePublishers, runPublishers, type PublishChoice } from '../../src/publish/index.js';
-import { changelogFile } from '../../src/publish/changelog-file.js';
+import { changelogFile, writeText } from '../../src/publish/changelog-file.js';
 import { modelCard } from '../../src/publish/model-card.js';
 import type { Rendered } from '../../src/report/render.js';
 import type { JsonReport } from '../../src/report/json.js';
@@ -61,4 +61,43 @@ test('a run without a candidate (bad input) writes nothing; a file that cannot b
   const [result] = await runPublishers([changelogFile], publishContext([], { report: rendered, settings: intoFolder }));
   expect(result!.status).toBe('failed');
   expect(env.stdout().join('\n')).toMatch(/::warning::Could not update the changelog file: cannot read ".*mg-docs-publish-\w+": (Error: )?EISDIR/);
+});
+
+test('a file to write that is a symlink is refused with a warning naming the input, dangling or not; nothing is written through it', async () => {
+  const ws = path.join(dir, 'ws');
+  const outside = path.join(dir, 'outside');
+  mkdirSync(ws);
+  mkdirSync(outside);
+  writeFileSync(path.join(outside, 'existing.md'), 'outside\n');
+  symlinkSync('../outside/pwned.md', path.join(ws, 'CHANGELOG.md'));
+  symlinkSync('../outside/card.md', path.join(ws, 'README.md'));
+  symlinkSync('../outside/existing.md', path.join(ws, 'EXISTING.md'));
+  const settings = { changelogFile: path.join(ws, 'CHANGELOG.md'), modelCard: path.join(ws, 'README.md') } as Settings;
+  const results = await runPublishers([changelogFile, modelCard], publishContext([], { report: rendered, settings }));
+  expect(results.map((r) => r.status)).toEqual(['failed', 'failed']);
+  const existing = await runPublishers([changelogFile, modelCard], publishContext([], { report: rendered, settings: { changelogFile: path.join(ws, 'EXISTING.md'), modelCard: path.join(ws, 'EXISTING.md') } as Settings }));
+  expect(existing.map((r) => r.status)).toEqual(['failed', 'failed']);
+  const warnings = env.stdout().filter((l) => l.startsWith('::warning'));
+  expect(warnings).toHaveLength(4);
+  expect(warnings[0]).toMatch(/^::warning::Could not update the changelog file: changelog-file: ".*CHANGELOG\.md" is a symbolic link; model-gate writes only regular files/);
+  expect(warnings[1]).toMatch(/^::warning::Could not update the model card: model-card: ".*README\.md" is a symbolic link/);
+  expect(readdirSync(outside)).toEqual(['existing.md']);
+  expect(readFileSync(path.join(outside, 'existing.md'), 'utf8')).toBe('outside\n');
+  expect(['CHANGELOG.md', 'README.md', 'EXISTING.md'].every((f) => lstatSync(path.join(ws, f)).isSymbolicLink())).toBe(true);
+});
+
+test('writeText replaces the file by renaming a new one over it: a link there is replaced, not written through; the mode stays; no temporary file is left', async () => {
+  const target = path.join(dir, 'target.md');
+  writeFileSync(target, 'target\n');
+  const link = path.join(dir, 'link.md');
+  symlinkSync(target, link);
+  await writeText(link, 'new\n');
+  expect(lstatSync(link).isFile()).toBe(true);
+  expect(readFileSync(link, 'utf8')).toBe('new\n');
+  expect(readFileSync(target, 'utf8')).toBe('target\n');
+  chmodSync(target, 0o640);
+  await writeText(target, 'changed\n');
+  expect([readFileSync(target, 'utf8'), statSync(target).mode & 0o777]).toEqual(['changed\n', 0o640]);
+  await expect(writeText(path.join(dir, 'no-folder', 'x.md'), 'x')).rejects.toThrow(/^cannot write ".*no-folder\/x\.md": /);
+  expect(readdirSync(dir).sort()).toEqual(['link.md', 'target.md']);
 });

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startGitHubApi, type GitHubApi } from '../support/github-api-server.js';
+import { startGitHubApi, type GitHubApi, type StoredPull } from '../support/github-api-server.js';
 import { nodeBinaries, requireNodeBinary } from '../support/node-binaries.js';
 import { parseOutputs } from '../support/github-outputs.js';
 import { makeZip } from '../publish/bundle-zip.js';
@@ -59,7 +59,16 @@ function workflowRunPayload(pullRequests: unknown[] = []): string {
     file,
     JSON.stringify({
       action: 'completed',
-      workflow_run: { id: 4242, event: 'pull_request', head_sha: SHA, conclusion: 'failure', pull_requests: pullRequests },
+      workflow_run: {
+        id: 4242,
+        event: 'pull_request',
+        head_sha: SHA,
+        head_branch: 'retrain-may',
+        head_repository: { full_name: 'fork-user/model-repo' },
+        html_url: 'https://github.com/octo-org/model-repo/actions/runs/4242',
+        conclusion: 'failure',
+        pull_requests: pullRequests,
+      },
       repository: { full_name: 'octo-org/model-repo' },
     }),
   );
@@ -116,7 +125,7 @@ describe.each(nodeBinaries())('fork pull request → workflow_run publish under 
     }
   }, 120_000);
 
-  async function publishWith(zip: Buffer, pulls: { number: number; headSha: string; headRepo?: string }[] = [{ number: 42, headSha: SHA, headRepo: 'fork-user/model-repo' }]) {
+  async function publishWith(zip: Buffer, pulls: StoredPull[] = [{ number: 42, headSha: SHA, headRepo: 'fork-user/model-repo', headRef: 'retrain-may' }]) {
     const server = await startGitHubApi({ token: TOKEN });
     api = server;
     server.state.artifacts.push({ id: 777, runId: 4242, name: 'model-gate', zip });
@@ -127,8 +136,14 @@ describe.each(nodeBinaries())('fork pull request → workflow_run publish under 
   test('the evaluate run leaves report.json and pull-request.json', () => {
     const [folder] = readdirSync(bundleDir);
     const pr = JSON.parse(readFileSync(path.join(bundleDir, folder!, 'pull-request.json'), 'utf8'));
-    expect(pr).toEqual({ schemaVersion: 1, number: 42, headSha: SHA, repository: 'octo-org/model-repo', key: 'default', runUrl: 'https://github.com/octo-org/model-repo/actions/runs/4242' });
-    expect(JSON.parse(readFileSync(path.join(bundleDir, folder!, 'report.json'), 'utf8')).schemaVersion).toBe(1);
+    // No runUrl: the publish run links the triggering run from its own event (review item 1).
+    expect(pr).toEqual({ schemaVersion: 1, number: 42, headSha: SHA, repository: 'octo-org/model-repo', key: 'default' });
+    // The slim report, compact (review item 5): one line, the models without their per-class sections.
+    const text = readFileSync(path.join(bundleDir, folder!, 'report.json'), 'utf8');
+    expect(text.trimEnd().split('\n')).toHaveLength(1);
+    const report = JSON.parse(text);
+    expect(report.schemaVersion).toBe(1);
+    for (const m of report.models) expect(m.confusionMatrix).toBeUndefined();
   });
 
   test('publish posts exactly one comment and one check run on the head commit', async () => {
@@ -139,6 +154,7 @@ describe.each(nodeBinaries())('fork pull request → workflow_run publish under 
     expect(api.state.commentsOn(42)).toHaveLength(1);
     expect(api.state.comments).toHaveLength(1);
     expect(api.state.comments[0]!.body).toMatch(/^<!-- model-gate:comment key=default -->\n\n## .* model-gate: (pass|warn|fail)/);
+    expect(api.state.comments[0]!.body).toContain("[the pull request's workflow run](https://github.com/octo-org/model-repo/actions/runs/4242)");
     expect(api.state.checkRuns).toHaveLength(1);
     expect(api.state.checkRuns[0]).toMatchObject({ headSha: SHA, name: 'model-gate', status: 'completed', conclusion: 'success', title: '✅ model-gate: pass · binary · 94 rows' });
     expect(api.state.checkRuns[0]!.summary).toBe(api.state.comments[0]!.body);
@@ -155,6 +171,17 @@ describe.each(nodeBinaries())('fork pull request → workflow_run publish under 
     expect(api.state.checkRuns).toHaveLength(2);
     expect(api.state.checkRuns[1]).toMatchObject({ headSha: SHA, name: 'model-gate', status: 'completed', conclusion: 'success' });
     expect(api.violations).toEqual([]);
+  }, 60_000);
+
+  test('a pull request pushed to after the run gets a notice and the check run on the run\'s commit, not a comment or a failure', async () => {
+    const newer = 'e'.repeat(40);
+    const r = await publishWith(zipFolder(bundleDir), [{ number: 42, headSha: newer, headRepo: 'fork-user/model-repo', headRef: 'retrain-may', commits: [SHA, newer] }]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("model-gate: notice: pull request #42 has moved on since the triggering run's commit 6dcb09b5b578");
+    expect(r.server.state.comments).toEqual([]);
+    expect(r.server.state.checkRuns).toHaveLength(1);
+    expect(r.server.state.checkRuns[0]).toMatchObject({ headSha: SHA, status: 'completed' });
+    expect(r.server.violations).toEqual([]);
   }, 60_000);
 
   test('mode: publish outside a workflow_run event, or an unknown mode, is bad input (exit 2)', async () => {
@@ -205,13 +232,16 @@ describe.each(nodeBinaries())('fork pull request → workflow_run publish under 
   };
 
   test.each([
-    ['wrong PR', () => tamper((f) => editJson(f, 'pull-request.json', (v) => (v.number = 43))), /refused artifact "model-gate" of run 4242: the artifact names pull request #43, but its head is 000000000000, not the triggering run's commit 6dcb09b5b578\. Nothing was posted\./],
+    ['wrong PR', () => tamper((f) => editJson(f, 'pull-request.json', (v) => (v.number = 43))), /refused artifact "model-gate" of run 4242: the artifact names pull request #43, but that pull request is from "other\/model-repo:main", where the triggering run ran on "fork-user\/model-repo:retrain-may"\. Nothing was posted\./],
+    ['same commit, other PR', () => tamper((f) => editJson(f, 'pull-request.json', (v) => (v.number = 44))), /the artifact names pull request #44, but that pull request is from "octo-org\/model-repo:feature", where the triggering run ran on "fork-user\/model-repo:retrain-may"/],
     ['schema-invalid', () => tamper((f) => editJson(f, 'report.json', (v) => (v.markdown = '<img src=x>'))), /refused artifact "model-gate" of run 4242: .*report.json does not match the report schema \(schemaVersion 1\): \$.markdown: not a field of the report/],
     ['oversized', () => makeZip({ 'x/report.json': randomBytes(11 * 1024 * 1024) }, false), /refused artifact "model-gate" of run 4242: the artifact is \d+ bytes, more than the 10485760 allowed/],
   ] as [string, () => Buffer, RegExp][])('a tampered artifact (%s) is refused and posts nothing', async (_name, zip, message) => {
     const r = await publishWith(zip(), [
-      { number: 42, headSha: SHA, headRepo: 'fork-user/model-repo' },
+      { number: 42, headSha: SHA, headRepo: 'fork-user/model-repo', headRef: 'retrain-may' },
       { number: 43, headSha: '0'.repeat(40), headRepo: 'other/model-repo' },
+      // A maintainer's own pull request whose head is the fork run's commit (review item 3).
+      { number: 44, headSha: SHA, headRef: 'feature' },
     ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(message);

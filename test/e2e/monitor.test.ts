@@ -145,6 +145,8 @@ describe.each(nodeBinaries())('mode: monitor, dist/index.js under $name', (binar
 
     expect(writes(a, 'POST /repos/{owner}/{repo}/issues')).toHaveLength(1);
     expect(writes(a, 'POST /repos/{owner}/{repo}/dispatches')).toHaveLength(1);
+    // One edit while still drifted, one to close (the body and the state together).
+    expect(writes(a, 'PATCH /repos/{owner}/{repo}/issues/{issue_number}')).toHaveLength(2);
     expect(a.violations).toEqual([]);
     for (const r of [first, second, third, fourth]) {
       // The runner masks it from the first line on; nothing after that line names it.

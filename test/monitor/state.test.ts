@@ -11,6 +11,9 @@ describe('monitorStep', () => {
     ['open', 'healthy', 'close', false],
     ['closed', 'healthy', 'record', false],
     ['closed', 'degraded', 'reopen', true],
+    // A person closed it as not planned: muted until a person reopens it.
+    ['muted', 'degraded', 'record', false],
+    ['muted', 'healthy', 'record', false],
   ])('%s issue, %s run: %s (dispatch %s)', (previous, verdict, issue, dispatch) => {
     expect(monitorStep(previous, verdict)).toEqual({ issue, dispatch });
   });

@@ -2,7 +2,7 @@
 // 302 (read without the token, stopped at the size cap), and a fork pull request's head and base.
 
 import { randomBytes } from 'node:crypto';
-import { ArtifactTooLargeError, downloadArtifactZip, getPullRequest, listRunArtifacts } from '../../src/github/artifacts.js';
+import { ArtifactTooLargeError, downloadArtifactZip, getPullRequest, listRunArtifacts, pullRequestHasCommit } from '../../src/github/artifacts.js';
 import { createClient } from '../../src/github/client.js';
 import { startGitHubApi, type GitHubApi } from '../support/github-api-server.js';
 
@@ -32,11 +32,24 @@ test('stops reading at the cap, whatever the listing said', async () => {
   await expect(downloadArtifactZip(octokit, repo, 404, 40_000)).rejects.toThrow(/GET \/repos\/octo-org\/model-repo\/actions\/artifacts\/404\/zip failed with HTTP 404/);
 });
 
-test('reads a fork pull request\'s head commit and base repository', async () => {
+test('reads a fork pull request\'s head commit, head repository and branch, and base repository', async () => {
   api = await startGitHubApi({ token: TOKEN });
-  api.state.pulls.set(42, { number: 42, headSha: 'a'.repeat(40), headRepo: 'fork-user/model-repo' });
+  api.state.pulls.set(42, { number: 42, headSha: 'a'.repeat(40), headRepo: 'fork-user/model-repo', headRef: 'better-model' });
   const octokit = createClient(TOKEN, api.url, { retries: 0 });
-  expect(await getPullRequest(octokit, repo, 42)).toEqual({ number: 42, headSha: 'a'.repeat(40), baseRepo: 'octo-org/model-repo', state: 'open' });
+  expect(await getPullRequest(octokit, repo, 42)).toEqual({ number: 42, headSha: 'a'.repeat(40), baseRepo: 'octo-org/model-repo', headRepo: 'fork-user/model-repo', headRef: 'better-model', state: 'open' });
   await expect(getPullRequest(octokit, repo, 43)).rejects.toThrow(/HTTP 404/);
+  expect(api.violations).toEqual([]);
+});
+
+test('finds a commit among a pull request\'s commits, across pages', async () => {
+  api = await startGitHubApi({ token: TOKEN });
+  const shas = Array.from({ length: 150 }, (_, i) => i.toString(16).padStart(40, '0'));
+  api.state.pulls.set(42, { number: 42, headSha: shas[149]!, headRepo: 'fork-user/model-repo', commits: shas });
+  const octokit = createClient(TOKEN, api.url, { retries: 0 });
+  expect(await pullRequestHasCommit(octokit, repo, 42, shas[0]!)).toBe(true);
+  expect(await pullRequestHasCommit(octokit, repo, 42, shas[120]!)).toBe(true);
+  expect(await pullRequestHasCommit(octokit, repo, 42, 'f'.repeat(40))).toBe(false);
+  expect(api.requests.filter((r) => r.route === 'GET /repos/{owner}/{repo}/pulls/{pull_number}/commits')).toHaveLength(5);
+  await expect(pullRequestHasCommit(octokit, repo, 43, shas[0]!)).rejects.toThrow(/pulls\/43\/commits\S* failed with HTTP 404/);
   expect(api.violations).toEqual([]);
 });

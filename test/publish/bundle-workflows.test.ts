@@ -36,6 +36,8 @@ test('the pull request workflow evaluates read-only and uploads the publish bund
   expect(gate.with?.mode ?? 'evaluate').toBe('evaluate');
   expect(upload.with?.path).toBe(`\${{ steps.${gate.id}.outputs.publish-dir }}`);
   expect(upload.if).toContain('!cancelled()');
+  // A re-run attempt uploads under the same name again: upload-artifact@v4 refuses that without overwrite.
+  expect(upload.with?.overwrite).toBe(true);
 });
 
 test('the workflow_run workflow publishes with the permissions it needs and checks nothing out', () => {

@@ -3,7 +3,18 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BundleError, checkBundlePullRequest, readBundles, unzipInMemory, type BundlePullRequest, type TriggeringRun } from '../../src/publish/bundle.js';
+import {
+  BUNDLE_LIMITS,
+  BundleError,
+  bundleFolderName,
+  checkBundlePullRequest,
+  readBundles,
+  slimReport,
+  unzipInMemory,
+  type BundlePullRequest,
+  type LookedUpPullRequest,
+  type TriggeringRun,
+} from '../../src/publish/bundle.js';
 import { renderFromJson } from '../../src/report/from-json.js';
 import type { JsonReport } from '../../src/report/json.js';
 import { validateReport } from '../../src/report/report-schema.js';
@@ -74,6 +85,9 @@ describe('readBundles', () => {
     expect(() => readBundles(zipOf(report(), { ...pr(), number: '42' }))).toThrow(/number must be a pull request number/);
     expect(() => readBundles(zipOf(report(), { ...pr(), headSha: 'main' }))).toThrow(/headSha must be a commit id/);
     expect(() => readBundles(zipOf(report(), { ...pr(), markdown: 'x' }))).toThrow(/"markdown" is not a field of pull-request.json/);
+    // Review item 1: a bundle's runUrl (older bundles wrote one) is read and dropped: the link comes from the event.
+    const [old] = readBundles(zipOf(report(), { ...pr(), runUrl: 'https://evil.example/login?next=github.com' }));
+    expect(old!.pullRequest).toEqual(pr());
     expect(() => readBundles(makeZip({ 'report.json': '{not json', 'pull-request.json': JSON.stringify(pr()) }))).toThrow(/report.json is not UTF-8 JSON/);
   });
 
@@ -85,25 +99,86 @@ describe('readBundles', () => {
 });
 
 describe('checkBundlePullRequest', () => {
-  const run = (over: Partial<TriggeringRun> = {}): TriggeringRun => ({ id: 7, event: 'pull_request', headSha: SHA, pullRequests: [], ...over });
-  const noLookUp = async (): Promise<never> => {
-    throw new Error('no look-up expected');
+  const FORK = 'fork-user/model-repo';
+  const run = (over: Partial<TriggeringRun> = {}): TriggeringRun => ({ id: 7, event: 'pull_request', headSha: SHA, headRepository: FORK, headBranch: 'better-model', pullRequests: [], ...over });
+  const pull = (over: Partial<LookedUpPullRequest> = {}) => async (): Promise<LookedUpPullRequest> => ({ headSha: SHA, baseRepo: 'octo-org/model-repo', headRepo: FORK, headRef: 'better-model', ...over });
+  const commits = (...shas: string[]) => async (_n: number, sha: string): Promise<boolean> => shas.includes(sha);
+  const noCommits = async (): Promise<never> => {
+    throw new Error('no commit list expected');
   };
-  const fork = (headSha: string, baseRepo = 'octo-org/model-repo') => async () => ({ headSha, baseRepo });
 
-  test('accepts a pull request the run lists, or a fork pull request whose head is the run\'s commit', async () => {
-    await expect(checkBundlePullRequest(pr(), run({ pullRequests: [{ number: 42, headSha: SHA }] }), 'octo-org/model-repo', noLookUp)).resolves.toBeUndefined();
-    await expect(checkBundlePullRequest(pr(), run(), 'Octo-Org/Model-Repo', fork(SHA))).resolves.toBeUndefined();
+  test('accepts a pull request the run lists, or a fork pull request whose head is the run\'s commit, branch and repository', async () => {
+    const same = run({ headRepository: 'octo-org/model-repo', pullRequests: [{ number: 42, headSha: SHA }] });
+    await expect(checkBundlePullRequest(pr(), same, 'octo-org/model-repo', pull({ headRepo: 'octo-org/model-repo' }), noCommits)).resolves.toBe('current');
+    await expect(checkBundlePullRequest(pr(), run(), 'Octo-Org/Model-Repo', pull({ headRepo: 'Fork-User/Model-Repo' }), noCommits)).resolves.toBe('current');
   });
 
   test('refuses the wrong pull request, head commit or repository', async () => {
-    await expect(checkBundlePullRequest(pr({ number: 7 }), run({ pullRequests: [{ number: 42, headSha: SHA }] }), 'octo-org/model-repo', noLookUp)).rejects.toThrow(
+    await expect(checkBundlePullRequest(pr({ number: 7 }), run({ pullRequests: [{ number: 42, headSha: SHA }] }), 'octo-org/model-repo', pull(), noCommits)).rejects.toThrow(
       'the artifact names pull request #7, but the triggering run belongs to #42',
     );
-    await expect(checkBundlePullRequest(pr({ number: 7 }), run(), 'octo-org/model-repo', fork('c'.repeat(40)))).rejects.toThrow(/its head is cccccccccccc, not the triggering run's commit 6dcb09b5b578/);
-    await expect(checkBundlePullRequest(pr({ headSha: 'd'.repeat(40) }), run(), 'octo-org/model-repo', fork(SHA))).rejects.toThrow(/at commit dddddddddddd where the triggering run ran on 6dcb09b5b578/);
-    await expect(checkBundlePullRequest(pr({ repository: 'evil/model-repo' }), run(), 'octo-org/model-repo', fork(SHA))).rejects.toThrow(/for repository "evil\/model-repo", not octo-org\/model-repo/);
-    await expect(checkBundlePullRequest(pr(), run(), 'octo-org/model-repo', fork(SHA, 'evil/model-repo'))).rejects.toThrow(/that pull request is into "evil\/model-repo"/);
+    await expect(checkBundlePullRequest(pr({ number: 7 }), run(), 'octo-org/model-repo', pull({ headSha: 'c'.repeat(40) }), commits())).rejects.toThrow(
+      /its head is cccccccccccc, and the triggering run's commit 6dcb09b5b578 is not one of its commits/,
+    );
+    await expect(checkBundlePullRequest(pr({ headSha: 'd'.repeat(40) }), run(), 'octo-org/model-repo', pull(), noCommits)).rejects.toThrow(/at commit dddddddddddd where the triggering run ran on 6dcb09b5b578/);
+    await expect(checkBundlePullRequest(pr({ repository: 'evil/model-repo' }), run(), 'octo-org/model-repo', pull(), noCommits)).rejects.toThrow(/for repository "evil\/model-repo", not octo-org\/model-repo/);
+    await expect(checkBundlePullRequest(pr(), run(), 'octo-org/model-repo', pull({ baseRepo: 'evil/model-repo' }), noCommits)).rejects.toThrow(/that pull request is into "evil\/model-repo"/);
+  });
+
+  // Review item 3: a fork's run at commit X (a maintainer's commit, pulled into the fork) names the
+  // maintainer's own pull request #42, whose head is also X: same commit, but another repository or branch.
+  test('refuses a pull request whose head repository or branch is not the triggering run\'s, linked or not', async () => {
+    const maintainers = pull({ headRepo: 'octo-org/model-repo', headRef: 'feature' });
+    await expect(checkBundlePullRequest(pr(), run(), 'octo-org/model-repo', maintainers, noCommits)).rejects.toThrow(
+      'the artifact names pull request #42, but that pull request is from "octo-org/model-repo:feature", where the triggering run ran on "fork-user/model-repo:better-model"',
+    );
+    await expect(checkBundlePullRequest(pr(), run({ headBranch: 'feature' }), 'octo-org/model-repo', maintainers, noCommits)).rejects.toThrow(/is from "octo-org\/model-repo:feature"/);
+    await expect(checkBundlePullRequest(pr(), run({ headRepository: 'octo-org/model-repo' }), 'octo-org/model-repo', maintainers, noCommits)).rejects.toThrow(/is from "octo-org\/model-repo:feature"/);
+    const linked = run({ headRepository: 'octo-org/model-repo', headBranch: 'other', pullRequests: [{ number: 42, headSha: SHA }] });
+    await expect(checkBundlePullRequest(pr(), linked, 'octo-org/model-repo', maintainers, noCommits)).rejects.toThrow(/is from "octo-org\/model-repo:feature", where the triggering run ran on "octo-org\/model-repo:other"/);
+    await expect(checkBundlePullRequest(pr(), run(), 'octo-org/model-repo', pull({ headRepo: '' }), noCommits)).rejects.toThrow(/is from "\(deleted repository\):better-model"/);
+    await expect(checkBundlePullRequest(pr(), run({ headRepository: '' }), 'octo-org/model-repo', pull(), noCommits)).rejects.toThrow(/names no head repository or branch/);
+  });
+
+  // Review item 6: a push to the pull request after the run: its head moved on; the run's commit is an earlier one.
+  test('a pull request that has moved on past the run\'s commit is superseded, not refused', async () => {
+    const NEWER = 'e'.repeat(40);
+    await expect(checkBundlePullRequest(pr(), run(), 'octo-org/model-repo', pull({ headSha: NEWER }), commits(SHA, NEWER))).resolves.toBe('superseded');
+    await expect(checkBundlePullRequest(pr(), run(), 'octo-org/model-repo', pull({ headSha: NEWER }), commits(NEWER))).rejects.toThrow(/is not one of its commits/);
+  });
+});
+
+describe('the bundle folder and the slim report', () => {
+  test('a comment key starting with a dot gives no hidden folder (upload-artifact leaves those out)', () => {
+    expect(bundleFolderName('.hidden')).toMatch(/^key\.hidden-[0-9a-f]{10}$/);
+    expect(bundleFolderName('..')).toMatch(/^key\.\.-[0-9a-f]{10}$/);
+    expect(bundleFolderName('default')).toMatch(/^default-[0-9a-f]{10}$/);
+    expect(bundleFolderName('.a')).not.toBe(bundleFolderName('key.a'));
+  });
+
+  test('keeps what publishing reads, drops the per-class sections, and the schema accepts it', () => {
+    for (const file of goldenReports) {
+      const full = load(file) as unknown as JsonReport;
+      const slim = slimReport(full);
+      expect(validateReport(JSON.parse(JSON.stringify(slim)))).toEqual([]);
+      expect(renderFromJson(slim, { version: '1', runUrl: 'https://github.com/o/r/actions/runs/1' })).toBe(renderFromJson(full, { version: '1', runUrl: 'https://github.com/o/r/actions/runs/1' }));
+      for (const m of slim.models) expect(Object.keys(m).sort()).toEqual(['backend', 'engine', 'files', 'metrics', 'name', 'path', 'role']);
+    }
+  });
+
+  // Review item 5: three models of a 1000-class classifier, each with its confusion matrix and per-label rows.
+  test('a 1000-class report fits the artifact cap once slimmed and compact', () => {
+    const r = report();
+    const labels = Array.from({ length: 1000 }, (_, i) => `class_${i}`);
+    const counts = labels.map((_, i) => labels.map((_, j) => (i === j ? 100 : (i * 7 + j) % 3)));
+    r.models = [0, 1, 2].map((i) => ({
+      ...r.models[0]!,
+      name: `m${i}`,
+      confusionMatrix: { labels, counts },
+      perLabel: labels.map((label) => ({ label, precision: 0.5, recall: 0.5, f1: 0.5, roc_auc: 0.5, support: 100 })),
+    }));
+    expect(Buffer.byteLength(JSON.stringify(r, null, 2))).toBeGreaterThan(BUNDLE_LIMITS.maxUnpackedBytes);
+    expect(Buffer.byteLength(JSON.stringify(slimReport(r)))).toBeLessThan(100_000);
   });
 });
 

@@ -2,7 +2,7 @@
 // symlinks, the real CLI flag parser and the real @actions/core input reader.
 
 import { jest } from '@jest/globals';
-import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readActionSettings } from '../../src/settings/action-inputs.js';
@@ -25,6 +25,13 @@ symlinkSync(outside, path.join(ws, 'linked-folder'));
 mkdirSync(path.join(ws, 'inner'));
 writeFileSync(path.join(ws, 'inner', 'real.csv'), 'id,x,y\n1,2,0\n');
 symlinkSync(path.join(ws, 'inner', 'real.csv'), path.join(ws, 'inner-link.csv'));
+// Dangling links: their targets do not exist (yet); writing through one would create the target outside.
+symlinkSync('../outside/pwned.md', path.join(ws, 'dangling.md'));
+symlinkSync('dangling.md', path.join(ws, 'dangling-chain.md'));
+symlinkSync('../outside/no-such-folder', path.join(ws, 'dangling-folder'));
+symlinkSync('inner/new.md', path.join(ws, 'dangling-inside.md'));
+symlinkSync('loop-b.md', path.join(ws, 'loop-a.md'));
+symlinkSync('loop-a.md', path.join(ws, 'loop-b.md'));
 
 const base = ['--candidate', 'preds.csv', '--label', 'y'];
 
@@ -142,6 +149,14 @@ describe('the action (workspace: GITHUB_WORKSPACE)', () => {
     expect(s.data).toBe(path.join(ws, 'link.csv'));
   });
 
+  test('changelog-file and model-card inputs that are dangling symlinks out of the workspace are refused', async () => {
+    inputs({ candidate: 'preds.csv', data: 'eval.csv', 'label-column': 'y', 'changelog-file': 'dangling.md' });
+    await expect(readActionSettings()).rejects.toThrow(/^changelog-file: ".*dangling\.md" \(it resolves to ".*outside\/pwned\.md"\) lies outside the workspace/);
+    inputs({ 'changelog-file': '', 'model-card': 'dangling-chain.md' });
+    await expect(readActionSettings()).rejects.toThrow(/^model-card: ".*dangling-chain\.md" \(it resolves to ".*outside\/pwned\.md"\) lies outside/);
+    expect(existsSync(path.join(outside, 'pwned.md'))).toBe(false);
+  });
+
   test('a config input outside the workspace is refused before it is read', async () => {
     writeFileSync(path.join(outside, 'gate.yml'), 'not: [valid');
     inputs({ config: path.join(outside, 'gate.yml') });
@@ -153,6 +168,22 @@ describe('realPathOf and confinePath', () => {
   test('a missing path resolves through its nearest existing folder', () => {
     expect(realPathOf(path.join(ws, 'linked-folder', 'a', 'b.csv'))).toBe(path.join(outside, 'a', 'b.csv'));
     expect(realPathOf(path.join(ws, 'no', 'such.csv'))).toBe(path.join(ws, 'no', 'such.csv'));
+  });
+
+  test('a dangling symlink is judged by where it leads, through chains of links and dangling folders', () => {
+    expect(realPathOf(path.join(ws, 'dangling.md'))).toBe(path.join(outside, 'pwned.md'));
+    expect(realPathOf(path.join(ws, 'dangling-chain.md'))).toBe(path.join(outside, 'pwned.md'));
+    expect(realPathOf(path.join(ws, 'dangling-folder', 'x.md'))).toBe(path.join(outside, 'no-such-folder', 'x.md'));
+    expect(realPathOf(path.join(ws, 'dangling-inside.md'))).toBe(path.join(ws, 'inner', 'new.md'));
+    // A loop ends (inside, where it is: reading or writing it fails).
+    expect(path.dirname(realPathOf(path.join(ws, 'loop-a.md')))).toBe(ws);
+    const roots = rootsOf(ws, []);
+    expect(() => confinePath('changelog-file', path.join(ws, 'dangling.md'), roots)).toThrow(
+      `changelog-file: "${path.join(ws, 'dangling.md')}" (it resolves to "${path.join(outside, 'pwned.md')}") lies outside the workspace (${ws}).`,
+    );
+    expect(() => confinePath('model-card', path.join(ws, 'dangling-chain.md'), roots)).toThrow(/^model-card: .* lies outside the workspace/);
+    expect(() => confinePath('model-card', path.join(ws, 'dangling-inside.md'), roots)).not.toThrow();
+    expect(existsSync(path.join(outside, 'pwned.md'))).toBe(false);
   });
 
   test('an untrusted path is shown quoted and escaped, on one line', () => {

@@ -243,7 +243,8 @@ export interface StoredDispatch {
 //   GET   /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts          (name filter, pagination)
 //   GET   /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/zip      (302 to /_artifact-blobs/{id}.zip on this server)
 //   GET   /_artifact-blobs/{id}.zip                                      (not a REST route: the signed blob link; no token wanted)
-//   GET   /repos/{owner}/{repo}/pulls/{pull_number}                      (head sha and repository, base repository)
+//   GET   /repos/{owner}/{repo}/pulls/{pull_number}                      (head sha, repository and branch, base repository)
+//   GET   /repos/{owner}/{repo}/pulls/{pull_number}/commits              (the pull request's commits, oldest first; pagination)
 
 /** An artifact a workflow run uploaded: its zip's bytes as actions/upload-artifact would store them. */
 export interface StoredArtifact {
@@ -260,8 +261,12 @@ export interface StoredPull {
   headSha: string;
   /** owner/repo of the head (default: the base, i.e. not a fork). */
   headRepo?: string;
+  /** The head branch (default: main). */
+  headRef?: string;
   /** owner/repo of the base (default: the server's repository). */
   baseRepo?: string;
+  /** The pull request's commits, oldest first (default: the head commit alone). */
+  commits?: string[];
 }
 
 export class GitHubApiState {
@@ -1001,7 +1006,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     const html = `${state.htmlUrl}/${base}/pull/${pull.number}`;
     const issue = `${baseUrl}/repos/${base}/issues/${pull.number}`;
     const author = simpleUser(state.user(head.split('/')[0]!));
-    const side = (fullName: string, sha: string, id: number) => ({ label: `${fullName.split('/')[0]}:main`, ref: 'main', sha, user: simpleUser(state.user(fullName.split('/')[0]!)), repo: repoJson(fullName, id) });
+    const side = (fullName: string, sha: string, id: number, ref = 'main') => ({ label: `${fullName.split('/')[0]}:${ref}`, ref, sha, user: simpleUser(state.user(fullName.split('/')[0]!)), repo: repoJson(fullName, id) });
     const stamp = '2024-05-01T10:00:00Z';
     return {
       url: api,
@@ -1030,7 +1035,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       merged_at: null,
       merge_commit_sha: null,
       assignee: null,
-      head: side(head, pull.headSha, head === base ? state.repositoryId : state.repositoryId + 1),
+      head: side(head, pull.headSha, head === base ? state.repositoryId : state.repositoryId + 1, pull.headRef),
       base: side(base, 'b'.repeat(40), state.repositoryId),
       _links: Object.fromEntries(['comments', 'commits', 'statuses', 'html', 'issue', 'review_comments', 'review_comment', 'self'].map((k) => [k, { href: k === 'html' ? html : k === 'self' ? api : `${api}/${k}` }])),
       author_association: 'CONTRIBUTOR',
@@ -1042,7 +1047,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       comments: 0,
       review_comments: 0,
       maintainer_can_modify: false,
-      commits: 1,
+      commits: (pull.commits ?? [pull.headSha]).length,
       additions: 1,
       deletions: 0,
       changed_files: 1
@@ -1085,8 +1090,35 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
     'pulls/get': ({ operation, params }) => {
       const pull = state.pulls.get(Number(params.pull_number));
       return repoMatches(params) && pull ? new Reply(200, pullJson(pull)) : notFound(operation);
+    },
+    'pulls/list-commits': ({ operation, params, query }) => {
+      const pull = state.pulls.get(Number(params.pull_number));
+      if (!repoMatches(params) || !pull) return notFound(operation);
+      const shas = pull.commits ?? [pull.headSha];
+      const perPage = Math.min(100, Math.max(1, Number(query.get('per_page') ?? 30) || 30));
+      const page = Math.max(1, Number(query.get('page') ?? 1) || 1);
+      return new Reply(200, shas.slice((page - 1) * perPage, page * perPage).map((sha, i) => commitJson(pull, sha, i === 0 ? undefined : shas[i - 1])));
     }
   };
+
+  /** One commit of a pull request, as GET /pulls/{n}/commits lists it. */
+  function commitJson(pull: StoredPull, sha: string, parent: string | undefined): Record<string, unknown> {
+    const head = pull.headRepo ?? pull.baseRepo ?? `${state.owner}/${state.repo}`;
+    const api = `${baseUrl}/repos/${head}/commits/${sha}`;
+    const person = { name: 'A Contributor', email: 'contributor@example.com', date: '2024-05-01T10:00:00Z' };
+    const user = simpleUser(state.user(head.split('/')[0]!));
+    return {
+      url: api,
+      sha,
+      node_id: Buffer.from(`C_${sha}`).toString('base64'),
+      html_url: `${state.htmlUrl}/${head}/commit/${sha}`,
+      comments_url: `${api}/comments`,
+      commit: { url: `${baseUrl}/repos/${head}/git/commits/${sha}`, author: person, committer: person, message: 'Change the model', comment_count: 0, tree: { sha: 'c'.repeat(40), url: `${baseUrl}/repos/${head}/git/trees/${'c'.repeat(40)}` } },
+      author: user,
+      committer: user,
+      parents: parent ? [{ sha: parent, url: `${baseUrl}/repos/${head}/commits/${parent}`, html_url: `${state.htmlUrl}/${head}/commit/${parent}` }] : [],
+    };
+  }
 
   /** The signed blob link the 302 points at: the zip's bytes, for a request that carries no token. */
   function serveBlob(req: IncomingMessage, res: ServerResponse, record: RecordedRequest): void {
