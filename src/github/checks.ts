@@ -18,7 +18,7 @@
 //   hang "in progress".
 import { GitHubError, messageOf } from '../errors.js';
 import { CLIENT_DEFAULTS, type GitHubClient } from './client.js';
-import { GitHubHttpError, toGitHubHttpError } from './http-error.js';
+import { answerLost, GitHubHttpError, githubCall } from './http-error.js';
 
 /**
  * GitHub's limits: at most 50 annotations per request; 65,535 BYTES of summary (GitHub counts UTF-8 bytes:
@@ -114,18 +114,7 @@ const ROUTES = {
 
 const enc = encodeURIComponent;
 
-async function call<T>(route: string, path: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    throw toGitHubHttpError(error, route, path);
-  }
-}
 
-/** The request may have been carried out although no answer said so. */
-export function answerLost(error: unknown): boolean {
-  return error instanceof GitHubHttpError && (error.status === undefined || error.status >= 500);
-}
 
 /** 403 "Resource not accessible by integration" (or by a personal access token), or 404: no `checks: write`. */
 export function isChecksRefusal(error: unknown): boolean {
@@ -149,7 +138,7 @@ function checksApi(octokit: GitHubClient, target: CheckRunTarget) {
   return {
     /** The commit's runs of this name: model-gate's for this target (`ours`) and for other sources (`others`), newest first. */
     find: async (): Promise<{ ours: ListedRun[]; others: OtherCheckRun[] }> => {
-      const runs = (await call(ROUTES.list, `${repoPath}/commits/${enc(target.headSha)}/check-runs`, () =>
+      const runs = (await githubCall(ROUTES.list, `${repoPath}/commits/${enc(target.headSha)}/check-runs`, () =>
         octokit.paginate(octokit.rest.checks.listForRef, {
           owner,
           repo,
@@ -168,13 +157,13 @@ function checksApi(octokit: GitHubClient, target: CheckRunTarget) {
       };
     },
     annotations: async (id: number): Promise<CheckAnnotation[]> =>
-      (await call(ROUTES.annotations, `${runPath(id)}/annotations`, () =>
+      (await githubCall(ROUTES.annotations, `${runPath(id)}/annotations`, () =>
         octokit.paginate(octokit.rest.checks.listAnnotations, { owner, repo, check_run_id: id, per_page: 100 })
       )) as CheckAnnotation[],
     // No automatic retry: a POST whose answer is lost may have made the run; the caller lists first.
     create: async (fields: Record<string, unknown>): Promise<ListedRun> =>
       (
-        await call(ROUTES.create, `${repoPath}/check-runs`, () =>
+        await githubCall(ROUTES.create, `${repoPath}/check-runs`, () =>
           octokit.rest.checks.create({
             owner,
             repo,
@@ -190,7 +179,7 @@ function checksApi(octokit: GitHubClient, target: CheckRunTarget) {
     /** A PATCH without annotations is idempotent and retried by the client; one with annotations is not. */
     update: async (id: number, fields: Record<string, unknown>, withAnnotations: boolean): Promise<ListedRun> =>
       (
-        await call(ROUTES.update, runPath(id), () =>
+        await githubCall(ROUTES.update, runPath(id), () =>
           octokit.rest.checks.update({
             owner,
             repo,

@@ -2,7 +2,7 @@
 import { GitHubError } from '../errors.js';
 import { CLIENT_DEFAULTS, type GitHubClient } from './client.js';
 import { commentMarker, hasMarker } from './marker.js';
-import { GitHubHttpError, toGitHubHttpError } from './http-error.js';
+import { answerLost, GitHubHttpError, githubCall } from './http-error.js';
 import { quote } from '../untrusted.js';
 
 export type { GitHubClient } from './client.js';
@@ -79,13 +79,6 @@ const ROUTES = {
   remove: 'DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}'
 } as const;
 
-async function call<T>(route: string, path: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    throw toGitHubHttpError(error, route, path);
-  }
-}
 
 const enc = encodeURIComponent;
 
@@ -95,7 +88,7 @@ const enc = encodeURIComponent;
  */
 export async function resolveAuthor(octokit: GitHubClient): Promise<string | undefined> {
   try {
-    const response = await call(ROUTES.user, '/user', () => octokit.rest.users.getAuthenticated());
+    const response = await githubCall(ROUTES.user, '/user', () => octokit.rest.users.getAuthenticated());
     return response.data.login;
   } catch (error) {
     if (error instanceof GitHubHttpError && (error.status === 401 || error.status === 403)) return undefined;
@@ -399,22 +392,22 @@ function commentsApi(octokit: GitHubClient, owner: string, repo: string, issueNu
   const commentPath = (id: number): string => `/repos/${enc(owner)}/${enc(repo)}/issues/comments/${id}`;
   return {
     list: () =>
-      call(ROUTES.list, `${issuePath}/comments`, () =>
+      githubCall(ROUTES.list, `${issuePath}/comments`, () =>
         octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 })
       ),
     // No automatic retry: a POST whose answer is lost may have made the comment; the caller lists first.
     create: async (body: string): Promise<IssueComment> =>
       (
-        await call(ROUTES.create, `${issuePath}/comments`, () =>
+        await githubCall(ROUTES.create, `${issuePath}/comments`, () =>
           octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body, request: { retries: 0 } })
         )
       ).data,
     update: (id: number, body: string) =>
-      call(ROUTES.update, commentPath(id), () => octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body })),
+      githubCall(ROUTES.update, commentPath(id), () => octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body })),
     /** Delete; a comment already gone is fine. */
     remove: async (id: number): Promise<void> => {
       try {
-        await call(ROUTES.remove, commentPath(id), () => octokit.rest.issues.deleteComment({ owner, repo, comment_id: id }));
+        await githubCall(ROUTES.remove, commentPath(id), () => octokit.rest.issues.deleteComment({ owner, repo, comment_id: id }));
       } catch (error) {
         if (!(error instanceof GitHubHttpError && error.status === 404)) throw error;
       }
@@ -422,10 +415,6 @@ function commentsApi(octokit: GitHubClient, owner: string, repo: string, issueNu
   };
 }
 
-/** The request may have been carried out although no answer said so. */
-function answerLost(error: unknown): boolean {
-  return error instanceof GitHubHttpError && (error.status === undefined || error.status >= 500);
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -78,3 +78,17 @@ export function toGitHubHttpError(error: unknown, route: string, fallbackPath: s
   const message = error instanceof Error ? error.message : String(error);
   return new GitHubHttpError(method, route, path, undefined, message);
 }
+
+/** Runs one API call; whatever it throws comes out as a GitHubHttpError naming the route and path. */
+export async function githubCall<T>(route: string, path: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw toGitHubHttpError(error, route, path);
+  }
+}
+
+/** The request may have been carried out although no answer said so (a reset, a timeout, a 5xx). */
+export function answerLost(error: unknown): boolean {
+  return error instanceof GitHubHttpError && (error.status === undefined || error.status >= 500);
+}

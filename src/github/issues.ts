@@ -3,7 +3,7 @@
 // creating, editing and commenting.
 
 import type { GitHubClient } from './client.js';
-import { GitHubHttpError, toGitHubHttpError } from './http-error.js';
+import { answerLost, githubCall } from './http-error.js';
 import { sanitizeMarkerKey } from './marker.js';
 
 const ROUTES = {
@@ -18,13 +18,6 @@ const CLOSED_PAGES = 3;
 /** Pages of open issues looked through (by the token's user when it is a user; every open issue for an app). */
 const OPEN_PAGES = 10;
 
-async function call<T>(route: string, path: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    throw toGitHubHttpError(error, route, path);
-  }
-}
 
 const enc = encodeURIComponent;
 
@@ -97,7 +90,7 @@ function reasonOf(r: string | null | undefined): MonitorIssue['stateReason'] {
 
 async function list(octokit: GitHubClient, o: FindIssueOptions, state: 'open' | 'closed', maxPages: number): Promise<ListedIssue[]> {
   const path = `/repos/${enc(o.owner)}/${enc(o.repo)}/issues`;
-  return call(ROUTES.list, path, async () => {
+  return githubCall(ROUTES.list, path, async () => {
     const out: ListedIssue[] = [];
     let pages = 0;
     const params = {
@@ -126,7 +119,7 @@ export interface CreateIssueOptions extends IssueRef {
 
 export async function createIssue(octokit: GitHubClient, o: CreateIssueOptions): Promise<MonitorIssue> {
   const path = `/repos/${enc(o.owner)}/${enc(o.repo)}/issues`;
-  const r = await call(ROUTES.create, path, () =>
+  const r = await githubCall(ROUTES.create, path, () =>
     octokit.rest.issues.create({
       owner: o.owner,
       repo: o.repo,
@@ -141,10 +134,6 @@ export async function createIssue(octokit: GitHubClient, o: CreateIssueOptions):
   return { number: r.data.number, state: 'open', stateReason: null, body: r.data.body ?? o.body, url: r.data.html_url };
 }
 
-/** The request may have been carried out although no answer said so (a reset, a timeout, a 5xx). */
-function answerLost(error: unknown): boolean {
-  return error instanceof GitHubHttpError && (error.status === undefined || error.status >= 500);
-}
 
 /**
  * Opens the monitoring issue once: a POST whose answer was lost may have made it, so the issues are listed
@@ -173,7 +162,7 @@ export interface UpdateIssueOptions extends IssueRef {
 
 export async function updateIssue(octokit: GitHubClient, o: UpdateIssueOptions): Promise<MonitorIssue> {
   const path = `/repos/${enc(o.owner)}/${enc(o.repo)}/issues/${o.number}`;
-  const r = await call(ROUTES.update, path, () =>
+  const r = await githubCall(ROUTES.update, path, () =>
     octokit.rest.issues.update({
       owner: o.owner,
       repo: o.repo,
@@ -190,5 +179,5 @@ export async function updateIssue(octokit: GitHubClient, o: UpdateIssueOptions):
 
 export async function commentOnIssue(octokit: GitHubClient, o: IssueRef & { number: number; body: string }): Promise<void> {
   const path = `/repos/${enc(o.owner)}/${enc(o.repo)}/issues/${o.number}/comments`;
-  await call(ROUTES.comment, path, () => octokit.rest.issues.createComment({ owner: o.owner, repo: o.repo, issue_number: o.number, body: o.body, request: { retries: 0 } }));
+  await githubCall(ROUTES.comment, path, () => octokit.rest.issues.createComment({ owner: o.owner, repo: o.repo, issue_number: o.number, body: o.body, request: { retries: 0 } }));
 }

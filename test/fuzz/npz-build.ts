@@ -2,8 +2,8 @@
 // shapes and payloads are chosen by the caller (so the reader gets past the ZIP layer and meets odd
 // arrays), with correct CRC-32s unless asked otherwise. Layout as np.savez writes it (APPNOTE 6.3).
 
-import { crc32, deflateRawSync } from 'node:zlib';
-import { concat, utf8 } from './fuzz.js';
+import { zipBytes } from '../support/zip-writer.js';
+import { concat } from './fuzz.js';
 
 export interface Member {
   /** Name inside the archive, ".npy" included. */
@@ -32,48 +32,7 @@ export function npyBytes(header: string, payload: Uint8Array, version = 1): Uint
 }
 
 export function npzBytes(members: Member[]): Uint8Array {
-  const parts: Uint8Array[] = [];
-  const central: Uint8Array[] = [];
-  let offset = 0;
-  for (const m of members) {
-    const raw = npyBytes(m.header, m.payload, m.version);
-    const data = m.deflate ? deflateRawSync(raw) : raw;
-    const crc = m.crc ?? crc32(raw);
-    const name = utf8(m.name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x800, 6); // names are UTF-8
-    local.writeUInt16LE(m.deflate ? 8 : 0, 8);
-    local.writeUInt16LE(0x21, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const c = Buffer.alloc(46);
-    c.writeUInt32LE(0x02014b50, 0);
-    c.writeUInt16LE(20, 4);
-    c.writeUInt16LE(20, 6);
-    c.writeUInt16LE(0x800, 8);
-    c.writeUInt16LE(m.deflate ? 8 : 0, 10);
-    c.writeUInt16LE(0x21, 14);
-    c.writeUInt32LE(crc, 16);
-    c.writeUInt32LE(data.length, 20);
-    c.writeUInt32LE(raw.length, 24);
-    c.writeUInt16LE(name.length, 28);
-    c.writeUInt32LE(offset, 42);
-    central.push(c, name);
-    parts.push(local, name, data);
-    offset += local.length + name.length + data.length;
-  }
-  const dir = concat(...central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(members.length, 8);
-  end.writeUInt16LE(members.length, 10);
-  end.writeUInt32LE(dir.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return concat(...parts, dir, end);
+  return zipBytes(members.map((m) => ({ name: m.name, data: npyBytes(m.header, m.payload, m.version), deflate: m.deflate, crc: m.crc })));
 }
 
 /** A header dictionary as NumPy writes it. */
