@@ -16,14 +16,24 @@ import { mapStrings, MAX_MESSAGE_CHARS, quote, safeLogText, scrubber, scrubToken
 import { VERSION } from './version.js';
 import { CHANGELOG_USAGE, changelogCommand } from './publish/changelog-file.js';
 import { MODEL_CARD_USAGE, modelCardCommand } from './publish/model-card.js';
+import type { ModelSource } from './pipeline/evaluate.js';
+import type { Settings } from './settings/settings.js';
+import { parseShard, type ShardSpec } from './shard/spec.js';
+import { runShard, ShardRunError, writePartial } from './shard/run.js';
+import { readPartialAt } from './shard/read.js';
+import { mergeSource } from './shard/index.js';
 
 /** The commands `main` takes (help and version besides --help, -h and --version). */
-export const COMMANDS = ['evaluate', 'drift', 'changelog', 'model-card', 'demo', 'help', 'version'] as const;
+export const COMMANDS = ['evaluate', 'merge', 'drift', 'changelog', 'model-card', 'demo', 'help', 'version'] as const;
 
 export const USAGE = `model-gate ${VERSION}: gate neural network changes on metrics, like code review for models.
 
 Usage:
   model-gate evaluate --candidate PATH --baselines [NAME=]PATH ... --data PATH --label-column COLUMN [options]
+                         with --shard I/N [--shard-dir DIR] (and --id-column): run the models on shard I of N
+                         only (rows by id hash) and write the partial result into DIR; nothing is reported
+  model-gate merge --shards DIR [DIR ...] [the same evaluate flags]
+                         merge every shard's result into the report of the unsharded run
   model-gate drift --reference-data PATH --current-data PATH [--json OUT|-] [--markdown OUT|-]
                          data drift between two samples, no model needed; exit 1 on dataset drift
   model-gate changelog --report REPORT.json --changelog-file CHANGELOG.md [--version X.Y.Z]
@@ -72,6 +82,8 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
     switch (command) {
       case 'evaluate':
         return await evaluateCommand(rest, cwd);
+      case 'merge':
+        return await mergeCommand(rest, cwd);
       case 'demo':
         return await demoCommand(rest);
       case 'drift':
@@ -98,8 +110,32 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
   }
 }
 
-async function evaluateCommand(argv: string[], cwd: string): Promise<number> {
-  const parsed = await readCliSettings(argv, cwd);
+/**
+ * Flags the shard and merge commands read themselves (they are not settings): each value after `--name`
+ * (or `--name=value`), several when `many` (up to the next flag); the rest of argv is left for the settings.
+ */
+export function takeFlag(argv: string[], name: string, many = false): { values: string[]; rest: string[] } {
+  const values: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith(`--${name}=`)) values.push(a.slice(name.length + 3));
+    else if (a === `--${name}`) {
+      if (i + 1 >= argv.length || argv[i + 1].startsWith('--')) throw new InputError(`--${name} needs a value.`);
+      values.push(argv[++i]);
+      while (many && i + 1 < argv.length && !argv[i + 1].startsWith('--')) values.push(argv[++i]);
+    } else rest.push(a);
+  }
+  return { values, rest };
+}
+
+async function evaluateCommand(argv: string[], cwd: string, source?: (settings: Settings) => Promise<ModelSource>): Promise<number> {
+  const shardFlag = takeFlag(argv, 'shard');
+  const dirFlag = takeFlag(shardFlag.rest, 'shard-dir');
+  if (shardFlag.values.length > 1 || dirFlag.values.length > 1) throw new InputError('--shard and --shard-dir are given once.');
+  if (dirFlag.values.length > 0 && shardFlag.values.length === 0) throw new InputError('--shard-dir goes with --shard I/N.');
+  if (takeFlag(dirFlag.rest, 'shards').values.length > 0) throw new InputError('--shards is model-gate merge\'s: model-gate merge --shards DIR [DIR ...].');
+  const parsed = await readCliSettings(dirFlag.rest, cwd);
   if (parsed === 'help') {
     process.stdout.write(EVALUATE_USAGE + '\n');
     return 0;
@@ -108,9 +144,17 @@ async function evaluateCommand(argv: string[], cwd: string): Promise<number> {
   // Variables handed to the command may be secrets the command could print into its log.
   const scrub = scrubber(settings.commandEnv.map((name) => process.env[name]));
   const log = stderrLog(outputs.quiet, scrub);
+  if (shardFlag.values.length === 1) {
+    const shard = parseShard(shardFlag.values[0], '--shard');
+    const dir = path.resolve(cwd, dirFlag.values[0] ?? `model-gate-shard-${shard.index}-of-${shard.count}`);
+    const file = await shardRun(settings, shard, log, dir, path.resolve(cwd));
+    if (typeof file === 'number') return file;
+    if (!outputs.quiet) stderr(`shard ${shard.index}/${shard.count}: wrote ${file}`, scrub);
+    return 0;
+  }
   const started = performance.now();
   // Scrubbed before rendering: markdown escapes would hide a secret from a scrubber run on the result.
-  const evaluation = mapStrings(await evaluate(settings, log), scrub);
+  const evaluation = mapStrings(await evaluate(settings, log, source && (await source(settings))), scrub);
   const rendered = renderReport(evaluation, { date: reportDate() });
   const markdown = scrub(rendered.markdown);
   // A file that cannot be written is an error, but the verdict is still printed and the exit code still says it.
@@ -129,6 +173,30 @@ async function evaluateCommand(argv: string[], cwd: string): Promise<number> {
   printFindings(evaluation, scrub);
   if (!outputs.quiet) stderr(`verdict: ${evaluation.gate.verdict}`);
   return exitCode(evaluation, settings.failOn, written);
+}
+
+/** A shard run: the partial result's path, or the exit code of a run that stopped at an error (printed). */
+async function shardRun(settings: Settings, shard: ShardSpec, log: Log, dir: string, root: string): Promise<string | number> {
+  try {
+    return await writePartial(dir, await runShard(settings, shard, log, root));
+  } catch (e) {
+    if (!(e instanceof ShardRunError)) throw e;
+    stderr(`error: ${e.message}`);
+    return BAD_INPUT_KINDS.has(e.finding.kind) ? 2 : 1;
+  }
+}
+
+/** model-gate merge --shards DIR...: the evaluate command, with the models' outputs read from the shards. */
+async function mergeCommand(argv: string[], cwd: string): Promise<number> {
+  const { values, rest } = takeFlag(argv, 'shards', true);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write('Usage: model-gate merge --shards DIR [DIR ...] [the evaluate flags the shards ran with]\n');
+    return 0;
+  }
+  if (values.length === 0) throw new InputError('merge needs --shards DIR [DIR ...]: the folders the shard runs wrote (--shard-dir).');
+  if (takeFlag(rest, 'shard').values.length > 0) throw new InputError('merge takes --shards (the results), not --shard.');
+  const parts = await Promise.all(values.map((v) => readPartialAt(path.resolve(cwd, v))));
+  return evaluateCommand(rest, cwd, (settings) => mergeSource(settings, parts, path.resolve(cwd)));
 }
 
 /** 0 pass or warn, 1 the gate failed, 2 bad input (settings, data or a model at fault) or a report not written. */

@@ -1,6 +1,8 @@
 // run(): the action's pipeline, and the only place that fails the step. It only puts the parts
 // together: mask secrets, then by the `mode` input: evaluate (read the event and settings, evaluate, render,
-// publish, set the exit code), publish (publish/from-artifact.ts) or monitor (monitor/run.ts).
+// publish, set the exit code; with `shard`, run the models on one shard and leave its partial result),
+// publish (publish/from-artifact.ts), monitor (monitor/run.ts) or merge (the shards' results of this run,
+// reported as evaluate reports: src/shard/).
 
 import * as core from '@actions/core';
 import { BAD_INPUT_KINDS, InputError, messageOf } from './errors.js';
@@ -20,6 +22,14 @@ import type { Finding } from './types.js';
 import { mapStrings, quote } from './untrusted.js';
 import { runPublish } from './publish/from-artifact.js';
 import { runMonitor } from './monitor/run.js';
+import os from 'node:os';
+import path from 'node:path';
+import { downloadArtifactZip } from './github/artifacts.js';
+import { createClient } from './github/client.js';
+import { toGitHubHttpError } from './github/http-error.js';
+import type { ModelSource } from './pipeline/evaluate.js';
+import { inputSpec } from './settings/inputs.js';
+import { mergeSource, parseShard, partialFromArtifactZip, runShard, ShardRunError, writePartial, type NamedPartial } from './shard/index.js';
 
 /** The onnxruntime-node version matching the bundled onnxruntime-web, so both runtimes agree. */
 const ORT_VERSION = '1.30.0';
@@ -42,6 +52,9 @@ export async function run(): Promise<void> {
       case 'monitor':
         await runMonitor(out);
         break;
+      case 'merge':
+        await runMerge(out, started);
+        break;
     }
   } catch (e) {
     if (e instanceof InputError) {
@@ -58,29 +71,36 @@ export async function run(): Promise<void> {
 }
 
 /** The action's mode (the `mode` input): evaluate (default), publish (fork-safe, on workflow_run) or monitor. */
-export type Mode = 'evaluate' | 'publish' | 'monitor';
-const MODES: readonly Mode[] = ['evaluate', 'publish', 'monitor'];
+export type Mode = 'evaluate' | 'publish' | 'monitor' | 'merge';
+const MODES: readonly Mode[] = ['evaluate', 'publish', 'monitor', 'merge'];
 
 export function readMode(get: (name: string) => string = (n) => core.getInput(n)): Mode {
   const raw = get('mode').trim().toLowerCase() || 'evaluate';
   if ((MODES as readonly string[]).includes(raw)) return raw as Mode;
-  throw new InputError(`\`mode\` must be evaluate, publish or monitor, not ${quote(raw)}.`);
+  throw new InputError(`\`mode\` must be evaluate, publish, monitor or merge, not ${quote(raw)}.`);
 }
 
-/** mode: evaluate: today's path: evaluate the candidate, render, publish. */
-async function runEvaluate(out: ActionOutput, started: { checkRun?: StartedCheckRun }): Promise<void> {
+/**
+ * mode: evaluate: today's path: evaluate the candidate, render, publish. mode: merge comes here with the
+ * shards' model source: a set of shards that does not fit the data is an InputError that stops the step
+ * before anything is published.
+ */
+async function runEvaluate(out: ActionOutput, started: { checkRun?: StartedCheckRun }, merged?: { settings: Settings; source: ModelSource }): Promise<void> {
+  if (merged === undefined && core.getInput('shard').trim() !== '') return runShardStep(out);
   let event: EventContext | undefined;
   let settings: Settings | undefined;
   let evaluation: Evaluation;
   try {
     event = readEventContext();
-    settings = await readActionSettings();
+    settings = merged?.settings ?? (await readActionSettings());
     // Variables handed to the command may be secrets the command could print into its log.
     out.addSecrets(settings.commandEnv.map((name) => process.env[name]));
     started.checkRun = await startCheckRun({ event, settings, token: core.getInput('github-token'), out });
-    await maybeInstallNative(settings, out);
-    evaluation = await evaluate(settings, out.log);
+    // A merge runs no model.
+    if (merged === undefined) await maybeInstallNative(settings, out);
+    evaluation = await evaluate(settings, out.log, merged?.source);
   } catch (e) {
+    if (merged !== undefined && e instanceof InputError) throw e;
     evaluation = failedEvaluation(core.getInput('data'), [errorFinding(e)]);
   }
 
@@ -125,6 +145,73 @@ async function runEvaluate(out: ActionOutput, started: { checkRun?: StartedCheck
       process.exitCode = 2;
     }
   }
+}
+
+/** `shard: i/N`: the models on this shard's rows, the partial result left in RUNNER_TEMP for upload-artifact; nothing published. */
+async function runShardStep(out: ActionOutput): Promise<void> {
+  const shard = parseShard(core.getInput('shard'));
+  const settings = await readActionSettings();
+  out.addSecrets(settings.commandEnv.map((name) => process.env[name]));
+  await maybeInstallNative(settings, out);
+  const dir = path.join(process.env.RUNNER_TEMP || os.tmpdir(), `model-gate-shard-${shard.index}-of-${shard.count}`);
+  try {
+    const file = await writePartial(dir, await runShard(settings, shard, out.log));
+    out.log.info(`model-gate: shard ${shard.index}/${shard.count}: wrote ${file}; upload ${dir} with actions/upload-artifact as model-gate-shard-${shard.index}-of-${shard.count}.`);
+    out.setOutput('shard-dir', dir);
+  } catch (e) {
+    if (!(e instanceof ShardRunError)) throw e;
+    core.setFailed(out.message(`model-gate: shard ${shard.index}/${shard.count}: ${e.message}`));
+    if (BAD_INPUT_KINDS.has(e.finding.kind)) process.exitCode = 2;
+  }
+}
+
+/** Shard results can be large (every row's outputs, per model): the cap on one artifact's zip. */
+const MAX_SHARD_ARTIFACT_BYTES = 2 * 1024 ** 3;
+const ARTIFACTS_ROUTE = 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts';
+
+/** mode: merge: this run's shard artifacts, checked and replayed through the evaluation, published as evaluate publishes. */
+async function runMerge(out: ActionOutput, started: { checkRun?: StartedCheckRun }): Promise<void> {
+  if (core.getInput('shard').trim() !== '') throw new InputError('`mode: merge` reads every shard\'s result: leave `shard` out of the merge step (it belongs to the matrix jobs).');
+  const event = readEventContext();
+  const settings = await readActionSettings();
+  const token = core.getInput('github-token');
+  const runId = Number(process.env.GITHUB_RUN_ID);
+  if (!event.repo || !Number.isSafeInteger(runId) || runId <= 0) throw new InputError('mode: merge reads the shard artifacts of this workflow run: GITHUB_REPOSITORY and GITHUB_RUN_ID must be set (they are on GitHub Actions).');
+  if (token === '') throw new InputError('`github-token` is empty: mode: merge lists and downloads this run\'s artifacts (permissions: actions: read).');
+  const prefix = core.getInput('shard-artifact-prefix').trim() || inputSpec('shard-artifact-prefix').default;
+  const octokit = createClient(token, event.apiUrl, { log: (line) => out.log.info(line) });
+  const repo = event.repo;
+  const listPath = `/repos/${repo.owner}/${repo.repo}/actions/runs/${runId}/artifacts`;
+  const found = new Map<string, { id: number; name: string; size: number }>();
+  try {
+    for (let page = 1; page <= 100; page++) {
+      const { data } = await octokit.request(ARTIFACTS_ROUTE, { owner: repo.owner, repo: repo.repo, run_id: runId, per_page: 100, page });
+      for (const a of data.artifacts) {
+        if (a.expired || !a.name.startsWith(prefix)) continue;
+        // A re-run attempt may upload a name again: the newest (highest id) is the latest attempt's.
+        const had = found.get(a.name);
+        if (had === undefined || a.id > had.id) found.set(a.name, { id: a.id, name: a.name, size: a.size_in_bytes });
+      }
+      if (data.artifacts.length < 100) break;
+    }
+  } catch (e) {
+    throw new InputError(`could not list the artifacts of run ${runId}: ${messageOf(toGitHubHttpError(e, ARTIFACTS_ROUTE, listPath))}. The merge job needs \`permissions: actions: read\`.`);
+  }
+  if (found.size === 0) throw new InputError(`run ${runId} has no artifact whose name starts with ${quote(prefix)}: upload each shard's \`shard-dir\` output with actions/upload-artifact@v4 as ${quote(`${prefix}<i>-of-<N>`)}, and make the merge job \`needs:\` the shard jobs.`);
+  const parts: NamedPartial[] = [];
+  for (const a of [...found.values()].sort((x, y) => x.name.localeCompare(y.name))) {
+    if (a.size > MAX_SHARD_ARTIFACT_BYTES) throw new InputError(`artifact ${quote(a.name)} is ${a.size} bytes, more than the ${MAX_SHARD_ARTIFACT_BYTES} a merge reads.`);
+    let zip: Uint8Array;
+    try {
+      zip = await downloadArtifactZip(octokit, repo, a.id, MAX_SHARD_ARTIFACT_BYTES);
+    } catch (e) {
+      throw new InputError(`could not download artifact ${quote(a.name)}: ${messageOf(e)}`);
+    }
+    parts.push(partialFromArtifactZip(zip, a.name, 4 * MAX_SHARD_ARTIFACT_BYTES));
+  }
+  out.log.info(`model-gate: merging ${parts.length} shard result${parts.length === 1 ? '' : 's'}: ${parts.map((p) => p.source).join(', ')}`);
+  const source = await mergeSource(settings, parts);
+  await runEvaluate(out, started, { settings, source });
 }
 
 /**

@@ -18,6 +18,9 @@ const ORDER: string[][] = [
   ['perf'],
   ['analysis'],
   ['pipeline'],
+  // shard/: a shard run drives the pipeline's prepare and predict stages; the merge hands the pipeline a
+  // model source. It writes and reads partial results (file I/O), and nothing in report/ or after needs it.
+  ['shard'],
   ['report'],
   // document/: the changelog file and the model card, edited as text from a report.
   ['document'],

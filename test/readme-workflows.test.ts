@@ -30,7 +30,7 @@ const workflows = blocks.filter((b) => isWorkflow(b.parsed)).map((b) => ({ ...b,
 const gateSteps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps ?? []).filter((s) => s.uses?.startsWith('OWNER/model-gate@'));
 
 test('the README has its workflows: the GPU runner and the three of Release gating', () => {
-  expect(workflows.map((w) => w.section)).toEqual(['A workflow for a self-hosted GPU runner', 'Pull requests from forks', 'Pull requests from forks', 'Release gating', 'Release gating', 'Release gating', 'Writing changes down', 'Monitoring production', 'Monitoring production']);
+  expect(workflows.map((w) => w.section)).toEqual(['A workflow for a self-hosted GPU runner', 'Pull requests from forks', 'Pull requests from forks', 'Sharding over a job matrix', 'Release gating', 'Release gating', 'Release gating', 'Writing changes down', 'Monitoring production', 'Monitoring production']);
 });
 
 test.each(workflows.map((w, i) => [`${i + 1}: ${w.section} (${w.workflow.name})`, w] as const))('%s is a valid GitHub workflow', (_, w) => {

@@ -5,6 +5,12 @@
 // with the wrong number of fields) makes it give up, and the caller falls back to the general
 // parser (csv.ts), which also writes the error messages.
 //
+// Numbers are correctly rounded, as Number() would read the text: Clinger's exact case, else
+// Eisel–Lemire on up to 19 significant digits (any exponent; 128-bit truncated powers of five,
+// 64×64-bit products in 32-bit limbs), else Number() on the text (over 19 significant digits, rare).
+// inf and infinity (any case, signed) are ±Infinity and overflow is ±Infinity, as typing.ts's
+// parseDecimal reads them; NaN spellings and empty cells are odd cells, missing for the caller.
+//
 // The scanner is a self-contained function (no imports, no outer names) so that a worker thread
 // can run it from its source text; see csv-fast.ts.
 
@@ -18,7 +24,7 @@ export interface ScanResult {
   recordStarts: Float64Array;
   /** 1-based physical line of each record, counted from `firstLine`. */
   recordLines: Int32Array;
-  /** (row, column) of each cell that is not a plain number: empty, missing token, text, spaces, very long. */
+  /** (row, column) of each cell that is not a plain number or infinity word: empty, missing token, text, spaces. */
   oddRows: Int32Array;
   oddColumns: Int32Array;
   /** Physical lines in [start, end), blank ones included. */
@@ -50,11 +56,156 @@ export function scanCsvNumbers(
   let width = 0;
   if (slots !== null) for (let c = 0; c < slots.length; c++) if (slots[c] + 1 > width) width = slots[c] + 1;
   const LF = 10;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const CR = 13;
   const QUOTE = 34;
   // Exact powers of ten for the correctly rounded fast path (Clinger): mantissa < 2^53, |scale| ≤ 22.
   const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
-  const LIMIT = (2 ** 53 - 9) / 10;
+  // Eisel–Lemire (fast_float's decimal_to_binary, for doubles), for what Clinger cannot take: up
+  // to 19 significant digits, any exponent. Its 128-bit truncated powers of five, as four uint32
+  // limbs per power 10^q, q in [-342, 308], and the powers of two that assemble the double, are
+  // built on first need (about a millisecond; a file of short decimals never needs them).
+  // Made once per thread and kept on the function itself (its own name, bound inside it also where
+  // a worker runs it from source): one closure for every call, so that optimized code calling it stays valid.
+  const cache = scanCsvNumbers as unknown as { eiselLemire?: (head: number, tail: number, tailDigits: number, q: number) => number };
+  const eiselLemire = cache.eiselLemire ?? (cache.eiselLemire = makeEiselLemire());
+  function makeEiselLemire(): (head: number, tail: number, tailDigits: number, q: number) => number {
+    const TENS = [1, 10, 100, 1000, 10000];
+    let FIVES: Uint32Array | null = null;
+    let TWOS: Float64Array | null = null;
+    const buildTables = (): void => {
+      const fives = new Uint32Array(651 * 4);
+      const M32 = BigInt(0xffffffff);
+      const B128 = BigInt(1) << BigInt(128);
+      for (let q = -342; q <= 308; q++) {
+        let c: bigint;
+        if (q >= 0) {
+          // 5^q with its top bit moved to bit 127, truncated.
+          c = BigInt(5) ** BigInt(q);
+          const bits = c.toString(2).length;
+          c = bits > 128 ? c >> BigInt(bits - 128) : c << BigInt(128 - bits);
+        } else {
+          // 2^b / 5^-q rounded up, truncated to 128 bits (fast_float's script, verbatim in effect).
+          const power = BigInt(5) ** BigInt(-q);
+          const z = power.toString(2).length;
+          const bits = q >= -27 ? z + 127 : 2 * z + 128;
+          c = (BigInt(1) << BigInt(bits)) / power + BigInt(1);
+          while (c >= B128) c >>= BigInt(1);
+        }
+        const at = (q + 342) * 4;
+        fives[at] = Number((c >> BigInt(96)) & M32);
+        fives[at + 1] = Number((c >> BigInt(64)) & M32);
+        fives[at + 2] = Number((c >> BigInt(32)) & M32);
+        fives[at + 3] = Number(c & M32);
+      }
+      // TWOS[e] = 2^(e - 1075): the weight of a 53-bit mantissa at biased exponent e ≥ 1 (and e = 0: subnormal).
+      const twos = new Float64Array(2047);
+      twos[0] = 5e-324;
+      twos[1] = 5e-324;
+      for (let e = 2; e < 2047; e++) twos[e] = twos[e - 1] * 2;
+      FIVES = fives;
+      TWOS = twos;
+    };
+    /** The double nearest head·10^tailDigits + tail, times 10^q (q in [-342, 308], not zero); NaN when 128 bits do not settle it. */
+    return (head: number, tail: number, tailDigits: number, q: number): number => {
+      if (FIVES === null || TWOS === null) buildTables();
+      const fives = FIVES!;
+      const twos = TWOS!;
+      const T32 = 4294967296;
+      // w as two uint32 halves, exactly: head < 10^15, tail < 10^4.
+      const p = TENS[tailDigits];
+      const headHigh = Math.floor(head / T32);
+      const low = (head - headHigh * T32) * p + tail;
+      const carry = Math.floor(low / T32);
+      let wl = low - carry * T32;
+      let wh = headHigh * p + carry;
+      // Normalize: the top bit of the 64-bit w set.
+      const lz = wh !== 0 ? Math.clz32(wh) : 32 + Math.clz32(wl);
+      if (lz >= 32) {
+        wh = (wl << (lz - 32)) >>> 0;
+        wl = 0;
+      } else if (lz > 0) {
+        wh = ((wh << lz) | (wl >>> (32 - lz))) >>> 0;
+        wl = (wl << lz) >>> 0;
+      }
+      // 64×64 → 128-bit product of w and the high half of the power, in 32-bit limbs r3..r0. A
+      // 32×32 product's low half is Math.imul's; its high half is the rounded double product less
+      // that, over 2^32, which is within 2^-19 of the integer it must be.
+      const at = (q + 342) * 4;
+      let t0 = fives[at];
+      let t1 = fives[at + 1];
+      let lo = Math.imul(wl, t1) >>> 0;
+      const aLo = lo;
+      const aHi = Math.round((wl * t1 - lo) / T32);
+      lo = Math.imul(wl, t0) >>> 0;
+      const bLo = lo;
+      const bHi = Math.round((wl * t0 - lo) / T32);
+      lo = Math.imul(wh, t1) >>> 0;
+      const cLo = lo;
+      const cHi = Math.round((wh * t1 - lo) / T32);
+      lo = Math.imul(wh, t0) >>> 0;
+      const dLo = lo;
+      const dHi = Math.round((wh * t0 - lo) / T32);
+      let r0 = aLo;
+      let s = aHi + bLo + cLo;
+      let r1 = s >>> 0;
+      s = bHi + cHi + dLo + Math.floor(s / T32);
+      let r2 = s >>> 0;
+      let r3 = dHi + Math.floor(s / T32);
+      if ((r2 & 0x1ff) === 0x1ff) {
+        // The bits that decide the rounding may still take a carry: add the high half of w times
+        // the power's low 64 bits.
+        t0 = fives[at + 2];
+        t1 = fives[at + 3];
+        const eHi = Math.round((wl * t1 - (Math.imul(wl, t1) >>> 0)) / T32);
+        lo = Math.imul(wl, t0) >>> 0;
+        const fLo = lo;
+        const fHi = Math.round((wl * t0 - lo) / T32);
+        lo = Math.imul(wh, t1) >>> 0;
+        const gLo = lo;
+        const gHi = Math.round((wh * t1 - lo) / T32);
+        lo = Math.imul(wh, t0) >>> 0;
+        const hLo = lo;
+        const hHi = Math.round((wh * t0 - lo) / T32);
+        s = eHi + fLo + gLo;
+        s = fHi + gHi + hLo + Math.floor(s / T32);
+        const u2 = s >>> 0;
+        const u3 = hHi + Math.floor(s / T32);
+        s = r0 + u2;
+        r0 = s >>> 0;
+        s = r1 + u3 + Math.floor(s / T32);
+        r1 = s >>> 0;
+        s = r2 + Math.floor(s / T32);
+        r2 = s >>> 0;
+        r3 += Math.floor(s / T32);
+        if ((r2 & 0x1ff) === 0x1ff && r1 === 0xffffffff && r0 === 0xffffffff) return NaN;
+      }
+      const upper = r3 >>> 31;
+      const shift = upper + 9;
+      // The 54-bit mantissa (high 64 bits >> shift) is one bit too many for a double: keep its top
+      // 53 bits and its last bit apart.
+      const m53 = r3 * 2 ** (31 - shift) + (r2 >>> (shift + 1));
+      let last = (r2 >>> shift) & 1;
+      let power2 = ((217706 * q) >> 16) + 63 + upper - lz + 1023;
+      if (power2 <= 0) {
+        // Subnormal: shift right by 1 - power2 in all, rounding the last bit up (no exact halfway here).
+        const by = 1 - power2;
+        if (by >= 64) return 0;
+        let m = Math.floor(m53 / 2 ** (by - 1));
+        m = (m + (m % 2)) / 2;
+        return m * twos[0];
+      }
+      // Round half up, but to even where the product is exact and falls right between two doubles.
+      if (last === 1 && r1 === 0 && r0 <= 1 && q >= -4 && q <= 23 && (m53 % 2) === 0 && (r2 & ((1 << shift) - 1)) === 0) last = 0;
+      let m = m53 + last;
+      if (m === 9007199254740992) {
+        m = 4503599627370496;
+        power2++;
+      }
+      if (power2 >= 2047) return Infinity;
+      return m * twos[power2];
+    };
+  }
   // Capacity guess from the first line's length (arrays grow by doubling when it is short).
   let firstLength = 0;
   while (start + firstLength < end && bytes[start + firstLength] !== LF && bytes[start + firstLength] !== CR) firstLength++;
@@ -131,30 +282,97 @@ export function scanCsvNumbers(
           negative = b === 45;
           i++;
         }
-        let mantissa = 0;
-        let digits = 0;
+        // The significant digits, up to 19 (what a 64-bit integer holds): the first 15 in `head`,
+        // the next up to 4 in `tail`, so that both stay exact doubles. Leading zeros are not
+        // significant; digits past the 19th make `many` unless they are zeros.
+        let head = 0;
+        let tail = 0;
+        let tailDigits = 0;
+        let significant = 0;
         let scale = 0;
-        let exact = true;
-        while (i < end) {
-          b = bytes[i];
-          if (b < 48 || b > 57) break;
-          if (mantissa < LIMIT) mantissa = mantissa * 10 + (b - 48);
-          else exact = false;
-          digits++;
+        let many = false;
+        // One plain loop per stage (leading zeros, head, tail, the rest), each with one test per digit.
+        const intStart = i;
+        while (i < end && bytes[i] === 48) i++;
+        while (i < end && significant < 15) {
+          const d = bytes[i] - 48;
+          if (d < 0 || d > 9) break;
+          head = head * 10 + d;
+          significant++;
           i++;
         }
-        if (i < end && bytes[i] === 46) {
-          i++;
-          while (i < end) {
-            b = bytes[i];
-            if (b < 48 || b > 57) break;
-            if (mantissa < LIMIT) {
-              mantissa = mantissa * 10 + (b - 48);
-              scale--;
-            } else if (b !== 48) exact = false;
-            digits++;
+        if (significant === 15) {
+          // (Otherwise the head loop stopped at a non-digit.)
+          while (i < end && significant < 19) {
+            const d = bytes[i] - 48;
+            if (d < 0 || d > 9) break;
+            tail = tail * 10 + d;
+            tailDigits++;
+            significant++;
             i++;
           }
+          while (i < end) {
+            const d = bytes[i] - 48;
+            if (d < 0 || d > 9) break;
+            scale++;
+            if (d !== 0) many = true;
+            i++;
+          }
+        }
+        let digits = i - intStart;
+        if (i < end && bytes[i] === 46) {
+          i++;
+          const fractionStart = i;
+          if (significant === 0) {
+            while (i < end && bytes[i] === 48) i++;
+            scale -= i - fractionStart;
+          }
+          // Four digits a step, then two, where most of them are (the fraction of 17-digit data):
+          // four bytes are all digits when each is 0x30–0x3f and stays below 0x40 plus 6.
+          while (i + 3 < end && significant < 12) {
+            const v = view.getUint32(i, true);
+            if ((v & 0xf0f0f0f0) !== 0x30303030 || ((v + 0x06060606) & 0xf0f0f0f0) !== 0x30303030) break;
+            const d = v - 0x30303030;
+            head = head * 10000 + ((d & 0xff) * 1000 + ((d >>> 8) & 0xff) * 100 + ((d >>> 16) & 0xff) * 10 + (d >>> 24));
+            significant += 4;
+            scale -= 4;
+            i += 4;
+          }
+          while (i + 1 < end && significant < 14) {
+            const d = bytes[i] - 48;
+            const e = bytes[i + 1] - 48;
+            if (d >>> 0 > 9 || e >>> 0 > 9) break;
+            head = head * 100 + (d * 10 + e);
+            significant += 2;
+            scale -= 2;
+            i += 2;
+          }
+          while (i < end && significant < 15) {
+            const d = bytes[i] - 48;
+            if (d < 0 || d > 9) break;
+            head = head * 10 + d;
+            significant++;
+            scale--;
+            i++;
+          }
+          if (significant >= 15) {
+            while (i < end && significant < 19) {
+              const d = bytes[i] - 48;
+              if (d < 0 || d > 9) break;
+              tail = tail * 10 + d;
+              tailDigits++;
+              significant++;
+              scale--;
+              i++;
+            }
+            while (i < end) {
+              const d = bytes[i] - 48;
+              if (d < 0 || d > 9) break;
+              if (d !== 0) many = true;
+              i++;
+            }
+          }
+          digits += i - fractionStart;
         }
         if (digits > 0 && i < end && (bytes[i] === 101 || bytes[i] === 69)) {
           i++;
@@ -177,19 +395,48 @@ export function scanCsvNumbers(
         }
         b = i < end ? bytes[i] : -1;
         if (digits > 0 && (b === delimiter || b === LF || b === CR || b === -1)) {
-          if (exact && scale >= -22 && scale <= 22) {
-            const magnitude = scale < 0 ? mantissa / POW10[-scale] : mantissa * POW10[scale];
-            values[c][rows] = negative ? -magnitude : magnitude;
-            if (rowMajor && slots[c] >= 0) matrix[rows * width + slots[c]] = negative ? -magnitude : magnitude;
-            plain = true;
-          } else {
-            // Too many digits for the fast path (pandas writes up to 17): Number() on the ASCII
-            // text, whose grammar is a superset of this one, rounds correctly. Overflow is odd: the
-            // caller's parseDecimal reads it (and inf) as ±Infinity, as pandas does.
+          let magnitude: number;
+          const mantissa = tailDigits === 0 ? head : head * POW10[tailDigits] + tail;
+          if (many) {
+            // More than 19 significant digits (pandas writes at most 17): Number() on the ASCII
+            // text, whose grammar is a superset of this one, rounds correctly.
             let text = '';
             for (let k = fieldStart; k < i; k++) text += String.fromCharCode(bytes[k]);
-            const v = Number(text);
-            if (v - v === 0) {
+            magnitude = Math.abs(Number(text));
+          } else if (mantissa < 9007199254740992 && scale >= -22 && scale <= 22) {
+            // Clinger: an integer below 2^53 and 10^|scale| ≤ 10^22 are exact doubles, so one
+            // multiplication or division rounds correctly. (A mantissa that is not below 2^53
+            // computes as one that is not, so the test is safe even where `mantissa` is inexact.)
+            magnitude = scale < 0 ? mantissa / POW10[-scale] : mantissa * POW10[scale];
+          } else if (head === 0) {
+            magnitude = 0; // all digits zero, whatever the exponent
+          } else if (scale < -342) {
+            magnitude = 0; // below 10^19 × 10^-343: under half the smallest subnormal
+          } else if (scale > 308) {
+            magnitude = Infinity; // overflow is ±Infinity, as typing.ts parseDecimal reads it
+          } else {
+            magnitude = eiselLemire(head, tail, tailDigits, scale);
+            if (magnitude !== magnitude) {
+              // The proven-unreachable case where 128 bits are not enough: Number() decides.
+              let text = '';
+              for (let k = fieldStart; k < i; k++) text += String.fromCharCode(bytes[k]);
+              magnitude = Math.abs(Number(text));
+            }
+          }
+          const v = negative ? -magnitude : magnitude;
+          values[c][rows] = v;
+          if (rowMajor && slots[c] >= 0) matrix[rows * width + slots[c]] = v;
+          plain = true;
+        } else if (digits === 0 && (b | 32) === 105 && i === fieldStart + (negative || bytes[fieldStart] === 43 ? 1 : 0)) {
+          // inf, infinity in any case and with a sign, as typing.ts reads them (pandas writes inf, -inf).
+          let k = i + 1;
+          if (k + 1 < end && (bytes[k] | 32) === 110 && (bytes[k + 1] | 32) === 102) {
+            k += 2;
+            if (k + 4 < end && (bytes[k] | 32) === 105 && (bytes[k + 1] | 32) === 110 && (bytes[k + 2] | 32) === 105 && (bytes[k + 3] | 32) === 116 && (bytes[k + 4] | 32) === 121) k += 5;
+            const after = k < end ? bytes[k] : -1;
+            if (after === delimiter || after === LF || after === CR || after === -1) {
+              i = k;
+              const v = negative ? -Infinity : Infinity;
               values[c][rows] = v;
               if (rowMajor && slots[c] >= 0) matrix[rows * width + slots[c]] = v;
               plain = true;

@@ -1,20 +1,21 @@
 // Reading a dataset file and picking the columns a model needs.
 
-import { constants, isUtf8 } from 'node:buffer';
+import { constants } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { DataError } from '../errors.js';
 import type { Column, Dataset } from '../types.js';
 import { nameList, quote } from '../untrusted.js';
 import { parseCsv } from './csv.js';
-import { readCsvFast } from './csv-fast.js';
+import { checkEncoding, readCsvFile } from './csv-fast.js';
 import { parseJsonl } from './jsonl.js';
 import { datasetFromArrays } from './npz.js';
 import { NpzFormatError, readNpzArrays } from './npz-file.js';
+import { readParquetFile } from './parquet.js';
 import { readFully } from './read-fully.js';
 import { typeColumns } from './typing.js';
 
-export type DataFormat = 'csv' | 'jsonl' | 'npz';
+export type DataFormat = 'csv' | 'jsonl' | 'npz' | 'parquet';
 
 export interface ReadOptions {
   /** Columns to keep categorical even when every cell is a number (e.g. a 0/1 label). */
@@ -27,6 +28,11 @@ export interface ReadOptions {
   rowMajor?: { exclude?: readonly string[] };
   /** The input (and CLI flag) that named the file, for a message about a missing file; default `data`. */
   input?: string;
+  /**
+   * Which columns to keep, called once per column name of the file, in order (undefined: every column).
+   * The others are not parsed where the format allows it (CSV's fast path) and are absent from the Dataset.
+   */
+  keepColumn?: (name: string) => boolean;
 }
 
 /** Extension (lower case, with dot) → format and default delimiter. */
@@ -37,7 +43,8 @@ export const SUPPORTED_EXTENSIONS: Readonly<Record<string, { format: DataFormat;
   '.jsonl': { format: 'jsonl' },
   '.ndjson': { format: 'jsonl' },
   '.json-lines': { format: 'jsonl' },
-  '.npz': { format: 'npz' }
+  '.npz': { format: 'npz' },
+  '.parquet': { format: 'parquet' }
 };
 
 /** How a file is parsed, chosen by its extension; DataError for an unsupported one. */
@@ -56,6 +63,7 @@ export function formatOf(path: string): { format: DataFormat; delimiter?: string
 export function parseDataset(text: string, path: string, options: ReadOptions = {}): Dataset {
   const { format, delimiter } = formatOf(path);
   if (format === 'npz') throw new DataError(`data file ${path} is a NumPy archive, not text — read it with readDataset`);
+  if (format === 'parquet') throw new DataError(`data file ${path} is a Parquet file, not text — read it with readDataset`);
   let names: string[];
   let columns: Column[];
   let rowCount: number;
@@ -78,7 +86,13 @@ export function parseDataset(text: string, path: string, options: ReadOptions = 
     rowCount = parsed.rowCount;
     recordLines = parsed.recordLines;
   }
+  if (options.keepColumn !== undefined) columns = keptColumns(columns, options.keepColumn);
   return { path, rowCount, columns, recordLines };
+}
+
+/** The columns `keep` wants, each name asked once, in file order. */
+function keptColumns<T extends { name: string }>(columns: T[], keep: (name: string) => boolean): T[] {
+  return columns.filter((c) => keep(c.name));
 }
 
 /**
@@ -89,24 +103,43 @@ export async function readDataset(path: string, options: ReadOptions = {}): Prom
   const { format, delimiter } = formatOf(path); // unsupported extension: fail before touching the disk
   if (format === 'npz') {
     const dataset = datasetFromArrays(path, await readNpz(path, options.input), options);
-    checkCategorical(dataset.columns.map((c) => c.name), options.categorical, path);
+    checkCategorical(dataset.columns.map((c) => c.name), options.categorical, path, options.keepColumn);
+    if (options.keepColumn !== undefined) {
+      const kept = keptColumns(dataset.columns, options.keepColumn);
+      dataset.columns = kept;
+      if (dataset.rowMajor !== undefined) dataset.rowMajor = { ...dataset.rowMajor, columns: dataset.rowMajor.columns.filter((c) => kept.includes(c)) };
+    }
     return dataset;
   }
-  const bytes = await readBytes(path, options.input);
-  checkEncoding(bytes, path);
+  if (format === 'parquet') {
+    // Row group by row group through positioned reads, only the kept columns decoded (parquet.ts).
+    const { dataset, names } = await withFile(path, options.input, async (file) => readParquetFile(file, (await file.stat()).size, path, options));
+    checkCategorical(names, options.categorical, path, options.keepColumn);
+    return dataset;
+  }
   if (format === 'csv') {
-    let fast: Dataset | undefined;
-    try {
-      fast = await readCsvFast(bytes, path, { delimiter: options.delimiter ?? delimiter ?? ',', categorical: options.categorical, sortColumns: options.sortColumns, rowMajor: options.rowMajor });
-    } catch (error) {
-      // Out of memory for the typed arrays (a first record far shorter than the rest): the general parser may still manage.
-      if (!(error instanceof RangeError)) throw error;
-    }
+    // The fast path reads the file in chunks and never holds all of it; the general parser needs it whole.
+    const names: string[] = [];
+    const keepColumn = (name: string): boolean => {
+      names.push(name);
+      return options.keepColumn?.(name) ?? true;
+    };
+    const fast = await withFile(path, options.input, async (file): Promise<Dataset | undefined> => {
+      try {
+        return await readCsvFile(file, path, { delimiter: options.delimiter ?? delimiter ?? ',', categorical: options.categorical, sortColumns: options.sortColumns, rowMajor: options.rowMajor, keepColumn });
+      } catch (error) {
+        // Out of memory for the typed arrays (a first chunk far denser than the rest): the general parser may still manage.
+        if (!(error instanceof RangeError)) throw error;
+        return undefined;
+      }
+    });
     if (fast !== undefined) {
-      checkCategorical(fast.columns.map((c) => c.name), options.categorical, path);
+      checkCategorical(names, options.categorical, path, options.keepColumn);
       return fast;
     }
   }
+  const bytes = await readBytes(path, options.input);
+  checkEncoding(bytes, path);
   if (bytes.length > constants.MAX_STRING_LENGTH) {
     const why = format === 'csv' ? 'line breaks inside quotes or records of uneven length, which the fast reader leaves to the general parser, ' : '';
     throw new DataError(
@@ -158,20 +191,14 @@ async function withFile<T>(path: string, input = 'data', work: (file: FileHandle
   }
 }
 
-function checkEncoding(bytes: Uint8Array, path: string): void {
-  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
-    throw new DataError(`data file ${path} is UTF-16 text — save it as UTF-8 (e.g. "CSV UTF-8" in Excel)`);
-  }
-  if (!isUtf8(bytes)) throw new DataError(`data file ${path} is not valid UTF-8 text — re-save it with UTF-8 encoding`);
-}
-
 function noRows(path: string, why: string): DataError {
   return new DataError(`data file ${path} ${why}: the dataset has no rows — add at least one data row`);
 }
 
-function checkCategorical(names: string[], categorical: string[] | undefined, path: string): void {
+/** Every categorical override names a column of the file (one left out by `keep` need not be there: it is not read). */
+function checkCategorical(names: string[], categorical: string[] | undefined, path: string, keep?: (name: string) => boolean): void {
   for (const name of categorical ?? []) {
-    if (!names.includes(name)) throw missingColumn(name, 'categorical override', names, path);
+    if (!names.includes(name) && (keep === undefined || keep(name))) throw missingColumn(name, 'categorical override', names, path);
   }
 }
 

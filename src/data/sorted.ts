@@ -20,19 +20,88 @@ export function rememberSorted(values: Float64Array, sorted: Float64Array): void
 }
 
 /**
- * The non-NaN values in ascending order, as Float64Array.prototype.sort orders them, by an LSD
- * radix sort on the IEEE-754 bits (four 16-bit passes; a pass whose digit is the same in every
- * key is skipped): about 2.5× faster than the built-in sort on 500,000 values. Self-contained (no
- * outer names) so that a worker can run it from its source text.
+ * The non-NaN values in ascending order, as Float64Array.prototype.sort orders them. Values spread
+ * smoothly between their minimum and maximum (most data) go by a bucket sort: one bucket per value
+ * over [min, max], each bucket then insertion-sorted, about 2× faster than the radix sort below.
+ * When a bucket gets more than its share (heavy tails, few distinct values, infinities) it is an
+ * LSD radix sort on the IEEE-754 bits instead (four 16-bit passes; a pass whose digit is the same
+ * in every key is skipped): about 2.5× faster than the built-in sort on 500,000 values.
+ * Self-contained (no outer names) so that a worker can run it from its source text.
  */
 export function sortNumbers(values: ArrayLike<number>): Float64Array {
   let n = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] === values[i]) n++;
-  const finite = new Float64Array(n);
-  let j = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let negativeZeros = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v === v) finite[j++] = v;
+    if (v === v) {
+      n++;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (v === 0 && 1 / v < 0) negativeZeros++;
+    }
+  }
+  const finite = new Float64Array(n);
+  const span = max - min;
+  if (n >= 256 && span > 0 && span < Infinity) {
+    // Bucket b holds values v with floor((v − min) · n / span) = b: monotone in v, so buckets are in order.
+    const scale = n / span;
+    const bucket = new Int32Array(n);
+    const starts = new Int32Array(n + 1);
+    let j = 0;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v !== v) continue;
+      let b = Math.floor((v - min) * scale);
+      if (b >= n) b = n - 1;
+      bucket[j] = b;
+      finite[j++] = v;
+      starts[b + 1]++;
+    }
+    let most = 0;
+    for (let b = 0; b < n; b++) {
+      const c = starts[b + 1];
+      if (c > most) most = c;
+      starts[b + 1] += starts[b];
+    }
+    if (most <= 64 || most * 16 <= n) {
+      const out = new Float64Array(n);
+      const fill = starts.slice(0, n);
+      for (let i = 0; i < n; i++) out[fill[bucket[i]]++] = finite[i];
+      for (let b = 0; b < n; b++) {
+        const s = starts[b];
+        const e = starts[b + 1];
+        if (e - s < 2) continue;
+        if (e - s > 32) {
+          out.subarray(s, e).sort();
+          continue;
+        }
+        for (let i = s + 1; i < e; i++) {
+          const x = out[i];
+          let k = i - 1;
+          while (k >= s && out[k] > x) {
+            out[k + 1] = out[k];
+            k--;
+          }
+          out[k + 1] = x;
+        }
+      }
+      // Insertion by < leaves -0 and +0 in file order: -0 first, as the built-in sort has them.
+      if (negativeZeros > 0) {
+        let k = 0;
+        while (out[k] < 0) k++;
+        for (let z = 0; z < negativeZeros; z++) out[k + z] = -0;
+        for (let z = k + negativeZeros; z < n && out[z] === 0; z++) out[z] = 0;
+      }
+      return out;
+    }
+  } else {
+    let j = 0;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v === v) finite[j++] = v;
+    }
   }
   if (n < 256) return finite.sort();
   // Order-preserving map of each double to an unsigned 64-bit key (hi, lo): flip every bit of a
@@ -102,26 +171,43 @@ export function sortNumbers(values: ArrayLike<number>): Float64Array {
   return finite;
 }
 
-/** Merges ascending arrays into one ascending array (the sorted runs of a column read in chunks). */
+/**
+ * Merges ascending arrays into one ascending array (the sorted runs of a column read in chunks),
+ * pairwise in rounds, so each value is copied about log2(runs) times rather than once per run.
+ */
 export function mergeSorted(runs: Float64Array[]): Float64Array {
-  let merged = runs[0] ?? new Float64Array(0);
-  for (let r = 1; r < runs.length; r++) {
-    const a = merged;
-    const b = runs[r];
-    const out = new Float64Array(a.length + b.length);
-    let i = 0;
-    let j = 0;
-    let k = 0;
-    // Ties: a first. Equal doubles are the same number except ±0, where -0 must come first.
-    while (i < a.length && j < b.length) {
-      const x = a[i];
-      const y = b[j];
-      if (x < y || (x === y && (x !== 0 || 1 / x < 0 || 1 / y > 0))) out[k++] = a[i++];
-      else out[k++] = b[j++];
-    }
-    while (i < a.length) out[k++] = a[i++];
-    while (j < b.length) out[k++] = b[j++];
-    merged = out;
+  if (runs.length === 0) return new Float64Array(0);
+  let level = runs;
+  while (level.length > 1) {
+    const next: Float64Array[] = [];
+    for (let r = 0; r + 1 < level.length; r += 2) next.push(mergeTwo(level[r], level[r + 1]));
+    if (level.length % 2 === 1) next.push(level[level.length - 1]);
+    level = next;
   }
-  return merged;
+  return level[0];
+}
+
+/** a and b merged; ties take a first, so runs merged in file order keep it. */
+function mergeTwo(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  const na = a.length;
+  const nb = b.length;
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  // Equal doubles are the same number except ±0, where -0 must come first.
+  while (i < na && j < nb) {
+    const x = a[i];
+    const y = b[j];
+    if (x < y || (x === y && (x !== 0 || 1 / x < 0 || 1 / y > 0))) {
+      out[k++] = x;
+      i++;
+    } else {
+      out[k++] = y;
+      j++;
+    }
+  }
+  if (i < na) out.set(a.subarray(i), k);
+  else if (j < nb) out.set(b.subarray(j), k);
+  return out;
 }

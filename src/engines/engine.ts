@@ -16,6 +16,8 @@ export interface OpenModelOptions {
   onnxInputs?: Record<string, string[]>;
   onnxOutput?: string;
   onnxRuntime?: RuntimeSetting;
+  /** The data's id column: a predictions file then reads only it and its prediction columns. */
+  idColumn?: string;
 }
 
 /** A model's path as each engine's `opens` sees it. */

@@ -9,12 +9,12 @@ import type { Column, Dataset, NumericColumn, Predictions } from '../types.js';
 import type { Engine, LoadedModel, PredictInput } from './engine.js';
 import { describeFiles } from './files.js';
 import { rowPlace } from '../data/row-place.js';
-import { idKey, numericIds, rowWords } from '../data/ids.js';
+import { idKey, numericIdIndex, numericIds, rowWords } from '../data/ids.js';
 import { firstNonNumeric } from '../data/typing.js';
 import { quote, shorten } from '../untrusted.js';
 
 /** The file types a predictions file may be (read by data/read.ts). */
-export const PREDICTION_EXTENSIONS: readonly string[] = ['.csv', '.tsv', '.jsonl', '.ndjson'];
+export const PREDICTION_EXTENSIONS: readonly string[] = ['.csv', '.tsv', '.jsonl', '.ndjson', '.parquet', '.npz'];
 
 /** A table of predictions made elsewhere; `command` never runs for one. */
 export const predictionsFileEngine: Engine = {
@@ -22,14 +22,31 @@ export const predictionsFileEngine: Engine = {
   opens: (t) => t.found !== 'folder' && t.found !== 'nothing' && PREDICTION_EXTENSIONS.includes(t.ext),
   layout: 'columns',
   // `input` names the setting to fix when the file is missing.
-  load: (modelPath, name) => loadPredictionsFile(modelPath, name, name === 'candidate' ? 'candidate' : 'baselines'),
+  // Told the id column, only the columns a predictions file can hold are read; without it every column, as the id may be any of them.
+  load: (modelPath, name, options) =>
+    loadPredictionsFile(modelPath, name, name === 'candidate' ? 'candidate' : 'baselines', options?.idColumn !== undefined ? { id: options.idColumn } : undefined),
 };
 
-export async function loadPredictionsFile(filePath: string, name: string, input = 'candidate'): Promise<LoadedModel> {
-  let table: Dataset;
+/**
+ * Whether a column of a predictions file can be read by predictionsFromTable: the prediction columns
+ * of every task (score, prediction, p_<class>) and the id column.
+ */
+export function predictionColumn(name: string, id: string | undefined): boolean {
+  return name === 'score' || name === 'prediction' || name.startsWith('p_') || name === id;
+}
+
+/**
+ * Reads the predictions table. With `columns` (the id column's name, or none), only the columns the
+ * predictions can come from are kept: a wide export's other columns are neither parsed nor held.
+ */
+export async function loadPredictionsFile(filePath: string, name: string, input = 'candidate', columns?: { id?: string }): Promise<LoadedModel> {
+  let table: Dataset | undefined;
   try {
     // `input` names the setting to fix when the file is missing (candidate or baselines), not `data`.
-    table = await readDataset(filePath, { input });
+    const names: string[] = [];
+    const keepColumn = columns === undefined ? undefined : (n: string) => (names.push(n), predictionColumn(n, columns.id));
+    table = await readDataset(filePath, { input, keepColumn });
+    if (keepColumn !== undefined) allColumns.set(table, names);
   } catch (e) {
     if (e instanceof DataError) throw new ModelError(`predictions of model ${name}: ${e.message}`);
     throw e;
@@ -45,15 +62,24 @@ export async function loadPredictionsFile(filePath: string, name: string, input 
     files,
     metadata: {},
     notes,
-    predict: async (input) => predictionsFromTable(table, input, notes),
-    dispose: () => undefined,
+    predict: async (input) => {
+      if (table === undefined) throw new ModelError(`predictions of model ${name}: asked for after the model was closed`);
+      return predictionsFromTable(table, input, notes);
+    },
+    // The table (ten million rows: a few hundred MB) is let go as soon as the run is done with the model.
+    dispose: () => {
+      table = undefined;
+    },
   };
 }
 
 /** The predictions for the input's rows; what is worth telling (extra rows) goes to `notes`. */
 export function predictionsFromTable(table: Dataset, input: PredictInput, notes?: string[]): Predictions {
   const order = rowOrder(table, input, notes);
+  let inOrder = order.length === table.rowCount;
+  for (let i = 0; i < order.length && inOrder; i++) inOrder = order[i] === i;
   const take = (col: NumericColumn): Float64Array => {
+    if (inOrder) return col.values.slice();
     const out = new Float64Array(order.length);
     for (let i = 0; i < order.length; i++) out[i] = col.values[order[i]];
     return out;
@@ -74,12 +100,15 @@ export function predictionsFromTable(table: Dataset, input: PredictInput, notes?
   return { kind: 'multiclass', classes: input.classes, probs };
 }
 
+/** Every column name of a table read with only some of its columns kept, for the message that lists them. */
+const allColumns = new WeakMap<Dataset, string[]>();
+
 function numeric(table: Dataset, names: string[], input: PredictInput): NumericColumn {
   const col = table.columns.find((c) => names.includes(c.name));
   if (col === undefined) {
     throw new ModelError(
       `${table.path}: no column ${names.map(quote).join(' or ')} for model ${input.name}. ` +
-        `A ${input.task} predictions file needs ${shorten(expected(input))}; it has ${nameList(table.columns.map((c) => c.name))}.`,
+        `A ${input.task} predictions file needs ${shorten(expected(input))}; it has ${nameList(allColumns.get(table) ?? table.columns.map((c) => c.name))}.`,
     );
   }
   if (col.kind !== 'numeric') {
@@ -108,7 +137,14 @@ function rowOrder(table: Dataset, input: PredictInput, notes?: string[]): Int32A
         `Write one row per evaluation row in the same order, or add the id column${idName ? ` ${quote(idName)}` : ''} to both files.`,
     );
   }
-  return Int32Array.from({ length: n }, (_, i) => i);
+  return identity(n);
+}
+
+/** Rows 0..n-1 in order (Int32Array.from with a mapping function takes about 100 ns a row). */
+function identity(n: number): Int32Array {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
 }
 
 /**
@@ -119,7 +155,7 @@ function rowOrder(table: Dataset, input: PredictInput, notes?: string[]): Int32A
 function orderById(table: Dataset, tableId: Column, input: PredictInput, notes?: string[]): Int32Array {
   const dataId = input.idColumn!;
   const n = input.dataset.rowCount;
-  if (sameNumericIds(dataId, tableId)) return Int32Array.from({ length: n }, (_, i) => i);
+  if (sameNumericIds(dataId, tableId)) return identity(n);
   const rowOf = idIndex(table, tableId, dataId, input.name);
   const order = new Int32Array(n);
   const used = new Uint8Array(table.rowCount);
@@ -155,14 +191,14 @@ function idIndex(table: Dataset, tableId: Column, dataId: Column, model: string)
         'A predictions file needs one row per id: drop the repeated row.',
     );
   if (numericIds(dataId) && numericIds(tableId)) {
-    const ids = tableId.values;
-    const where = new Map<number, number>();
-    for (let i = 0; i < ids.length; i++) {
-      // A repeated id replaces its entry, so the map stops growing: one map operation per row.
-      if (where.set(ids[i], i).size === i) throw repeated(ids.indexOf(ids[i]), i);
-    }
+    // A typed index of the file's ids (data/ids.ts): no Map of ten million keys.
+    const index = numericIdIndex(tableId.values);
+    if ('first' in index) throw repeated(index.first, index.second);
     const wanted = dataId.values;
-    return (i) => where.get(wanted[i]);
+    return (i) => {
+      const row = index.rowOf(wanted[i]);
+      return row < 0 ? undefined : row;
+    };
   }
   const where = new Map<string, number>();
   for (let i = 0; i < table.rowCount; i++) {

@@ -13,7 +13,7 @@
 // - A score outside [0, 1]: brier NaN (brier_score_loss raises); the other metrics are defined
 //   (log_loss clips, the rest only rank or threshold).
 
-import { rankingFromSorted } from './ranking.js';
+import { rankingFromSorted, splitSorted } from './ranking.js';
 
 export const BINARY_METRICS = [
   'accuracy',
@@ -76,16 +76,9 @@ export function binaryMetrics(yTrue: Uint8Array, score: Float64Array, threshold 
   const balanced =
     nPos > 0 && nNeg > 0 ? (tp / nPos + tn / nNeg) / 2 : nPos > 0 ? tp / nPos : tn / nNeg;
 
-  // Split scores by class for the ranking sweep (scores are known finite here).
-  const pos = new Float64Array(nPos);
-  const neg = new Float64Array(nNeg);
-  for (let i = 0, a = 0, b = 0; i < n; i++) {
-    if (yTrue[i] === 1) pos[a++] = score[i];
-    else neg[b++] = score[i];
-  }
-  pos.sort();
-  neg.sort();
-  const ranking = rankingFromSorted({ pos, neg });
+  // Split scores by class and sorted for the ranking sweep (scores are known finite here), by
+  // the radix sort: the built-in sort took about 1.5 s of CPU on 10^7 rows.
+  const ranking = rankingFromSorted(splitSorted(yTrue, 1, score));
 
   return {
     accuracy: (tp + tn) / n,

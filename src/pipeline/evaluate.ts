@@ -12,7 +12,7 @@ import type { Log } from './log.js';
 import { diagnoseStage, type Diagnosis } from './stages/diagnose.js';
 import { gateStage } from './stages/gate.js';
 import { measureRest, measureStage, type MeasuredModel } from './stages/measure.js';
-import { modelTargets, predictStage } from './stages/predict.js';
+import { modelTargets, predictStage, type ModelSource } from './stages/predict.js';
 import { prepareStage } from './stages/prepare.js';
 import type { StageContext, StageResult } from './stages/stage.js';
 import { uncertaintyStage } from './stages/uncertainty.js';
@@ -20,6 +20,7 @@ import type { UncertaintyInfo } from './uncertainty.js';
 
 export type { UncertaintyInfo } from './uncertainty.js';
 export type { TrainingCurves } from './stages/diagnose.js';
+export type { ModelSource } from './stages/predict.js';
 export { errorFinding } from '../analysis/findings.js';
 export { ESCALATED_KINDS, escalate } from '../analysis/verdict.js';
 
@@ -36,17 +37,18 @@ export interface Evaluation extends Diagnosis {
   hardware?: HardwareFacts;
 }
 
-export async function evaluate(given: Settings, log: Log): Promise<Evaluation> {
+/** `source`: the models' recorded outputs in place of running them (a merge of shards, src/shard/). */
+export async function evaluate(given: Settings, log: Log, source?: ModelSource): Promise<Evaluation> {
   // Baselines named by a git revision are written into temporary folders first, and removed at the end.
   const git = await gitBaselines(given, log);
   try {
-    return await evaluateWith(git.settings, log, git.findings);
+    return await evaluateWith(git.settings, log, git.findings, source);
   } finally {
     await git.remove();
   }
 }
 
-async function evaluateWith(settings: Settings, log: Log, findings: Finding[]): Promise<Evaluation> {
+async function evaluateWith(settings: Settings, log: Log, findings: Finding[], source: ModelSource | undefined): Promise<Evaluation> {
   const ctx: StageContext = { settings, log };
   const take = <P>(stage: StageResult<P>): P => {
     findings.push(...stage.findings);
@@ -55,12 +57,20 @@ async function evaluateWith(settings: Settings, log: Log, findings: Finding[]): 
 
   const run = take(await prepareStage(ctx));
   if (run === undefined) return failedEvaluation(settings.data, findings);
+  try {
+    source?.prepared?.(run);
+  } catch (e) {
+    run.candidate.dispose();
+    throw e;
+  }
   // Model by model, predict then measure, so each model's findings stay together and in model order.
   const each: MeasuredModel[] = [];
   for (const target of modelTargets(settings)) {
     await log.group(`Evaluating ${target.role} ${target.spec.name} (${target.spec.path})`, async () => {
-      const ran = take(await predictStage(ctx, run, target));
+      const ran = take(await predictStage(ctx, run, target, source));
+      const started = performance.now();
       const m = ran && take(await measureStage(ctx, run, ran));
+      if (ran) log.debug(`metrics of ${target.spec.name}: ${Math.round(performance.now() - started)} ms`);
       if (m) each.push(m);
     });
   }

@@ -71,6 +71,23 @@ export function prepareAs(settings: Settings, dataset: Dataset, task: Task, clas
   return { dataset, label, id, task, classes, truth };
 }
 
+/**
+ * The evaluation data's columns a run reads, as a ReadOptions.keepColumn; undefined when it may read
+ * any of them. Only when no model takes features (every one is a predictions file) and the data is
+ * not the current sample of a drift test can the features be left unread: then the labels, the id, the
+ * query, the slice columns and the features named in the settings (selectFeatures still finds them) are
+ * all that is kept.
+ */
+export function dataColumns(settings: Settings, modelsTakeFeatures: boolean): ((name: string) => boolean) | undefined {
+  if (modelsTakeFeatures) return undefined;
+  if (settings.referenceData !== undefined && settings.currentData === undefined) return undefined;
+  const wanted = new Set<string>([...settings.labelColumns, ...(settings.features ?? [])]);
+  for (const name of [settings.idColumn, settings.queryColumn]) if (name !== undefined) wanted.add(name);
+  for (const name of settings.slices?.columns ?? []) wanted.add(name);
+  for (const pair of settings.slices?.crossed ?? []) for (const name of pair) wanted.add(name);
+  return (name) => wanted.has(name);
+}
+
 /** Every column that is not a label, the id or the query is a feature, unless settings or the model say otherwise. */
 export function featureNames(settings: Settings, dataset: Dataset, model: LoadedModel): string[] {
   const explicit = settings.features ?? model.metadata.features;

@@ -7,10 +7,11 @@ import type { Settings } from '../settings/settings.js';
 import { bootstrap, bootstrapReplicates, type BootstrapInput, type Replicates } from '../stats/bootstrap.js';
 import { defaultPrimaryMetrics } from '../metrics/direction.js';
 import { mcnemarExact } from '../stats/mcnemar.js';
-import { exampleKeys } from '../stats/resample-weights.js';
+import { exampleKeys, exampleKeysBy } from '../stats/resample-weights.js';
 import { expandRows, groupedBootstrap } from '../stats/resample-bootstrap.js';
 import { metricInfo, multilabelMetrics, rankingMetrics } from '../metrics/index.js';
-import type { Finding, ModelMeasurement, Predictions, Task } from '../types.js';
+import type { Column, Finding, ModelMeasurement, Predictions, Task } from '../types.js';
+import { writtenIds } from '../data/ids.js';
 import type { Prepared } from './prepare.js';
 
 export interface UncertaintyInfo {
@@ -192,16 +193,29 @@ function withIntervals(models: ModelMeasurement[], intervals: Record<string, Rec
   });
 }
 
+// One reader per id column: numbers written as their shortest form need no `raw` text (10^7 strings).
+const idReaders = new WeakMap<Column, (row: number) => string | null>();
+
 /** The id of row i as written: the key its resampling weights hash. */
 export function idText(prep: Prepared, i: number): string | null {
   const col = prep.id!;
-  return col.kind === 'numeric' ? col.raw[i] : col.values[i];
+  let read = idReaders.get(col);
+  if (read === undefined) idReaders.set(col, (read = writtenIds(col)));
+  return read(i);
 }
 
-/** Each row's example key (its id as written, else its index): what its resampling weights hash. */
+// Computed once per data set: the bootstrap, the slices and the gaps all ask (10^7 ids hashed: a second).
+const keysOf = new WeakMap<Prepared, Uint32Array>();
+
+/** Each row's example key (its id as written, else its index): what its resampling weights hash. Callers must not modify it. */
 export function rowKeys(prep: Prepared): Uint32Array {
-  const n = prep.dataset.rowCount;
-  return exampleKeys(prep.id === undefined ? undefined : Array.from({ length: n }, (_, i) => idText(prep, i)), n);
+  let keys = keysOf.get(prep);
+  if (keys === undefined) {
+    const n = prep.dataset.rowCount;
+    keys = exampleKeysBy(n, prep.id === undefined ? undefined : (i) => idText(prep, i));
+    keysOf.set(prep, keys);
+  }
+  return keys;
 }
 
 /** The predictions as the bootstrap takes them: one flat array. */

@@ -17,12 +17,20 @@
 // A model whose predictions are all equal (the dummy baseline) is not sorted and costs little per
 // resample (binary: nothing beyond the class totals; multiclass: its row pass without the
 // per-class sweeps). Nothing is sorted or allocated per resample beyond a few
-// small arrays. Binary with a valid, non-constant first model: the rows are renumbered once in
-// that model's descending score order (relabel()), so its ranking sweep reads the weights
-// sequentially and only the other models gather them through their order (a random access
-// into a 1 MB array per row); the loss sums then run in that order (last-bit differences from
-// src/metrics' row-order sums; counts, ROC AUC, AP and the operating points are bit-identical;
-// the calibration bins' score sums are added per group of tied scores: last bits again). Put the
+// small arrays. Binary with a valid, non-constant first model (sortedPasses()): the rows are
+// renumbered once in that model's descending score order, so the weights are generated in that
+// order and its ranking sweep reads them sequentially; every other model keeps its row keys in
+// its own score order and gets its weights generated there (the same hash, so the same weights)
+// into a second buffer, then swept sequentially too. Gathering them through the model's order
+// instead (a random read per row) missed the caches and the TLB at 10^7 rows: about 270 ms of
+// the 290 ms a resample took. Per model the sweeps keep 1 byte of flags, 16 bytes of loss terms,
+// 8 bytes of group score (one per distinct score) and, after the first, 4 bytes of row key per
+// row; the models are prepared one at a time in one scratch, and each one's full-data estimates
+// are computed from its original row order before it is converted. The loss sums run in the
+// renumbered order (last-bit differences from src/metrics' row-order sums; counts, ROC AUC, AP
+// and the operating points are bit-identical; the calibration bins' score sums are added per
+// group of tied scores: last bits again), as they did before the second models' weights were
+// generated in their own order: the replicates are unchanged bit for bit. Put the
 // candidate first. Resamples are computed two at a time so the memory-bound loss pass reads the
 // loss terms once for both (bit-identical to one at a time). The per-row loops are written for
 // V8 (see the notes in weighted-metrics.ts): float accumulators, few live values, warm-up first.
@@ -85,6 +93,7 @@ import { numberDefault } from '../settings/inputs.js';
 import {
   createSweepKernels,
   prepareBinary,
+  prepareScratch,
   prepareMulticlass,
   preparedBinary,
   prepareRegression,
@@ -211,19 +220,24 @@ function createRunner(weights: WeightKernels, sweeps: SweepKernels): Runner {
   const FAILED = 1;
   const DONE = 2;
 
+  // For the sorted passes that make their weights from row keys.
+  const hash = { fill: weights.fillWeights };
+
   function computeOne(plan: Plan, b: number, W: Uint8Array): void {
     const salt = weights.salt(plan.seedB, b);
     const o = b * plan.M * plan.S;
     weights.fillWeights(plan.rowKeys, salt, W);
-    sweeps.sweepAll(plan.preps, W, plan.values, o);
+    sweeps.sweepAll(plan.preps, W, plan.values, o, hash, salt);
   }
 
   /** Resamples b and b + 1 together: two weight vectors, one pass over the loss terms for both. */
   function computeTwo(plan: Plan, b: number, W: Uint8Array, V: Uint8Array): void {
     const stride = plan.M * plan.S;
-    weights.fillWeights(plan.rowKeys, weights.salt(plan.seedB, b), W);
-    weights.fillWeights(plan.rowKeys, weights.salt(plan.seedB, b + 1), V);
-    sweeps.sweepAllTwice(plan.preps, W, V, plan.values, b * stride, (b + 1) * stride);
+    const saltW = weights.salt(plan.seedB, b);
+    const saltV = weights.salt(plan.seedB, b + 1);
+    weights.fillWeights(plan.rowKeys, saltW, W);
+    weights.fillWeights(plan.rowKeys, saltV, V);
+    sweeps.sweepAllTwice(plan.preps, W, V, plan.values, b * stride, (b + 1) * stride, hash, saltW, saltV);
   }
 
   // Claims resamples two at a time (b, b + 1); a lone last one is computed alone. Results do
@@ -296,11 +310,12 @@ function checkInput(input: BootstrapInput): void {
   }
 }
 
-function prepare(input: BootstrapInput, shared: boolean): Prepared[] {
+function prepare(input: BootstrapInput, shared: boolean, first?: PreparedBinary): Prepared[] {
   if (input.truth.length > 100000) warmUpPrepare();
   // Constant models (the dummy baseline) skip the sort and cost almost nothing per resample.
   const options = { maxFpr: input.maxFpr, minRecall: input.minRecall, constantShortcut: true };
-  return input.models.map((m) => {
+  return input.models.map((m, i) => {
+    if (i === 0 && first !== undefined) return first;
     if (input.task === 'binary') return prepareBinary(input.truth, m.predictions, input.decisionThreshold ?? numberDefault('decision-threshold'), shared, options);
     if (input.task === 'multiclass') return prepareMulticlass(input.truth, m.predictions, input.k ?? 0, shared, options);
     const y = input.truth instanceof Float64Array ? input.truth : Float64Array.from(input.truth);
@@ -361,62 +376,99 @@ function runParallel(plan: Plan, threads: number): number[] {
 }
 
 /**
- * Renumber the rows in model 0's descending score order: row q of the result is row
- * order0[q] >>> 2 of the input. Row keys, the labels, every model's packed order (row numbers
- * replaced, the label and group bits kept) and loss terms follow. Weights and metrics are
- * unchanged; only the loss sums run in the new row order (their last bits may differ). The
- * row-order scores and calibration slots are dropped (sweepAll never reads them), so the
- * relabelled models serve sweepAll only.
+ * Binary with a valid, non-constant first model: every model in the sorted-pass form, rows
+ * renumbered in model 0's descending score order (row q is row order0[q] >>> 2 of the input).
+ * Models are prepared one at a time; each one's full-data estimates are computed from the
+ * prepared original (exactly as before the renumbering), which is then converted and dropped
+ * unless `keep` (the jackknife needs them), so only one model's row-order arrays exist at once.
+ * Per model the sweeps keep: the flags of its order (1 byte per row), its losses in the new row
+ * order (16 bytes), its group scores, and for models after the first its row keys in its own
+ * order (4 bytes: the weights are hashed there, not gathered). Shared by all: the labels and the
+ * row keys in the new order. Undefined when model 0 is invalid or constant (it is returned so the
+ * caller need not prepare it again).
  */
-function relabel(preps: PreparedBinary[], rowKeys: Int32Array, alloc: (bytes: number) => ArrayBufferLike): { preps: PreparedBinary[]; rowKeys: Int32Array } {
+function sortedPasses(
+  input: BootstrapInput,
+  rowKeys: Int32Array,
+  alloc: (bytes: number) => ArrayBufferLike,
+  estimates: Float64Array,
+  S: number,
+  keep: boolean,
+): { preps: PreparedBinary[]; rowKeys: Int32Array; originals: PreparedBinary[] } | { first: PreparedBinary } {
   const n = rowKeys.length;
-  const order0 = preps[0].order;
+  if (n > 100000) warmUpPrepare();
+  const threshold = input.decisionThreshold ?? numberDefault('decision-threshold');
+  // Without the jackknife, one scratch serves every model in turn (see PrepareOptions.scratch).
+  const options = { maxFpr: input.maxFpr, minRecall: input.minRecall, constantShortcut: true, scratch: keep ? undefined : prepareScratch(n) };
+  const first = prepareBinary(input.truth, input.models[0].predictions, threshold, false, options);
+  if (!first.valid || first.constant || n === 0) return { first: options.scratch ? prepareBinary(input.truth, input.models[0].predictions, threshold, false, { ...options, scratch: undefined }) : first };
   const position = new Int32Array(n);
   const keys = new Int32Array(alloc(4 * n));
   const y = new Uint8Array(alloc(n));
   for (let q = 0; q < n; q++) {
-    const v = order0[q];
+    const v = first.order[q];
     const row = v >>> 2;
     position[row] = q;
     keys[q] = rowKeys[row];
     y[q] = -(v & 1) & 255;
   }
+  const ones = new Uint8Array(n).fill(1);
+  const preps: PreparedBinary[] = [];
+  const originals: PreparedBinary[] = [];
+  input.models.forEach((model, m) => {
+    const p = m === 0 ? first : prepareBinary(input.truth, model.predictions, threshold, false, options);
+    const ranked = p.valid && !p.constant;
+    const flags = new Uint8Array(alloc(ranked ? n : 0));
+    for (let q = 0; ranked && q < n; q++) flags[q] = p.order[q] & 3;
+    // The full-data estimates from the original rows (the loss and calibration sums in row order,
+    // as before); every weight is 1, so the ranking sweep reads the flags instead of gathering.
+    sweepKernels.sweep(ranked ? preparedBinary({ ...p, flags }) : p, ones, estimates, m * S);
+    if (keep) originals.push(p);
+    preps.push(sortedForm(p, flags, m === 0, position, rowKeys, y, alloc));
+  });
+  return { preps, rowKeys: keys, originals };
+}
+
+/** One prepared model in the sorted-pass form (see sortedPasses). */
+function sortedForm(p: PreparedBinary, flags: Uint8Array, first: boolean, position: Int32Array, rowKeys: Int32Array, y: Uint8Array, alloc: (bytes: number) => ArrayBufferLike): PreparedBinary {
+  if (!p.valid) return p;
+  const n = p.n;
+  const shared = alloc(0) instanceof SharedArrayBuffer;
   const copy = <T extends Int32Array | Uint8Array | Float64Array>(a: T): T => {
     const c = (a instanceof Int32Array ? new Int32Array(alloc(a.byteLength)) : a instanceof Uint8Array ? new Uint8Array(alloc(a.byteLength)) : new Float64Array(alloc(a.byteLength))) as T;
     c.set(a);
     return c;
   };
-  const relabelled = preps.map((p): PreparedBinary => {
-    if (!p.valid) return p;
-    let order = p.order;
-    let losses = p.losses;
-    if (!p.constant) {
-      order = new Int32Array(alloc(4 * n));
-      losses = new Float64Array(alloc(16 * n));
-      for (let q = 0; q < n; q++) {
-        const v = p.order[q];
-        order[q] = (position[v >>> 2] << 2) | (v & 3);
-      }
-      for (let i = 0; i < n; i++) {
-        const at = 2 * position[i];
-        losses[at] = p.losses[2 * i];
-        losses[at + 1] = p.losses[2 * i + 1];
-      }
+  let losses = p.losses;
+  let keys = new Int32Array(alloc(0));
+  if (!p.constant) {
+    const order = p.order;
+    if (!first) {
+      keys = new Int32Array(alloc(4 * n));
+      for (let q = 0; q < n; q++) keys[q] = rowKeys[order[q] >>> 2];
     }
-    return preparedBinary({
-      ...p,
-      order,
-      losses,
-      y,
-      scores: new Float64Array(alloc(0)),
-      rowSlot: new Uint8Array(alloc(0)),
-      groupScore: copy(p.groupScore),
-      binLast: copy(p.binLast),
-      binSlot: copy(p.binSlot),
-      constTerms: copy(p.constTerms),
-    });
+    losses = new Float64Array(alloc(16 * n));
+    const L = p.losses;
+    for (let i = 0; i < n; i++) {
+      const at = 2 * position[i];
+      losses[at] = L[2 * i];
+      losses[at + 1] = L[2 * i + 1];
+    }
+  }
+  return preparedBinary({
+    ...p,
+    order: new Int32Array(alloc(0)),
+    losses,
+    y,
+    scores: new Float64Array(alloc(0)),
+    rowSlot: new Uint8Array(alloc(0)),
+    groupScore: shared ? copy(p.groupScore) : p.groupScore,
+    binLast: copy(p.binLast),
+    binSlot: copy(p.binSlot),
+    constTerms: copy(p.constTerms),
+    flags,
+    keys,
   });
-  return { preps: relabelled, rowKeys: keys };
 }
 
 /** A copy of a prepared model whose typed arrays live in SharedArrayBuffers (same fields, same order). */
@@ -433,28 +485,41 @@ function toShared<T extends Prepared>(p: T): T {
   return copy as T;
 }
 
-/** The replicate matrix (every metric of every model in every resample) and the full-data estimates. */
+/**
+ * The replicate matrix (every metric of every model in every resample) and the full-data estimates.
+ * `prepared`: the prepared models when the jackknife will need them (BCa: at most bcaMaxRows rows
+ * and BCA_MIN_RESAMPLES resamples), else empty (bootstrap() prepares them again if asked).
+ */
 export function bootstrapReplicates(input: BootstrapInput): Replicates & { prepared: Prepared[] } {
   checkInput(input);
   const n = input.truth.length;
   const B = input.resamples;
   const threads = chooseThreads(input);
   const shared = threads > 1;
-  // Binary rows are relabelled into new (shared) arrays, so the prepared originals stay private.
-  const preps = prepare(input, shared && input.task !== 'binary');
   const metrics = [...statsFor(input.task)];
-  const M = preps.length;
+  const M = input.models.length;
   const S = metrics.length;
+  const keep = needsJackknife(input);
   const { a: seedA, b: seedB } = weightKernels.seedWords(input.seed);
   const alloc = (bytes: number): ArrayBufferLike => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const rowKeys = new Int32Array(alloc(4 * n));
   weightKernels.rowKeys(input.keys, seedA, new Uint32Array(rowKeys.buffer));
   const values = new Float64Array(alloc(8 * B * M * S));
-  const relabelled = input.task === 'binary' && preps[0].valid && !(preps[0] as PreparedBinary).constant && n > 0;
-  const base = relabelled
-    ? relabel(preps as PreparedBinary[], rowKeys, alloc)
-    : { preps: shared && input.task === 'binary' ? preps.map(toShared) : preps, rowKeys };
-  const plan: Plan = { ...base, seedB, n, B, M, S, values, relabelled };
+  const estimates = new Float64Array(M * S);
+  let plan: Plan;
+  let prepared: Prepared[];
+  const sorted = input.task === 'binary' ? sortedPasses(input, rowKeys, alloc, estimates, S, keep) : undefined;
+  if (sorted !== undefined && 'preps' in sorted) {
+    plan = { preps: sorted.preps, rowKeys: sorted.rowKeys, relabelled: true, seedB, n, B, M, S, values };
+    prepared = sorted.originals;
+  } else {
+    // Binary models are shared below (toShared) when threads are, so the prepared originals stay private.
+    const preps = prepare(input, shared && input.task !== 'binary', sorted?.first);
+    const ones = new Uint8Array(n).fill(1);
+    for (let m = 0; m < M; m++) sweepKernels.sweep(preps[m], ones, estimates, m * S);
+    plan = { preps: shared && input.task === 'binary' ? preps.map(toShared) : preps, rowKeys, relabelled: false, seedB, n, B, M, S, values };
+    prepared = keep ? preps : [];
+  }
   let resamplesByThread = [B];
   if (threads > 1) resamplesByThread = runParallel(plan, threads);
   else {
@@ -466,10 +531,13 @@ export function bootstrapReplicates(input: BootstrapInput): Replicates & { prepa
     for (; b + 1 < B; b += 2) runner.computeTwo(plan, b, W, V);
     if (b < B) runner.computeOne(plan, b, W);
   }
-  const estimates = new Float64Array(M * S);
-  const ones = new Uint8Array(n).fill(1);
-  for (let m = 0; m < M; m++) sweepKernels.sweep(preps[m], ones, estimates, m * S);
-  return { models: input.models.map((m) => m.name), metrics, resamples: B, values, estimates, resamplesByThread, prepared: preps };
+  return { models: input.models.map((m) => m.name), metrics, resamples: B, values, estimates, resamplesByThread, prepared };
+}
+
+/** Whether bootstrap() will compute jackknife values (BCa intervals) for this input. */
+function needsJackknife(input: BootstrapInput): boolean {
+  const n = input.truth.length;
+  return n <= (input.bcaMaxRows ?? DEFAULT_BCA_MAX_ROWS) && n >= 3 && input.resamples >= BCA_MIN_RESAMPLES;
 }
 
 /** Jackknife values, leaving out one example key at a time: jack[(g · M + m) · S + s]. */
@@ -510,7 +578,7 @@ export function bootstrap(input: BootstrapInput, replicates?: ReturnType<typeof 
   const S = metrics.length;
   const n = input.truth.length;
   const bcaMaxRows = input.bcaMaxRows ?? DEFAULT_BCA_MAX_ROWS;
-  const jack = n <= bcaMaxRows && n >= 3 && B >= BCA_MIN_RESAMPLES ? jackknife(prepared, input.keys, S) : undefined;
+  const jack = n <= bcaMaxRows && n >= 3 && B >= BCA_MIN_RESAMPLES ? jackknife(prepared.length === M ? prepared : prepare(input, false), input.keys, S) : undefined;
   const useBca = jack !== undefined && jack.groups >= 3;
   const G = jack?.groups ?? 0;
 

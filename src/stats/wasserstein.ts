@@ -29,15 +29,40 @@ export function wassersteinDistance(u: ArrayLike<number>, v: ArrayLike<number>):
   let i = 0;
   let j = 0;
   let sum = 0;
-  // Walk the merged order; at each distinct value z, F_u(z) and F_v(z) are the counts ≤ z.
+  // Walk the merged order one value at a time. On reaching a value above the last distinct one z,
+  // i and j count the values ≤ z (ties of z came first), so the term is |F_u(z) − F_v(z)| times
+  // the gap: the same terms in the same order as summing over distinct values, in one loop.
   let z = Math.min(a[0], b[0]);
-  while (i < na || j < nb) {
-    while (i < na && a[i] <= z) i++;
-    while (j < nb && b[j] <= z) j++;
-    if (i === na && j === nb) break;
-    const next = j >= nb || (i < na && a[i] <= b[j]) ? a[i] : b[j];
-    sum += Math.abs(i / na - j / nb) * (next - z);
-    z = next;
+  while (i < na && j < nb) {
+    const x = a[i];
+    const y = b[j];
+    if (x <= y) {
+      if (x !== z) {
+        sum += Math.abs(i / na - j / nb) * (x - z);
+        z = x;
+      }
+      i++;
+    } else {
+      if (y !== z) {
+        sum += Math.abs(i / na - j / nb) * (y - z);
+        z = y;
+      }
+      j++;
+    }
+  }
+  for (; i < na; i++) {
+    const x = a[i];
+    if (x !== z) {
+      sum += Math.abs(i / na - j / nb) * (x - z);
+      z = x;
+    }
+  }
+  for (; j < nb; j++) {
+    const y = b[j];
+    if (y !== z) {
+      sum += Math.abs(i / na - j / nb) * (y - z);
+      z = y;
+    }
   }
   return sum;
 }

@@ -82,8 +82,8 @@ describe('readDataset', () => {
   });
 
   test('unknown extension lists the supported ones, before touching the disk', async () => {
-    await expect(readDataset(join(dir, 'nope.parquet'))).rejects.toThrow(
-      'has the unsupported extension ".parquet" — supported extensions: .csv, .txt, .tsv, .jsonl, .ndjson, .json-lines'
+    await expect(readDataset(join(dir, 'nope.xlsx'))).rejects.toThrow(
+      'has the unsupported extension ".xlsx" — supported extensions: .csv, .txt, .tsv, .jsonl, .ndjson, .json-lines, .npz, .parquet'
     );
     await expect(readDataset(join(dir, 'data.json'))).rejects.toThrow('unsupported extension ".json"');
     expect(() => formatOf('/x/Makefile')).toThrow('has no extension — supported extensions: .csv');

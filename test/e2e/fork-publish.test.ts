@@ -191,7 +191,7 @@ describe.each(nodeBinaries())('fork pull request → workflow_run publish under 
     expect(wrong.stdout).toContain('`mode: publish` runs on a workflow_run event (on: workflow_run: types: [completed]), not on "pull_request".');
     const bogus = await runStep(api, { ...publishEnv(), INPUT_MODE: 'publsh' });
     expect(bogus.code).toBe(2);
-    expect(bogus.stdout).toContain('`mode` must be evaluate, publish or monitor, not "publsh".');
+    expect(bogus.stdout).toContain('`mode` must be evaluate, publish, monitor or merge, not "publsh".');
     expect(api.requests).toEqual([]);
   });
 

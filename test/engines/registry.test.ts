@@ -87,7 +87,7 @@ describe('which engine opens a model', () => {
     const e = await openModel(YAML, 'x').catch((err: unknown) => err);
     expect(e).toBeInstanceOf(ModelError);
     expect((e as Error).message).toBe(
-      `model x: cannot tell how to run ${YAML}. Use a TF.js model.json (or its folder), an .onnx model, a predictions file (.csv, .tsv, .jsonl, .ndjson), or set \`command\` to run it with your own framework.`,
+      `model x: cannot tell how to run ${YAML}. Use a TF.js model.json (or its folder), an .onnx model, a predictions file (.csv, .tsv, .jsonl, .ndjson, .parquet, .npz), or set \`command\` to run it with your own framework.`,
     );
   });
 });

@@ -34,6 +34,19 @@ export interface RanModel extends ModelTarget {
   hardware?: HardwareFacts;
 }
 
+/**
+ * Where models come from when they are not opened and run here: a merge of shards (src/shard/merge.ts)
+ * replays each model's recorded outputs. `prepared` sees the prepared data first and may throw (shards
+ * that do not cover it): that stops the evaluation rather than becoming a finding.
+ */
+export interface ModelSource {
+  prepared?(run: PreparedRun): void;
+  /** The model to use in place of opening and running the target; undefined: open it as usual (a predictions file). */
+  replay(target: ModelTarget): LoadedModel | undefined;
+  /** The candidate's Hardware line as recorded where it ran. */
+  hardware?: HardwareFacts;
+}
+
 /** The candidate, then the baselines in the order given. */
 export function modelTargets(settings: Settings): ModelTarget[] {
   const specs: { spec: ModelSpec; role: Role }[] = [
@@ -48,16 +61,28 @@ export function modelTargets(settings: Settings): ModelTarget[] {
   });
 }
 
-export async function predictStage({ settings, log }: StageContext, { prep, candidate }: PreparedRun, target: ModelTarget): Promise<StageResult<RanModel | undefined>> {
+export async function predictStage(
+  { settings, log }: StageContext,
+  { prep, candidate }: PreparedRun,
+  target: ModelTarget,
+  source?: ModelSource,
+): Promise<StageResult<RanModel | undefined>> {
   const { spec, role } = target;
   let model: LoadedModel | undefined;
   try {
-    model = role === 'candidate' ? candidate : await openModel(target.openPath, spec.name, openOptions(settings));
+    const replayed = source?.replay(target);
+    if (replayed !== undefined && role === 'candidate') candidate.dispose();
+    if (replayed !== undefined || role === 'candidate') model = replayed ?? candidate;
+    else {
+      const started = performance.now();
+      model = await openModel(target.openPath, spec.name, openOptions(settings));
+      log.debug(`opened ${spec.path} in ${Math.round(performance.now() - started)} ms`);
+    }
     if (spec.fromGit !== undefined) hideGitFolder(model, spec.fromGit);
     const input = modelInput(settings, prep, model, spec.name);
     const predictions = await predict(model, input, log);
     const r: RanModel = { ...target, model, input, predictions, fed: fedColumns(settings, model, input) };
-    if (role === 'candidate') r.hardware = await describeHardware(model);
+    if (role === 'candidate') r.hardware = source?.hardware ?? (await describeHardware(model));
     return { part: r, findings: [] };
   } catch (e) {
     model?.dispose();

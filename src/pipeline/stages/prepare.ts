@@ -4,11 +4,12 @@
 import { readDataset } from '../../data/read.js';
 import type { LoadedModel } from '../../engines/engine.js';
 import { openModel } from '../../engines/open.js';
-import { wantsRowMajor } from '../../engines/registry.js';
+import { engineFor, targetOf, wantsRowMajor } from '../../engines/registry.js';
+import { predictionsFileEngine } from '../../engines/predictions-file.js';
 import { detectGpusOnce } from '../../hardware/gpus.js';
 import { checkMetricNames, errorFinding } from '../../analysis/findings.js';
 import type { Finding } from '../../types.js';
-import { prepareAs, prepareEvaluation, type Prepared } from '../prepare.js';
+import { dataColumns, prepareAs, prepareEvaluation, type Prepared } from '../prepare.js';
 import { openOptions } from './open-options.js';
 import type { StageContext, StageResult } from './stage.js';
 
@@ -29,6 +30,10 @@ export async function prepareStage({ settings, log }: StageContext): Promise<Sta
   const openStarted = performance.now();
   let openMs = NaN;
   const opening = openModel(settings.candidate.path, settings.candidate.name, openOptions(settings));
+  // Models that take no features (predictions files) leave the data's feature columns unread.
+  const models = [settings.candidate, ...settings.baselines].map((m) => m.path);
+  const takesFeatures = !models.every((p) => engineFor(targetOf(p, openOptions(settings))) === predictionsFileEngine);
+  const keepColumn = dataColumns(settings, takesFeatures);
   opening.then(() => (openMs = performance.now() - openStarted), () => undefined);
   let candidate: LoadedModel | undefined;
   let prep: Prepared;
@@ -36,10 +41,13 @@ export async function prepareStage({ settings, log }: StageContext): Promise<Sta
     const dataset = await log
       .group(`Reading ${settings.data}`, async () => {
         // An engine that takes rows (ONNX: float32 rows) gets them laid out while the file is parsed.
-        const rows = wantsRowMajor([settings.candidate, ...settings.baselines].map((m) => m.path), openOptions(settings));
+        const rows = wantsRowMajor(models, openOptions(settings));
         const notFeatures = [...settings.labelColumns, settings.idColumn, settings.queryColumn].filter((c): c is string => c !== undefined);
-        const d = await readDataset(settings.data, rows ? { rowMajor: { exclude: notFeatures } } : {});
-        log.info(`${d.rowCount} rows, ${d.columns.length} columns`);
+        const names = new Set<string>();
+        const counted = keepColumn === undefined ? undefined : (name: string) => (names.add(name), keepColumn(name));
+        const d = await readDataset(settings.data, { ...(rows ? { rowMajor: { exclude: notFeatures } } : {}), keepColumn: counted });
+        const read = names.size > d.columns.length ? ` (${d.columns.length} read: no model takes features)` : '';
+        log.info(`${d.rowCount} rows, ${Math.max(names.size, d.columns.length)} columns${read}`);
         return d;
       })
       .catch(async (e: unknown) => {
@@ -59,7 +67,7 @@ export async function prepareStage({ settings, log }: StageContext): Promise<Sta
   let trainPrep: Prepared | undefined;
   if (settings.trainData !== undefined) {
     try {
-      trainPrep = prepareAs(settings, await readDataset(settings.trainData, { input: 'train-data' }), prep.task, prep.classes);
+      trainPrep = prepareAs(settings, await readDataset(settings.trainData, { input: 'train-data', keepColumn: dataColumns({ ...settings, referenceData: undefined }, takesFeatures) }), prep.task, prep.classes);
     } catch (e) {
       findings.push(errorFinding(e));
     }
