@@ -330,6 +330,8 @@ function chooseThreads(input: BootstrapInput): number {
   return Math.max(1, Math.min(availableParallelism(), 8, input.resamples));
 }
 
+const ignoreError = (): void => undefined;
+
 /** Runs every resample on `threads` threads (the calling one included); returns how many each thread computed. */
 function runParallel(plan: Plan, threads: number): number[] {
   const ctl = new Int32Array(new SharedArrayBuffer(8));
@@ -338,7 +340,9 @@ function runParallel(plan: Plan, threads: number): number[] {
   for (let t = 1; t < threads; t++) {
     try {
       const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { plan, ctl, state, thread: t } });
-      w.on('error', () => undefined);
+      // A module-level listener: a closure made here would share this call's context, and the Worker
+      // object (alive until its exit is processed) would keep the plan's arrays (GBs at 10^7 rows) alive.
+      w.on('error', ignoreError);
       w.unref();
       workers.push(w);
     } catch {
@@ -369,7 +373,10 @@ function runParallel(plan: Plan, threads: number): number[] {
       break;
     }
   }
-  for (const w of workers) void w.terminate();
+  for (const w of workers) {
+    w.removeAllListeners();
+    void w.terminate();
+  }
   const perThread = new Array(threads).fill(0);
   for (let b = 0; b < plan.B; b++) perThread[Atomics.load(state, b) - 2]++;
   return perThread;
