@@ -26,6 +26,8 @@ export interface Dataset {
   columns: Column[];
   /** 1-based line in the file where each record starts, so later errors can point at it (data/row-place.ts); empty for an array file (.npz), whose rows are counted instead. */
   recordLines: Int32Array;
+  /** Every column of the file in file order, when the run read only some (data/read.ts keepColumn): messages about a missing column name them all. */
+  allColumns?: string[];
   /**
    * When the reader was asked for it: these columns as float32, row after row (row r, column k of
    * `columns` at r × columns.length + k; NaN where a cell is missing or text), the layout a network takes.

@@ -11,6 +11,7 @@
 // number of fields), readCsvFast returns undefined and the caller uses the general path, which also
 // words the errors.
 
+import { markWrittenAsShortest } from './shortest.js';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
@@ -361,7 +362,7 @@ class Assembly {
         this.runs[c] = [];
         column = numericColumn(name, values, this.missing[c], () => readColumnTexts(source, dataStart, ncols, D, [c], rows).get(c)!);
         let shortest: boolean | undefined;
-        shortestText.set(column, () => {
+        markWrittenAsShortest(column, () => {
           if (shortest === undefined) {
             let all = true;
             walkCells(source, dataStart, D, [c], rows, (_, bytes, start, end, record) => {
@@ -504,20 +505,7 @@ function walkCells(
   }
 }
 
-/**
- * Columns whose every cell is written as String(value) would write it: integers in plain digits
- * (an optional '-', no leading zero, sign, point or exponent), checked from the bytes on first ask.
- */
-const shortestText = new WeakMap<NumericColumn, () => boolean>();
-
-/**
- * Whether the text as written of every non-missing cell of `column` is String(value), so that a caller
- * can make the text from the number instead of asking for `raw` (ten million strings). False when
- * unknown (a column another reader made, or cells like "7.0", "+7", "1e3", "-0").
- */
-export function writtenAsShortest(column: NumericColumn): boolean {
-  return shortestText.get(column)?.() ?? false;
-}
+export { writtenAsShortest } from './shortest.js';
 
 /** Whether the bytes [start, end) are the canonical decimal text of the integer `value` (|value| < 2^53). */
 function plainInteger(bytes: Uint8Array, start: number, end: number, value: number): boolean {

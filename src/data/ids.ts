@@ -1,7 +1,7 @@
 // Row ids: one key per id as the pipeline compares them, and the first id written twice.
 
 import type { Column, Dataset } from '../types.js';
-import { writtenAsShortest } from './csv-fast.js';
+import { writtenAsShortest } from './shortest.js';
 import { parseDecimal } from './typing.js';
 
 // From here up, distinct integers share a double (2^53 + 1 reads as 2^53): such ids are compared as written.

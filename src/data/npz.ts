@@ -5,6 +5,7 @@
 // Numeric columns are lazy: their float64 values, missing count and text are made on first use,
 // so a network fed from the float32 matrix itself (Dataset.rowMajor, a view, no copy) never pays for them.
 
+import { markWrittenAsShortest } from './shortest.js';
 import { DataError } from '../errors.js';
 import type { Column, Dataset, NumericColumn } from '../types.js';
 import { quote } from '../untrusted.js';
@@ -136,7 +137,7 @@ function lazyNumeric(name: string, rows: number, source: Source, missingCount: (
   let raw: (string | null)[] | undefined;
   let missing: number | undefined;
   const { array, offset, stride } = source;
-  return {
+  const column: NumericColumn = {
     name,
     kind: 'numeric',
     get values(): Float64Array {
@@ -163,6 +164,17 @@ function lazyNumeric(name: string, rows: number, source: Source, missingCount: (
       return raw;
     },
   };
+  // textAt writes String(value) except for 64-bit integers, which it writes exactly: the same text while they fit a double.
+  markWrittenAsShortest(column, () => {
+    const d = array.data;
+    if (d.kind !== 'bigint') return d.kind === 'number' || d.kind === 'float16' || d.kind === 'bool';
+    for (let i = 0, at = offset; i < rows; i++, at += stride) {
+      const x = d.data[at]!;
+      if (x > 9007199254740991n || x < -9007199254740991n) return false;
+    }
+    return true;
+  });
+  return column;
 }
 
 /**

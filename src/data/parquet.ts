@@ -15,6 +15,7 @@
 // - nested columns (lists, maps, structs) and raw binary are refused, naming the column.
 // `raw` of a numeric column is made only when something asks for it: no string per row otherwise.
 
+import { markWrittenAsShortest } from './shortest.js';
 import type { FileHandle } from 'node:fs/promises';
 import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type ColumnData, type FileMetaData, type SchemaTree } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
@@ -330,7 +331,7 @@ function numericColumn(name: string, values: Float64Array, huge: Map<number, str
   let missing = 0;
   for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) missing++;
   let raw: (string | null)[] | undefined;
-  return {
+  const column: NumericColumn = {
     name,
     kind: 'numeric',
     values,
@@ -346,6 +347,9 @@ function numericColumn(name: string, values: Float64Array, huge: Map<number, str
       return raw;
     },
   };
+  // The text is String(value) but for the huge integers kept exactly.
+  markWrittenAsShortest(column, () => huge === undefined || huge.size === 0);
+  return column;
 }
 
 /** The kept columns as one row-major float32 matrix, NaN for text (as npz.ts does). */

@@ -100,7 +100,7 @@ export function findColumn(dataset: Dataset, name: string): Column {
   const col = dataset.columns.find((c) => c.name === name);
   if (col === undefined) {
     throw new InputError(
-      `${dataset.path}: no column ${quote(name)}. Columns: ${shorten(dataset.columns.map((c) => c.name).join(', '))}. Check label-column / id-column / query-column.`,
+      `${dataset.path}: no column ${quote(name)}. Columns: ${shorten((dataset.allColumns ?? dataset.columns.map((c) => c.name)).join(', '))}. Check label-column / id-column / query-column.`,
     );
   }
   return col;

@@ -10,7 +10,7 @@ import type { HardwareFacts } from '../hardware/line.js';
 import type { Facts, ModelFile, Predictions, Role, Task } from '../types.js';
 import { quote } from '../untrusted.js';
 import { encodeNpz, type NpzMember } from './npz-write.js';
-import type { ShardSpec } from './spec.js';
+import { MAX_SHARDS, type ShardSpec } from './spec.js';
 import { unzipMembers } from './unzip.js';
 
 export const PARTIAL_FORMAT = 'model-gate-shard';
@@ -106,8 +106,11 @@ export function encodePartial(p: Partial): Uint8Array {
 
 /** Reads a partial; an Error whose message follows its name ("… is not a model-gate shard result"). */
 export function decodePartial(bytes: Uint8Array): Partial {
-  const files = unzipMembers(bytes, { maxUnpackedBytes: 8 * 1024 ** 3, maxEntries: 4 + 2 * 1024 });
-  const metaBytes = files.get('meta.json');
+  // Two passes, so that no member is inflated beyond what the rows and the models' widths imply:
+  // the metadata and the row lists first, then the arrays sized by them.
+  const limits = { maxUnpackedBytes: 8 * 1024 ** 3, maxEntries: 4 + 2 * 1024, known: MEMBER_NAMES };
+  const first = unzipMembers(bytes, { ...limits, memberLimit: (name) => (name === 'meta.json' ? META_BYTES : name === 'rows.npy' || name === 'train_rows.npy' ? npyBytesFor(MAX_ROWS, 4) : undefined) });
+  const metaBytes = first.get('meta.json');
   if (metaBytes === undefined) throw new Error('is not a model-gate shard result (it has no meta.json)');
   let meta: PartialMeta;
   try {
@@ -118,12 +121,37 @@ export function decodePartial(bytes: Uint8Array): Partial {
   if (meta?.format !== PARTIAL_FORMAT) throw new Error(`is not a model-gate shard result (format ${quote(String(meta?.format))})`);
   if (meta.formatVersion !== PARTIAL_FORMAT_VERSION) throw new Error(`is a shard result of format version ${quote(String(meta.formatVersion))}; this model-gate reads version ${PARTIAL_FORMAT_VERSION}: run the shards and the merge with one version`);
   if (!Array.isArray(meta.models) || typeof meta.shard?.index !== 'number' || typeof meta.shard?.count !== 'number') throw new Error('has a damaged meta.json (no models or no shard)');
+  const { index, count } = meta.shard;
+  if (!Number.isInteger(index) || !Number.isInteger(count) || index < 1 || index > count || count > MAX_SHARDS) throw new Error(`has a damaged meta.json (shard ${quote(`${index}/${count}`)}: i/N needs 1 ≤ i ≤ N ≤ ${MAX_SHARDS})`);
+  if (meta.hardware !== undefined && (typeof meta.hardware !== 'object' || meta.hardware === null || typeof (meta.hardware as { text?: unknown }).text !== 'string')) throw new Error('has a damaged meta.json (hardware)');
   if (typeof meta.data?.sha256 !== 'string' || typeof meta.task !== 'string' || !Array.isArray(meta.classes)) throw new Error('has a damaged meta.json (no data digest, task or classes)');
   for (const m of meta.models) {
     const ok = typeof m?.name === 'string' && typeof m.path === 'string' && Array.isArray(m.files) && m.files.every((f) => typeof f?.path === 'string' && typeof f.sha256 === 'string');
     const shaped = !m?.replayed || (m.kind === meta.task && Number.isInteger(m.width) && m.width! >= 1 && (m.names === undefined || m.names.length === m.width));
     if (!ok || !shaped) throw new Error(`has a damaged meta.json (model ${quote(String(m?.name))} lacks its name, path, files or output shape)`);
+    const strings = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+    const object = (v: unknown) => v === undefined || (typeof v === 'object' && v !== null && !Array.isArray(v));
+    const typed = strings(m.notes) && (m.log === undefined || typeof m.log === 'string') && object(m.facts) && object(m.metadata) && strings(m.names) && (m.width === undefined || (Number.isInteger(m.width) && m.width <= MAX_WIDTH));
+    if (!typed) throw new Error(`has a damaged meta.json (model ${quote(String(m.name))}: its notes, log, facts, metadata or output names are not what a shard run writes)`);
   }
+  const rowsIn = (name: string) => {
+    const b = first.get(name);
+    return b === undefined ? 0 : parseNpyHeader(b).shape.reduce((a, c) => a * c, 1);
+  };
+  const n = rowsIn('rows.npy');
+  const nt = rowsIn('train_rows.npy');
+  const files = unzipMembers(bytes, {
+    ...limits,
+    memberLimit: (name) => {
+      if (first.has(name)) return undefined;
+      if (name === 'keys.npy') return npyBytesFor(n, 4);
+      if (name === 'train_keys.npy') return npyBytesFor(nt, 4);
+      const m = /^model(\d+)(_train)?\.npy$/.exec(name);
+      const model = m === null ? undefined : meta.models[Number(m[1])];
+      return model === undefined ? 0 : npyBytesFor(m![2] === undefined ? n : nt, 8 * (model.width ?? 1));
+    },
+  });
+  for (const [name, b] of first) files.set(name, b);
   const array = <T>(key: string, want: string, make: (d: ArrayLike<number>) => T, optional = false): T | undefined => {
     const b = files.get(`${key}.npy`);
     if (b === undefined) {
@@ -154,6 +182,19 @@ export function decodePartial(bytes: Uint8Array): Partial {
     trainPredictions.push(m.replayed && m.train ? (get(`model${i}_train`, trainRows?.length) ?? missing(`model${i}_train`)) : undefined);
   });
   return { meta, rows, keys, trainRows, trainKeys, predictions, trainPredictions };
+}
+
+/** The members a partial has (encodePartial); anything else in one is refused unread. */
+const MEMBER_NAMES = /^(meta\.json|(train_)?(rows|keys)\.npy|model\d{1,4}(_train)?\.npy)$/;
+const META_BYTES = 16 * 1024 ** 2;
+/** More rows than any data file the readers take (2^28 rows of 4-byte indices is 1 GiB). */
+const MAX_ROWS = 2 ** 28;
+/** More values per row than any model's outputs (classes or labels). */
+const MAX_WIDTH = 1 << 20;
+
+/** An .npy of `rows` values of `bytes` each: the data and a header (at most 64 KiB, the format's limit for version 1 and 2 alike here). */
+function npyBytesFor(rows: number, bytes: number): number {
+  return 65536 + rows * bytes;
 }
 
 function missing(key: string): never {

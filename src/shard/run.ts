@@ -3,7 +3,7 @@
 // on them (and on the training rows of the shard, by the same rule), and record what the merge needs.
 // Nothing is measured or published here: the merge computes every number from all the rows at once.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GateError, InputError, ModelError } from '../errors.js';
 import { gitBaselines, shownFiles } from '../pipeline/git-baselines.js';
@@ -25,6 +25,8 @@ import { fileSha256, portable, runDigest, settingsDigest, workspaceRoot } from '
 import { encodePartial, PARTIAL_FILE, PARTIAL_FORMAT, PARTIAL_FORMAT_VERSION, predictionValues, type Partial, type RecordedModel } from './partial.js';
 import { shardOfKey, shardText, type ShardSpec } from './spec.js';
 import { subsetDataset } from './subset.js';
+import { writeRowsFile } from './rows-file.js';
+import { engineFor, targetOf } from '../engines/registry.js';
 
 /** The settings sharding cannot take: an InputError that says why. */
 export function checkShardable(settings: Settings, what: string): void {
@@ -68,6 +70,7 @@ export function predictionShape(task: Task, classes: string[]): { kind: Task; wi
 export async function runShard(given: Settings, s: ShardSpec, log: Log, root: string = workspaceRoot()): Promise<Partial> {
   checkShardable(given, `\`shard: ${shardText(s)}\``);
   const git = await gitBaselines(given, log);
+  const rowsFiles: string[] = [];
   try {
     fail(git.findings);
     const settings = git.settings;
@@ -86,16 +89,31 @@ export async function runShard(given: Settings, s: ShardSpec, log: Log, root: st
       subTrain = prepareAs(settings, subsetDataset(trainPrep.dataset, train.rows), prep.task, prep.classes);
     }
     log.info(`shard ${shardText(s)}: ${all.rows.length} of ${prep.dataset.rowCount} rows${train ? `, ${train.rows.length} of ${trainPrep!.dataset.rowCount} training rows` : ''}`);
+    // A command reads the data file itself: it is handed a file of this shard's rows only.
+    const isCommand = (t: ModelTarget) => engineFor(targetOf(t.openPath, openOptions(settings)))?.name === 'command';
+    const targets = modelTargets(settings);
+    let commandSub: Prepared | undefined;
+    let commandTrain: Prepared | undefined;
+    if (targets.some(isCommand) && sub.dataset.rowCount > 0) {
+      const rowsFile = async (d: Prepared['dataset'], rows: Int32Array, input: string) => {
+        const file = await writeRowsFile(d, rows, input);
+        rowsFiles.push(file);
+        return file;
+      };
+      commandSub = { ...sub, dataset: { ...sub.dataset, path: await rowsFile(prep.dataset, all.rows, 'data') } };
+      if (subTrain !== undefined && train !== undefined) commandTrain = { ...subTrain, dataset: { ...subTrain.dataset, path: await rowsFile(trainPrep!.dataset, train.rows, 'train-data') } };
+    }
     const shape = predictionShape(prep.task, prep.classes);
     const models: RecordedModel[] = [];
     const predictions: (Float64Array | undefined)[] = [];
     const trainPredictions: (Float64Array | undefined)[] = [];
     let hardware;
-    for (const target of modelTargets(settings)) {
+    for (const target of targets) {
+      const command = isCommand(target) && commandSub !== undefined;
       const ran = await log.group(`Running ${target.role} ${target.spec.name} on shard ${shardText(s)}`, async () => {
         // No rows: nothing to run, but the model is still opened, for what the report says about it.
         if (sub.dataset.rowCount === 0) return { ...target, model: await openEmpty(settings, target, run.candidate), predictions: undefined, hardware: undefined };
-        const r = await predictStage(ctx, { prep: sub, trainPrep: subTrain, candidate: run.candidate }, target);
+        const r = await predictStage(ctx, { prep: command ? commandSub! : sub, trainPrep: command ? commandTrain : subTrain, candidate: run.candidate }, target);
         fail(r.findings);
         return r.part!;
       });
@@ -117,7 +135,8 @@ export async function runShard(given: Settings, s: ShardSpec, log: Log, root: st
         const commandLog = model.log === undefined ? undefined : here(model.log);
         let t: Float64Array | undefined;
         if (subTrain !== undefined && model.runsTrainingRows) {
-          t = subTrain.dataset.rowCount === 0 ? new Float64Array(0) : predictionValues(await predict(model, modelInput(settings, subTrain, model, spec.name), log)).slice();
+          const rowsOf = command && commandTrain !== undefined ? commandTrain : subTrain;
+          t = subTrain.dataset.rowCount === 0 ? new Float64Array(0) : predictionValues(await predict(model, modelInput(settings, rowsOf, model, spec.name), log)).slice();
         }
         models.push({
           ...base,
@@ -174,6 +193,7 @@ export async function runShard(given: Settings, s: ShardSpec, log: Log, root: st
       trainPredictions,
     };
   } finally {
+    for (const file of rowsFiles) await rm(path.dirname(file), { recursive: true, force: true });
     await git.remove();
   }
 }

@@ -9,6 +9,10 @@ import { quote } from '../untrusted.js';
 export interface UnzipLimits {
   maxUnpackedBytes: number;
   maxEntries: number;
+  /** Names the archive may hold: any other is an error, before anything is inflated. */
+  known?: RegExp;
+  /** The most bytes a member may unpack to, checked against its directory entry before inflating; undefined: leave it out. */
+  memberLimit?: (name: string) => number | undefined;
 }
 
 /** Every file of the archive by name (folders left out). */
@@ -25,6 +29,12 @@ export function unzipMembers(bytes: Uint8Array, limits: UnzipLimits): Map<string
     if (e.name.endsWith('/')) continue;
     if (e.encrypted) throw new Error(`holds ${quote(e.name)} encrypted`);
     if (e.method !== 0 && e.method !== 8) throw new Error(`holds ${quote(e.name)} compressed with ZIP method ${e.method} (only stored and deflated are read)`);
+    if (limits.known !== undefined && !limits.known.test(e.name)) throw new Error(`holds ${quote(e.name)}, which is not part of this format`);
+    if (limits.memberLimit !== undefined) {
+      const most = limits.memberLimit(e.name);
+      if (most === undefined) continue;
+      if (e.size > most) throw new Error(`holds ${quote(e.name)} of ${e.size} bytes, more than the ${most} its contents allow`);
+    }
     total += e.size;
     if (total > limits.maxUnpackedBytes) throw new Error(`unpacks to more than the ${limits.maxUnpackedBytes} bytes allowed`);
     const start = dataOffset(bytes.subarray(e.localOffset, e.localOffset + 30), e);

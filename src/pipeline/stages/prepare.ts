@@ -47,6 +47,7 @@ export async function prepareStage({ settings, log }: StageContext): Promise<Sta
         const counted = keepColumn === undefined ? undefined : (name: string) => (names.add(name), keepColumn(name));
         const d = await readDataset(settings.data, { ...(rows ? { rowMajor: { exclude: notFeatures } } : {}), keepColumn: counted });
         const read = names.size > d.columns.length ? ` (${d.columns.length} read: no model takes features)` : '';
+        if (names.size > d.columns.length) d.allColumns = [...names];
         log.info(`${d.rowCount} rows, ${Math.max(names.size, d.columns.length)} columns${read}`);
         return d;
       })
