@@ -406,7 +406,7 @@ function sortedPasses(
   if (n > 100000) warmUpPrepare();
   const threshold = input.decisionThreshold ?? numberDefault('decision-threshold');
   // Without the jackknife, one scratch serves every model in turn (see PrepareOptions.scratch).
-  const options = { maxFpr: input.maxFpr, minRecall: input.minRecall, constantShortcut: true, scratch: keep ? undefined : prepareScratch(n) };
+  const options = { maxFpr: input.maxFpr, minRecall: input.minRecall, constantShortcut: true, scratch: keep ? undefined : prepareScratch(n), sharedGroups: alloc(0) instanceof SharedArrayBuffer };
   const first = prepareBinary(input.truth, input.models[0].predictions, threshold, false, options);
   if (!first.valid || first.constant || n === 0) return { first: options.scratch ? prepareBinary(input.truth, input.models[0].predictions, threshold, false, { ...options, scratch: undefined }) : first };
   const position = new Int32Array(n);
@@ -469,7 +469,7 @@ function sortedForm(p: PreparedBinary, flags: Uint8Array, first: boolean, positi
     y,
     scores: new Float64Array(alloc(0)),
     rowSlot: new Uint8Array(alloc(0)),
-    groupScore: shared ? copy(p.groupScore) : p.groupScore,
+    groupScore: shared && !(p.groupScore.buffer instanceof SharedArrayBuffer) ? copy(p.groupScore) : p.groupScore,
     binLast: copy(p.binLast),
     binSlot: copy(p.binSlot),
     constTerms: copy(p.constTerms),

@@ -84,6 +84,8 @@ export interface PrepareOptions {
    * src/metrics in the last bits. The bootstrap sets it; the weighted*Metrics functions do not.
    */
   constantShortcut?: boolean;
+  /** Put the group scores in a SharedArrayBuffer (the bootstrap's threads read them): no copy later. */
+  sharedGroups?: boolean;
   /**
    * Working arrays (prepareScratch(n) or larger) for the sort, and to hold the returned model's
    * order and losses (not shared): the model is valid only until the scratch is used again. The
@@ -404,7 +406,7 @@ export function prepareBinary(yTrue: ArrayLike<number>, score: Float64Array, thr
     order[q] = (row << 2) | (last ? 2 : 0) | (y[row] !== 0 ? 1 : 0);
   }
   // The score of each group, and where each calibration bin's run of groups ends.
-  const groupScore = new Float64Array(alloc(8 * groups));
+  const groupScore = new Float64Array(options.sharedGroups ? new SharedArrayBuffer(8 * groups) : alloc(8 * groups));
   const ends: number[] = [];
   const slots: number[] = [];
   let g = 0;
