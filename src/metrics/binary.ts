@@ -13,7 +13,7 @@
 // - A score outside [0, 1]: brier NaN (brier_score_loss raises); the other metrics are defined
 //   (log_loss clips, the rest only rank or threshold).
 
-import { rankingFromSorted, splitSorted } from './ranking.js';
+import { rankingFromSorted, splitSorted, type SplitScores } from './ranking.js';
 
 export const BINARY_METRICS = [
   'accuracy',
@@ -38,7 +38,7 @@ function allNaN(n: number): Record<string, number> {
   return out;
 }
 
-export function binaryMetrics(yTrue: Uint8Array, score: Float64Array, threshold = 0.5): Record<string, number> {
+export function binaryMetrics(yTrue: Uint8Array, score: Float64Array, threshold = 0.5, sorted?: SplitScores): Record<string, number> {
   const n = yTrue.length;
   if (n === 0 || score.length !== n || Number.isNaN(threshold)) return allNaN(n);
 
@@ -78,7 +78,7 @@ export function binaryMetrics(yTrue: Uint8Array, score: Float64Array, threshold 
 
   // Split scores by class and sorted for the ranking sweep (scores are known finite here), by
   // the radix sort: the built-in sort took about 1.5 s of CPU on 10^7 rows.
-  const ranking = rankingFromSorted(splitSorted(yTrue, 1, score));
+  const ranking = rankingFromSorted(sorted ?? splitSorted(yTrue, 1, score));
 
   return {
     accuracy: (tp + tn) / n,

@@ -39,8 +39,8 @@ export interface ImbalanceOptions {
   minRecall?: number;
 }
 
-/** Labels and scores checked and split by class, or null when invalid or empty. */
-function split(yTrue: ArrayLike<number>, score: ArrayLike<number>): SplitScores | null {
+/** Labels and scores checked and split by class, or null when invalid or empty (binaryMetrics can share it). */
+export function splitChecked(yTrue: ArrayLike<number>, score: ArrayLike<number>): SplitScores | null {
   const n = yTrue.length;
   if (n === 0 || score.length !== n) return null;
   for (let i = 0; i < n; i++) {
@@ -104,7 +104,7 @@ function precisionAtRecallSorted(sorted: SplitScores, minRecall: number): number
 
 /** Highest recall over ROC points (drop_intermediate=False) with FPR <= maxFpr. */
 export function recallAtFpr(yTrue: ArrayLike<number>, score: ArrayLike<number>, maxFpr = DEFAULT_MAX_FPR): number {
-  const sorted = split(yTrue, score);
+  const sorted = splitChecked(yTrue, score);
   return sorted === null ? NaN : recallAtFprSorted(sorted, maxFpr);
 }
 
@@ -114,7 +114,7 @@ export function precisionAtRecall(
   score: ArrayLike<number>,
   minRecall = DEFAULT_MIN_RECALL
 ): number {
-  const sorted = split(yTrue, score);
+  const sorted = splitChecked(yTrue, score);
   return sorted === null ? NaN : precisionAtRecallSorted(sorted, minRecall);
 }
 
@@ -122,9 +122,11 @@ export function precisionAtRecall(
 export function imbalanceMetrics(
   yTrue: ArrayLike<number>,
   score: ArrayLike<number>,
-  options: ImbalanceOptions = {}
+  options: ImbalanceOptions = {},
+  /** splitChecked(yTrue, score), when the caller already has it. */
+  given?: SplitScores | null
 ): Record<(typeof IMBALANCE_METRICS)[number], number> {
-  const sorted = split(yTrue, score);
+  const sorted = given === undefined ? splitChecked(yTrue, score) : given;
   if (sorted === null) return { recall_at_fpr: NaN, precision_at_recall: NaN };
   return {
     recall_at_fpr: recallAtFprSorted(sorted, options.maxFpr ?? DEFAULT_MAX_FPR),

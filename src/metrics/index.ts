@@ -13,6 +13,7 @@ export {
   recallAtFpr,
   precisionAtRecall,
   imbalanceMetrics,
+  splitChecked,
   IMBALANCE_METRICS,
   DEFAULT_MAX_FPR,
   DEFAULT_MIN_RECALL,
