@@ -125,13 +125,18 @@ export function decodePartial(bytes: Uint8Array): Partial {
   if (!Number.isInteger(index) || !Number.isInteger(count) || index < 1 || index > count || count > MAX_SHARDS) throw new Error(`has a damaged meta.json (shard ${quote(`${index}/${count}`)}: i/N needs 1 ≤ i ≤ N ≤ ${MAX_SHARDS})`);
   if (meta.hardware !== undefined && (typeof meta.hardware !== 'object' || meta.hardware === null || typeof (meta.hardware as { text?: unknown }).text !== 'string')) throw new Error('has a damaged meta.json (hardware)');
   if (typeof meta.data?.sha256 !== 'string' || typeof meta.task !== 'string' || !Array.isArray(meta.classes)) throw new Error('has a damaged meta.json (no data digest, task or classes)');
+  const digests = typeof meta.settingsDigest === 'string' && typeof meta.runDigest === 'string' && typeof meta.data.path === 'string' && Number.isInteger(meta.data.rows);
+  const numbers = Number.isFinite(meta.seed) && Number.isInteger(meta.bootstrap) && meta.classes.every((c) => typeof c === 'string');
+  const train = meta.trainData === undefined || (typeof meta.trainData?.path === 'string' && typeof meta.trainData.sha256 === 'string' && Number.isInteger(meta.trainData.rows));
+  if (!digests || !numbers || !train) throw new Error('has a damaged meta.json (its digests, data, seed, resamples or classes are not what a shard run writes)');
   for (const m of meta.models) {
     const ok = typeof m?.name === 'string' && typeof m.path === 'string' && Array.isArray(m.files) && m.files.every((f) => typeof f?.path === 'string' && typeof f.sha256 === 'string');
     const shaped = !m?.replayed || (m.kind === meta.task && Number.isInteger(m.width) && m.width! >= 1 && (m.names === undefined || m.names.length === m.width));
     if (!ok || !shaped) throw new Error(`has a damaged meta.json (model ${quote(String(m?.name))} lacks its name, path, files or output shape)`);
     const strings = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
     const object = (v: unknown) => v === undefined || (typeof v === 'object' && v !== null && !Array.isArray(v));
-    const typed = strings(m.notes) && (m.log === undefined || typeof m.log === 'string') && object(m.facts) && object(m.metadata) && strings(m.names) && (m.width === undefined || (Number.isInteger(m.width) && m.width <= MAX_WIDTH));
+    const columns = m.inputColumns === undefined || (object(m.inputColumns) && Object.values(m.inputColumns as object).every(strings));
+    const typed = strings(m.notes) && (m.log === undefined || typeof m.log === 'string') && object(m.facts) && object(m.metadata) && object(m.runtime) && columns && strings(m.names) && (m.width === undefined || (Number.isInteger(m.width) && m.width <= MAX_WIDTH));
     if (!typed) throw new Error(`has a damaged meta.json (model ${quote(String(m.name))}: its notes, log, facts, metadata or output names are not what a shard run writes)`);
   }
   const rowsIn = (name: string) => {

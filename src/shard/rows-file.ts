@@ -4,7 +4,8 @@
 // to copy: sharding a command model over them is refused.
 
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -73,10 +74,17 @@ export async function writeRowsFile(d: Dataset, rows: Int32Array, input: string)
   const file = path.join(dir, path.basename(d.path));
   const filter = lineFilter(lineKeeper(d.recordLines, rows));
   const out = createWriteStream(file);
-  for await (const chunk of createReadStream(d.path)) {
-    for (const part of filter(chunk as Buffer)) if (!out.write(part)) await new Promise<void>((r) => out.once('drain', () => r()));
+  try {
+    for await (const chunk of createReadStream(d.path)) {
+      // once() rejects on the stream's 'error', so a failed write cannot leave this waiting.
+      for (const part of filter(chunk as Buffer)) if (!out.write(part)) await once(out, 'drain');
+    }
+    out.end();
+    await finished(out);
+    return file;
+  } catch (e) {
+    out.destroy();
+    await rm(dir, { recursive: true, force: true });
+    throw e;
   }
-  out.end();
-  await finished(out);
-  return file;
 }

@@ -64,3 +64,12 @@ test.each([
 ])('%s in meta.json is a damaged shard result', (_, edit, message) => {
   expect(() => decodePartial(pack(withMeta(edit)))).toThrow(message);
 });
+
+test.each([
+  ['a settings digest that is a number', (m: Record<string, unknown>) => (m.settingsDigest = 5)],
+  ['a seed that is text', (m: Record<string, unknown>) => (m.seed = 'seven')],
+  ['a class that is a number', (m: Record<string, unknown>) => (m.classes = [1, 2])],
+  ['input columns that are not lists of names', (m: Record<string, unknown>) => ((m.models as Record<string, unknown>[])[0].inputColumns = { a: 5 })],
+])('%s in meta.json is refused by name, before the merge uses it', (_, edit) => {
+  expect(() => decodePartial(pack(withMeta(edit)))).toThrow(/has a damaged meta\.json/);
+});
