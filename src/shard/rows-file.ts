@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { InputError } from '../errors.js';
+import { quote } from '../untrusted.js';
 import type { Dataset } from '../types.js';
 
 /**
@@ -67,7 +68,7 @@ export function lineFilter(keep: (line: number) => boolean): (chunk: Uint8Array)
 export async function writeRowsFile(d: Dataset, rows: Int32Array, input: string): Promise<string> {
   if (d.recordLines.length === 0) {
     throw new InputError(
-      `\`shard\` with a \`command\` model needs ${input} as CSV, TSV or JSON Lines: the command reads the file itself, and ${path.basename(d.path)} has no lines to hand it only this shard's rows. Convert it, or run the command unsharded.`,
+      `\`shard\` with a \`command\` model needs ${input} as CSV, TSV or JSON Lines: the command reads the file itself, and ${quote(path.basename(d.path))} has no lines to hand it only this shard's rows. Convert it, or run the command unsharded.`,
     );
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'model-gate-shard-rows-'));

@@ -10,8 +10,9 @@ import { readCsvFile, writtenAsShortest } from '../../src/data/csv-fast.js';
 import { writtenIds } from '../../src/data/ids.js';
 import { parseDataset, readDataset } from '../../src/data/read.js';
 import { sortedFinite } from '../../src/data/sorted.js';
-import type { Column, Dataset } from '../../src/types.js';
+import type { Dataset } from '../../src/types.js';
 import { rng } from '../support/rng.js';
+import { expectSameDataset } from '../support/same-dataset.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -34,23 +35,6 @@ async function chunked(path: string, options: { chunkBytes: number; threads: num
   } finally {
     await handle.close();
   }
-}
-
-function plain(column: Column): unknown {
-  if (column.kind === 'categorical') return { name: column.name, kind: column.kind, missing: column.missing, values: column.values };
-  return {
-    name: column.name,
-    kind: column.kind,
-    missing: column.missing,
-    values: Array.from(column.values, (v) => (Object.is(v, -0) ? '-0' : Number.isNaN(v) ? 'NaN' : v)),
-    raw: column.raw
-  };
-}
-
-function same(fast: Dataset, general: Dataset): void {
-  expect(fast.rowCount).toBe(general.rowCount);
-  expect(Array.from(fast.recordLines)).toEqual(Array.from(general.recordLines));
-  expect(fast.columns.map(plain)).toEqual(general.columns.map(plain));
 }
 
 /** 2000 records with every quirk: missing tokens, spaces, 17-digit numbers, -0, quoted text, blank lines, CRLF. */
@@ -81,7 +65,7 @@ describe('a CSV file read in chunks', () => {
       const path = await file(`q-${chunkBytes}-${threads}.csv`, text);
       const fast = await chunked(path, { chunkBytes, threads, sortColumns: true });
       expect(fast).toBeDefined();
-      same(fast!, parseDataset(text, path));
+      expectSameDataset(fast!, parseDataset(text, path));
       expect(fast!.columns.map((c) => [c.name, c.kind])).toEqual([
         ['id', 'numeric'],
         ['x', 'numeric'],
@@ -101,20 +85,20 @@ describe('a CSV file read in chunks', () => {
   test('LF line breaks, no line break at the end, a byte order mark and blank lines before the header', async () => {
     const text = '\ufeff\n\n' + quirky(5, '\n').trimEnd();
     const path = await file('bom.csv', text);
-    same((await chunked(path, { chunkBytes: 300, threads: 2 }))!, parseDataset(text, path));
+    expectSameDataset((await chunked(path, { chunkBytes: 300, threads: 2 }))!, parseDataset(text, path));
   });
 
   test('a line longer than a chunk makes that chunk bigger', async () => {
     const long = 'z'.repeat(5000);
     const text = `a,b\n1,${long}\n2,x\n3,4\n`;
     const path = await file('long.csv', text);
-    same((await chunked(path, { chunkBytes: 100, threads: 0 }))!, parseDataset(text, path));
+    expectSameDataset((await chunked(path, { chunkBytes: 100, threads: 0 }))!, parseDataset(text, path));
   });
 
   test('lone CR line breaks (no line feed at all) still read right', async () => {
     const text = 'a,b\r1,2\r3,4\r\r5,x\r';
     const path = await file('cr.csv', text);
-    same((await chunked(path, { chunkBytes: 4, threads: 0 }))!, parseDataset(text, path));
+    expectSameDataset((await chunked(path, { chunkBytes: 4, threads: 0 }))!, parseDataset(text, path));
   });
 
   test('the raw text of a numeric column is read again from the file, as written', async () => {
@@ -138,7 +122,7 @@ describe('a CSV file read in chunks', () => {
     const text = quirky(9) + '1,2,3,"x\r\ny",4\r\n';
     const path = await file('late-quote.csv', text);
     expect(await chunked(path, { chunkBytes: 512, threads: 2 })).toBeUndefined();
-    same(await readDataset(path), parseDataset(text, path));
+    expectSameDataset(await readDataset(path), parseDataset(text, path));
   });
 
   test('invalid UTF-8 in a late chunk is refused with the usual words', async () => {
@@ -210,7 +194,7 @@ describe('a CSV file read in chunks', () => {
       const threads = rand() < 0.3 ? 2 : 0;
       const fast = await chunked(path, { chunkBytes, threads, sortColumns: rand() < 0.5 });
       expect([k, fast === undefined]).toEqual([k, false]);
-      same(fast!, parseDataset(text, path));
+      expectSameDataset(fast!, parseDataset(text, path));
     }
   });
 });

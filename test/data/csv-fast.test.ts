@@ -10,8 +10,8 @@ import { scanCsvNumbers, type ScanResult } from '../../src/data/csv-numbers.js';
 import { parseDataset, readDataset } from '../../src/data/read.js';
 import { DataError } from '../../src/errors.js';
 import { sortedFinite } from '../../src/stats/sorted.js';
-import type { Column, Dataset } from '../../src/types.js';
 import { rng } from '../support/rng.js';
+import { expectSameDataset } from '../support/same-dataset.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -34,25 +34,7 @@ function shared(text: string): Uint8Array {
   return bytes;
 }
 
-/** Column contents in a form where NaN, -0 and every raw text compare exactly. */
-function plain(column: Column): unknown {
-  if (column.kind === 'categorical') return { name: column.name, kind: column.kind, missing: column.missing, values: column.values };
-  return {
-    name: column.name,
-    kind: column.kind,
-    missing: column.missing,
-    values: Array.from(column.values, (v) => (Object.is(v, -0) ? '-0' : Number.isNaN(v) ? 'NaN' : v)),
-    raw: column.raw
-  };
-}
-
 const show32 = (a: Float32Array): (number | string)[] => Array.from(a, (v) => (Object.is(v, -0) ? '-0' : Number.isNaN(v) ? 'NaN' : v));
-
-function same(fast: Dataset, general: Dataset): void {
-  expect(fast.rowCount).toBe(general.rowCount);
-  expect(Array.from(fast.recordLines)).toEqual(Array.from(general.recordLines));
-  expect(fast.columns.map(plain)).toEqual(general.columns.map(plain));
-}
 
 const CASES: Record<string, string> = {
   'plain numbers': 'a,b,c\n1,2.5,-3\n4,5,6\n',
@@ -81,8 +63,8 @@ describe('the fast CSV path agrees with the general parser', () => {
       const path = await file(`${name.replace(/\W+/g, '-')}.csv`, text);
       const fast = await readCsvFast(Buffer.from(text, 'utf8'), path, { delimiter: ',' });
       expect(fast).toBeDefined();
-      same(fast!, parseDataset(text, path));
-      same(await readDataset(path), parseDataset(text, path));
+      expectSameDataset(fast!, parseDataset(text, path));
+      expectSameDataset(await readDataset(path), parseDataset(text, path));
     });
   }
 
@@ -95,14 +77,14 @@ describe('the fast CSV path agrees with the general parser', () => {
       ['numeric', [Infinity, 2, 3]],
     ]);
     expect(Array.from(fast.rowMajor!.data)).toEqual([1, Infinity, -Infinity, 2, Infinity, 3]);
-    same(fast, parseDataset(text, path));
+    expectSameDataset(fast, parseDataset(text, path));
   });
 
   test('categorical overrides keep number columns as text', async () => {
     const text = 'label,x\n1,0.5\n0,1.5\n1.0,2\n';
     const path = await file('forced.csv', text);
     const fast = await readCsvFast(Buffer.from(text), path, { delimiter: ',', categorical: ['label'] });
-    same(fast!, parseDataset(text, path, { categorical: ['label'] }));
+    expectSameDataset(fast!, parseDataset(text, path, { categorical: ['label'] }));
     expect(fast!.columns[0]).toMatchObject({ kind: 'categorical', values: ['1', '0', '1.0'] });
   });
 
@@ -119,7 +101,7 @@ describe('the fast CSV path agrees with the general parser', () => {
   test('tab-separated', async () => {
     const text = 'a\tb\n1,5\t2\n3\t4\n';
     const path = await file('t.tsv', text);
-    same((await readCsvFast(Buffer.from(text), path, { delimiter: '\t' }))!, parseDataset(text, path));
+    expectSameDataset((await readCsvFast(Buffer.from(text), path, { delimiter: '\t' }))!, parseDataset(text, path));
   });
 
   test('a line break inside quotes, a quoted header or a stray quote hands the file to the general parser', async () => {
@@ -176,7 +158,7 @@ describe('scanning in chunks on worker threads', () => {
     const path = await file('big.csv', text);
     const general = parseDataset(text, path);
     const fast = await readCsvFast(shared(text), path, { delimiter: ',', threads: 4, sortColumns: true });
-    same(fast!, general);
+    expectSameDataset(fast!, general);
     for (const c of fast!.columns) {
       if (c.kind !== 'numeric') continue;
       const expected = Array.from(c.values).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b || (Object.is(a, -0) ? -1 : Object.is(b, -0) ? 1 : 0));

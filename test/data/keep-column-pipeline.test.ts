@@ -67,14 +67,13 @@ test('predictions files only: the prepare stage holds the id, query and label, a
 
 test('a label column that is not there: the message lists every column of the file, the unread ones too', async () => {
   const { main } = await import('../../src/cli.js');
-  const { jest } = await import('@jest/globals');
-  const err: string[] = [];
-  jest.spyOn(process.stderr, 'write').mockImplementation((t: string | Uint8Array) => (err.push(String(t)), true));
+  const { capture } = await import('../support/capture.js');
+  const { err, restore } = capture();
   try {
     const code = await main(['evaluate', '--candidate', 'fixtures/penguins-sex/baseline-predictions.csv', '--data', 'fixtures/penguins-sex/eval.csv', '--label-column', 'sexx', '--id-column', 'id', '--quiet'], process.cwd());
     expect(code).toBe(2);
   } finally {
-    jest.restoreAllMocks();
+    restore();
   }
   expect(err.join('')).toContain('no column "sexx". Columns: id, bill_length_mm, bill_depth_mm, flipper_length_mm, body_mass_g, species_Adelie, species_Chinstrap, species_Gentoo, sex.');
 });

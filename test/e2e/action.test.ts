@@ -2,7 +2,6 @@
 // a real pull_request payload, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, and a GitHub API on
 // 127.0.0.1 that validates every request against GitHub's OpenAPI description.
 
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { startGitHubApi, type GitHubApi, type GitHubApiOptions } from '../suppor
 import { parse } from 'yaml';
 import { ACTION_NODE_MAJOR, actionNode, declaredNode24Range, nodeBinaries, requireNodeBinary, testNode } from '../support/node-binaries.js';
 import { parseOutputs } from '../support/github-outputs.js';
+import { runActionProcess } from '../support/action-process.js';
 
 const root = process.cwd();
 const TOKEN = 'ghs_e2eSecretToken_0123456789abcdef';
@@ -55,11 +55,7 @@ async function runStep(
   };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   Object.assign(env, extraEnv);
-  const child = spawn(runtime, [path.join(root, 'dist', 'index.js')], { env, cwd: root });
-  let stdout = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stdout += d));
-  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  const { code, stdout } = await runActionProcess(runtime, path.join(root, 'dist', 'index.js'), env, root);
   const read = (file: string) => (existsSync(file) && statSync(file).isFile() ? readFileSync(file, 'utf8') : '');
   return { code, stdout, outputs: parseOutputs(read(env.GITHUB_OUTPUT)), summary: read(env.GITHUB_STEP_SUMMARY) };
 }

@@ -3,7 +3,6 @@
 // the loopback GitHub API: the Unreleased section is released as the tag's version with the run's entry, the
 // card's model-index and metrics section are updated, every other byte stays, and a rerun changes nothing.
 
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +10,7 @@ import { parse } from 'yaml';
 import { startGitHubApi, type GitHubApi } from '../support/github-api-server.js';
 import { nodeBinaries, requireNodeBinary } from '../support/node-binaries.js';
 import { parseOutputs } from '../support/github-outputs.js';
+import { runActionProcess } from '../support/action-process.js';
 
 const root = process.cwd();
 const TOKEN = 'ghs_e2eDocumentToken_0123456789abcdef';
@@ -93,11 +93,7 @@ async function runStep(node: string, api: GitHubApi, work: string, inputs: Recor
     'INPUT_MODEL-CARD': 'models/sex/README.md',
   };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  const child = spawn(node, [path.join(root, 'dist', 'index.js')], { env, cwd: work });
-  let stdout = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stdout += d));
-  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  const { code, stdout } = await runActionProcess(node, path.join(root, 'dist', 'index.js'), env, work);
   const out = existsSync(outputFile) && statSync(outputFile).isFile() ? readFileSync(outputFile, 'utf8') : '';
   return { code, stdout, outputs: parseOutputs(out) };
 }

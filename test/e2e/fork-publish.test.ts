@@ -3,7 +3,7 @@
 // serves it from the loopback GitHub API; a mode: publish run on the workflow_run event posts exactly one
 // comment and one check run. Tampered artifacts are refused with a clear message and post nothing.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +11,7 @@ import path from 'node:path';
 import { startGitHubApi, type GitHubApi, type StoredPull } from '../support/github-api-server.js';
 import { nodeBinaries, requireNodeBinary } from '../support/node-binaries.js';
 import { parseOutputs } from '../support/github-outputs.js';
+import { runActionProcess } from '../support/action-process.js';
 import { makeZip } from '../publish/bundle-zip.js';
 
 const root = process.cwd();
@@ -35,11 +36,7 @@ async function runStep(api: GitHubApi, env: Record<string, string>): Promise<{ c
     'INPUT_GITHUB-TOKEN': TOKEN,
     ...env,
   };
-  const child = spawn(runtime, [path.join(root, 'dist', 'index.js')], { env: full, cwd: root });
-  let stdout = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stdout += d));
-  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  const { code, stdout } = await runActionProcess(runtime, path.join(root, 'dist', 'index.js'), full, root);
   return { code, stdout, outputs: parseOutputs(existsSync(outputFile) ? readFileSync(outputFile, 'utf8') : '') };
 }
 

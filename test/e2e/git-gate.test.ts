@@ -5,7 +5,6 @@
 // that reports and says it cannot block the release. The model lives at one path (models/sex); the baselines are read
 // out of git, never from a second copy in the checkout.
 
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +13,7 @@ import { startGitHubApi, type GitHubApi } from '../support/github-api-server.js'
 import { cleanUp, clone, commit, git, newRepo } from '../git/repos.js';
 import { nodeBinaries, requireNodeBinary } from '../support/node-binaries.js';
 import { parseOutputs } from '../support/github-outputs.js';
+import { runActionProcess } from '../support/action-process.js';
 
 const root = process.cwd();
 const TOKEN = 'ghs_e2eGitGateToken_0123456789abcdef';
@@ -74,11 +74,7 @@ async function runStep(node: string, api: GitHubApi, workspace: string, event: {
   };
   if (event.name === 'pull_request') env.GITHUB_BASE_REF = 'main';
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  const child = spawn(node, [path.join(root, 'dist', 'index.js')], { env, cwd: workspace });
-  let stdout = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stdout += d));
-  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  const { code, stdout } = await runActionProcess(node, path.join(root, 'dist', 'index.js'), env, workspace);
   const read = (file: string) => (existsSync(file) && statSync(file).isFile() ? readFileSync(file, 'utf8') : '');
   return { code, stdout, outputs: parseOutputs(read(outputFile)), summary: read(summaryFile), runnerTemp };
 }

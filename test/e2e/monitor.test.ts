@@ -4,13 +4,13 @@
 // still drifted → healthy. Exactly one issue is opened, updated and closed with a comment, and exactly one
 // repository_dispatch asks for retraining.
 
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseHistory } from '../../src/monitor/history.js';
 import { startGitHubApi, type GitHubApi } from '../support/github-api-server.js';
 import { parseOutputs } from '../support/github-outputs.js';
+import { runActionProcess } from '../support/action-process.js';
 import { nodeBinaries, requireNodeBinary } from '../support/node-binaries.js';
 
 const root = process.cwd();
@@ -68,11 +68,7 @@ async function runStep(runtime: string, api: GitHubApi, given: Record<string, st
     writeFileSync(env.GITHUB_OUTPUT, '');
     writeFileSync(env.GITHUB_STEP_SUMMARY, '');
     for (const [k, v] of Object.entries(given)) env[`INPUT_${k.toUpperCase()}`] = v;
-    const child = spawn(runtime, [path.join(root, 'dist', 'index.js')], { env, cwd: root });
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stdout += d));
-    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+    const { code, stdout } = await runActionProcess(runtime, path.join(root, 'dist', 'index.js'), env, root);
     const read = (file: string) => (existsSync(file) && statSync(file).isFile() ? readFileSync(file, 'utf8') : '');
     return { code, stdout, outputs: parseOutputs(read(env.GITHUB_OUTPUT)), summary: read(env.GITHUB_STEP_SUMMARY) };
   } finally {

@@ -4,13 +4,14 @@
 // of the same workflow run lists, downloads and merges them. Its JSON report, comment and check run are the
 // single unsharded run's, byte for byte. A missing shard is a named error, and nothing is posted.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startGitHubApi, type GitHubApi } from '../support/github-api-server.js';
 import { nodeBinaries, requireNodeBinary } from '../support/node-binaries.js';
 import { parseOutputs } from '../support/github-outputs.js';
+import { runActionProcess } from '../support/action-process.js';
 import { makeZip } from '../publish/bundle-zip.js';
 
 const root = process.cwd();
@@ -50,11 +51,7 @@ async function runStep(api: GitHubApi, env: Record<string, string>): Promise<{ c
     ...INPUTS,
     ...env,
   };
-  const child = spawn(runtime, [path.join(dist, 'index.js')], { env: full, cwd: root });
-  let stdout = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stdout += d));
-  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  const { code, stdout } = await runActionProcess(runtime, path.join(dist, 'index.js'), full, root);
   return { code, stdout, outputs: parseOutputs(existsSync(outputFile) ? readFileSync(outputFile, 'utf8') : '') };
 }
 

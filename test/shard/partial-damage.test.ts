@@ -5,24 +5,24 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { jest } from '@jest/globals';
 import { main } from '../../src/cli.js';
 import { decodePartial, PARTIAL_FILE } from '../../src/shard/partial.js';
 import { encodeNpz, npyBytes, type NpzMember } from '../../src/shard/npz-write.js';
 import { unzipMembers } from '../../src/shard/unzip.js';
+import { capture } from '../support/capture.js';
 
 const root = process.cwd();
 let members: Map<string, Uint8Array>;
 
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'model-gate-partial-damage-'));
-  jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  const quiet = capture();
   try {
     const out = path.join(dir, 's1');
     expect(await main(['evaluate', '--config', 'fixtures/penguins-sex/model-gate.yml', '--bootstrap', '50', '--quiet', '--shard', '1/2', '--shard-dir', out], root)).toBe(0);
     members = unzipMembers(readFileSync(path.join(out, PARTIAL_FILE)), { maxUnpackedBytes: 2 ** 30, maxEntries: 64 });
   } finally {
-    jest.restoreAllMocks();
+    quiet.restore();
   }
 }, 120_000);
 

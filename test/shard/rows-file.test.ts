@@ -5,10 +5,10 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { jest } from '@jest/globals';
 import { main } from '../../src/cli.js';
 import { readDataset } from '../../src/data/read.js';
 import { lineFilter, lineKeeper, writeRowsFile } from '../../src/shard/rows-file.js';
+import { capture } from '../support/capture.js';
 import { rng } from '../support/rng.js';
 
 const root = process.cwd();
@@ -73,8 +73,7 @@ test('a command with .npz data cannot be handed its rows: a named error', async 
 });
 
 test('a command model (predictions in row order, no id) sharded 3 ways: each shard scores its own rows, and the merge is the unsharded report', async () => {
-  jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  const quiet = capture();
   try {
     // The "model": a score from one feature, written in the order of the rows it was given, and a count of them.
     const script = path.join(dir, 'score.mjs');
@@ -113,6 +112,6 @@ writeFileSync(out, 'score\\n' + lines.map((l) => Math.min(1, Math.max(0, ((Numbe
     expect(existsSync(merged)).toBe(true);
     expect(readFileSync(merged, 'utf8')).toBe(readFileSync(single, 'utf8'));
   } finally {
-    jest.restoreAllMocks();
+    quiet.restore();
   }
 }, 120_000);
