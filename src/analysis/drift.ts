@@ -138,22 +138,20 @@ interface Side {
 }
 
 function numericSide(column: Column): Side {
-  let values = column.values as Float64Array;
-  let missing = 0;
-  let infinite = false;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v !== v) missing++;
-    else if (v === Infinity || v === -Infinity) infinite = true;
-  }
-  if (infinite) {
+  const values = column.values as Float64Array;
+  // The sorted sample (which every numeric feature's tests need, and stats/presort.ts may have made
+  // already) tells the missing count and whether there are infinities without another pass.
+  const sorted = sortedFinite(values);
+  const n = sorted.length;
+  if (n > 0 && (sorted[0] === -Infinity || sorted[n - 1] === Infinity)) {
     // ±Infinity (pandas writes inf) has no distance to anything: counted with the missing values, as
     // NaN is, so the tests compare the finite values and the missing rate shows the change.
-    values = values.map((v) => (Number.isFinite(v) ? v : NaN));
-    missing = 0;
-    for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) missing++;
+    const finiteValues = values.map((v) => (Number.isFinite(v) ? v : NaN));
+    let missing = 0;
+    for (let i = 0; i < finiteValues.length; i++) if (Number.isNaN(finiteValues[i])) missing++;
+    return { values: finiteValues, rows: values.length, missing };
   }
-  return { values, rows: values.length, missing };
+  return { values, rows: values.length, missing: values.length - n };
 }
 
 /** A column as text (numeric columns keep the text as written), null for missing. */
@@ -208,6 +206,23 @@ interface Pending {
 }
 
 // ------------------------------------------------------------------ report
+
+/**
+ * The numeric features' two samples, as driftReport reads them: what stats/presort.ts can sort and
+ * walk on worker threads beforehand. (A column with infinities is tested as a copy without them,
+ * sorted when the tests run; its own sorted form still tells them that it has some.)
+ */
+export function numericSamples(reference: Dataset, current: Dataset, options: Pick<DriftOptions, 'columns' | 'exclude'> = {}): [Float64Array, Float64Array][] {
+  const excluded = new Set(options.exclude ?? []);
+  const curByName = new Map(current.columns.map((c) => [c.name, c] as const));
+  const pairs: [Float64Array, Float64Array][] = [];
+  for (const ref of reference.columns) {
+    const cur = curByName.get(ref.name);
+    if (excluded.has(ref.name) || (options.columns !== undefined && !options.columns.includes(ref.name))) continue;
+    if (ref.kind === 'numeric' && cur?.kind === 'numeric') pairs.push([ref.values, cur.values]);
+  }
+  return pairs;
+}
 
 /** Feature-by-feature drift of `current` against `reference`; rules at the top of this file. */
 export function driftReport(reference: Dataset, current: Dataset, options: DriftOptions = {}): DriftResult {

@@ -2,9 +2,8 @@
 // line feeds, the partial last line carried into the next chunk), each chunk is scanned on a worker
 // thread straight into typed columns, and everything that needs the chunk's text (odd cells, text
 // columns, the line numbers) is settled before the chunk's bytes are dropped; only a few chunks are
-// in memory at once. When asked, each chunk's columns are sorted where they were scanned, so that
-// the drift tests get every column sorted for the price of a merge. The text of a numeric column as
-// written (`raw`) is read from the file again, once, if something asks for it.
+// in memory at once. The text of a numeric column as written (`raw`) is read from the file again,
+// once, if something asks for it.
 //
 // The result is the same Dataset the general path (csv.ts + typing.ts) gives; when the file is not
 // the plain kind (a line break inside quotes, a quoted header, a stray quote, a record with the wrong
@@ -19,7 +18,6 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { DataError } from '../errors.js';
 import type { Column, Dataset, NumericColumn } from '../types.js';
-import { mergeSorted, rememberSorted, sortNumbers } from './sorted.js';
 import { checkHeader } from './csv.js';
 import { cellText, fieldEnd, scanCsvNumbers, type ScanResult } from './csv-numbers.js';
 import { MISSING_TOKENS, parseDecimal, typeColumn } from './typing.js';
@@ -28,34 +26,36 @@ export interface FastCsvOptions {
   delimiter: string;
   /** Columns kept categorical even when every cell is a number. */
   categorical?: readonly string[];
-  /** Sort every numeric column (non-missing values) and remember it for sortedFinite. */
-  sortColumns?: boolean;
   /** Also keep the columns (all but `exclude`) as float32, row after row (Dataset.rowMajor), for a network's input. */
   rowMajor?: { exclude?: readonly string[] };
   /** Whether to keep a column (called once per header name, in order); the others are not parsed and are absent from the Dataset. */
   keepColumn?: (name: string) => boolean;
-  /** Worker threads to scan with; default: none below 8 MiB of data, else the machine's parallelism (at most 8). */
+  /** Worker threads to scan with; default: none below 8 MiB of data, else the machine's parallelism (at most 8), shared among `readers`. */
   threads?: number;
-  /** Bytes per chunk (tests make them small); default: 32 MiB, less for a file that would make fewer chunks than threads. */
+  /** Files read at the same time as this one (ReadOptions.readers); default 1. */
+  readers?: number;
+  /** Bytes per chunk (tests make them small); default: 8 MiB, less for a file that would make fewer chunks than threads. */
   chunkBytes?: number;
 }
 
 /** Below this many bytes of data one thread scans the whole file (a worker costs ~30 ms to start). */
 const BYTES_PER_THREAD = 8 * 1024 * 1024;
-/** Chunk size for large files: big enough that a worker's round trip is noise, small enough that a few fit in memory. */
-const CHUNK_BYTES = 32 * 1024 * 1024;
+/**
+ * Chunk size for large files: big enough that a worker's round trip is noise, small enough that the
+ * few in flight, read into the same buffers over and over, fault in little fresh memory (32 MiB chunks
+ * took 30% more page faults on two 196 MB files).
+ */
+const CHUNK_BYTES = 8 * 1024 * 1024;
 
 // One-shot (workerData holds a task, as the test of the worker code runs it) or a pool member that scans
 // each chunk it is sent. Chunk bytes are shared memory, so a chunk whose worker died is scanned here again.
 const WORKER_SOURCE = `"use strict";
 const { parentPort, workerData } = require("node:worker_threads");
 const scan = ${scanCsvNumbers.toString()};
-const sortNumbers = ${sortNumbers.toString()};
 function run(d) {
   const result = scan(d.bytes, d.start, d.end, d.ncols, d.delimiter, d.skip, 0, d.slots);
-  const sorted = d.sortColumns && result.giveUp === "" ? result.values.map((v, c) => (d.skip[c] ? null : sortNumbers(v))) : null;
-  const buffers = new Set([...result.values, ...(sorted || []), result.recordStarts, result.recordLines, result.oddRows, result.oddColumns, result.matrix].filter((a) => a).map((a) => a.buffer));
-  parentPort.postMessage({ id: d.id, result, sorted }, [...buffers]);
+  const buffers = new Set([...result.values, result.recordStarts, result.recordLines, result.oddRows, result.oddColumns, result.matrix].filter((a) => a).map((a) => a.buffer));
+  parentPort.postMessage({ id: d.id, result }, [...buffers]);
 }
 if (workerData && workerData.bytes) run(workerData);
 else parentPort.on("message", run);
@@ -63,7 +63,6 @@ else parentPort.on("message", run);
 
 interface Chunk {
   result: ScanResult;
-  sorted: (Float64Array | null)[] | null;
 }
 
 /** The code each scanning worker runs (exposed for the test that it is self-contained). */
@@ -152,13 +151,20 @@ export function checkEncoding(bytes: Uint8Array, path: string, atStart = true): 
   if (!isUtf8(bytes)) throw new DataError(`data file ${path} is not valid UTF-8 text — re-save it with UTF-8 encoding`);
 }
 
+/** Worker threads for a file of `size` bytes: none below 8 MiB, else the machine's (at most 8) shared among `readers`; `threads` overrides. */
+export function scanThreads(size: number, options: Pick<FastCsvOptions, 'threads' | 'readers'>): number {
+  if (options.threads !== undefined) return Math.min(options.threads, 16);
+  if (size < BYTES_PER_THREAD) return 0;
+  return Math.max(1, Math.floor(Math.min(8, availableParallelism()) / Math.max(1, options.readers ?? 1)));
+}
+
 async function readChunked(source: ByteSource, path: string, options: FastCsvOptions): Promise<Dataset | undefined> {
   // One ASCII byte, not a quote or line break; anything else is left to the general parser.
   const D = options.delimiter.length === 1 ? options.delimiter.charCodeAt(0) : -1;
   if (D < 1 || D > 127 || D === 34 || D === 10 || D === 13) return undefined;
   const size = source.size;
   if (size === 0) return undefined;
-  const workers = Math.min(options.threads ?? (size < BYTES_PER_THREAD ? 0 : Math.min(8, availableParallelism())), 16);
+  const workers = scanThreads(size, options);
   const chunkBytes = Math.max(1, options.chunkBytes ?? (workers === 0 ? size : Math.min(CHUNK_BYTES, Math.max(BYTES_PER_THREAD / 2, Math.ceil(size / workers)))));
 
   const chunks = chunker(source, chunkBytes, workers > 0);
@@ -181,12 +187,11 @@ async function readChunked(source: ByteSource, path: string, options: FastCsvOpt
     slots = Int32Array.from(header, (name, c) => (left.has(name) || !keep[c] ? -1 : next++));
   }
   const width = slots === null ? 0 : slots.reduce((w, s) => Math.max(w, s + 1), 0);
-  const sortColumns = options.sortColumns === true;
-  const table = new Assembly(header, skip, keep, slots, width, sortColumns);
+  const table = new Assembly(header, skip, keep, slots, width);
 
   const pool = workers > 0 ? new ScanPool(workers) : undefined;
   const scan = (bytes: Uint8Array, start: number): Promise<Chunk> => {
-    const task = { bytes, start, end: bytes.length, ncols, delimiter: D, skip, sortColumns, slots };
+    const task = { bytes, start, end: bytes.length, ncols, delimiter: D, skip, slots };
     return pool?.run(task) ?? Promise.resolve(scanHere(task));
   };
   try {
@@ -213,6 +218,7 @@ async function readChunked(source: ByteSource, path: string, options: FastCsvOpt
         estimated = true;
       }
       table.absorb(chunk, bytes, D, lineOffset);
+      chunks.recycle(bytes);
       lineOffset += chunk.result.lines;
     }
   } finally {
@@ -236,15 +242,13 @@ class Assembly {
   private textFrom: number[];
   private texts: string[][];
   private missing: Int32Array;
-  private runs: Float64Array[][];
 
   constructor(
     private header: string[],
     private skip: Uint8Array,
     private keep: Uint8Array,
     private slots: Int32Array | null,
-    private width: number,
-    private sortColumns: boolean
+    private width: number
   ) {
     const n = header.length;
     this.values = header.map(() => new Float64Array(0));
@@ -252,7 +256,6 @@ class Assembly {
     this.textFrom = header.map(() => 0);
     this.texts = header.map(() => []);
     this.missing = new Int32Array(n);
-    this.runs = header.map(() => []);
   }
 
   reserve(rows: number): void {
@@ -262,7 +265,14 @@ class Assembly {
       out.set(a.subarray(0, Math.min(a.length, length)));
       return out;
     };
-    this.values = this.values.map((v, c) => (this.skip[c] ? v : grow(v, rows)));
+    // Numeric columns in shared memory: the drift tests sort them on worker threads (stats/presort.ts),
+    // which then read them where they are instead of getting a copy each.
+    const growShared = (a: Float64Array, length: number): Float64Array => {
+      const out = new Float64Array(new SharedArrayBuffer(length * 8));
+      out.set(a.subarray(0, Math.min(a.length, length)));
+      return out;
+    };
+    this.values = this.values.map((v, c) => (this.skip[c] ? v : growShared(v, rows)));
     if (this.recordLines !== null) this.recordLines = grow(this.recordLines, rows);
     if (this.width > 0) this.matrix = grow(this.matrix, rows * this.width);
     this.capacity = rows;
@@ -282,7 +292,6 @@ class Assembly {
     };
     // Cells that were not plain numbers: a number after all (spaces around it), a missing token,
     // or text, which makes the column categorical as in typing.ts.
-    const resorted = new Uint8Array(this.header.length);
     for (let k = 0; k < result.oddRows.length; k++) {
       const c = result.oddColumns[k];
       if (this.text[c]) continue;
@@ -295,7 +304,6 @@ class Assembly {
           const slot = this.slots![c];
           if (slot >= 0) result.matrix[r * this.width + slot] = v;
         }
-        resorted[c] = 1;
       } else if (MISSING_TOKENS.has(written)) {
         this.missing[c]++;
       } else {
@@ -307,7 +315,6 @@ class Assembly {
     for (let c = 0; c < this.header.length; c++) {
       if (this.skip[c] || this.text[c]) continue;
       this.values[c].set(result.values[c], at);
-      if (this.sortColumns) this.runs[c].push(resorted[c] || chunk.sorted?.[c] == null ? sortNumbers(result.values[c]) : chunk.sorted[c]!);
     }
     const textColumns: number[] = [];
     for (let c = 0; c < this.header.length; c++) if (this.text[c]) textColumns.push(c);
@@ -358,8 +365,6 @@ class Assembly {
         this.texts[c] = [];
       } else {
         const values = trim(this.values[c], rows);
-        if (this.sortColumns) rememberSorted(values, mergeTree(this.runs[c]));
-        this.runs[c] = [];
         column = numericColumn(name, values, this.missing[c], () => readColumnTexts(source, dataStart, ncols, D, [c], rows).get(c)!);
         let shortest: boolean | undefined;
         markWrittenAsShortest(column, () => {
@@ -401,18 +406,6 @@ class Assembly {
     if (this.width > 0) dataset.rowMajor = { data: trim(this.matrix, rows * this.width), columns: kept };
     return dataset;
   }
-}
-
-/** Sorted runs merged pairwise, as a tree: each value is copied log(runs) times, not once per run. */
-function mergeTree(runs: Float64Array[]): Float64Array {
-  if (runs.length === 0) return new Float64Array(0);
-  let level = runs;
-  while (level.length > 1) {
-    const next: Float64Array[] = [];
-    for (let k = 0; k < level.length; k += 2) next.push(k + 1 < level.length ? mergeSorted([level[k], level[k + 1]]) : level[k]);
-    level = next;
-  }
-  return level[0];
 }
 
 /** A numeric column whose text as written (`raw`) is read from the file again only when first asked for. */
@@ -526,14 +519,28 @@ function plainInteger(bytes: Uint8Array, start: number, end: number, value: numb
 function chunker(source: ByteSource, chunkBytes: number, shared: boolean) {
   let position = 0;
   let carry: Uint8Array = new Uint8Array(0);
+  // Buffers whose chunk is absorbed, to read the next chunks into: fresh memory costs a page fault
+  // per 4 KiB, about a third of the reading's CPU time when every chunk had its own.
+  const spare: Uint8Array[] = [];
+  const SLACK = 65536;
+  const buffer = (room: number): Uint8Array => {
+    const reused = spare.pop();
+    if (reused !== undefined && reused.length >= room) return reused.subarray(0, room);
+    const length = room <= chunkBytes + SLACK ? chunkBytes + SLACK : room;
+    return new Uint8Array(shared ? new SharedArrayBuffer(length) : new ArrayBuffer(length)).subarray(0, room);
+  };
   return {
+    /** Takes back a chunk's bytes once nothing reads them any more. */
+    recycle(bytes: Uint8Array): void {
+      if (bytes.buffer.byteLength === chunkBytes + SLACK) spare.push(new Uint8Array(bytes.buffer));
+    },
     /** The next chunk, or undefined at the end; `last` when it reaches the end of the source. */
     async next(): Promise<{ bytes: Uint8Array; last: boolean } | undefined> {
       if (position >= source.size && carry.length === 0) return undefined;
       let want = chunkBytes;
       for (;;) {
         const room = carry.length + Math.min(want, source.size - position);
-        const bytes = new Uint8Array(shared ? new SharedArrayBuffer(room) : new ArrayBuffer(room));
+        const bytes = buffer(room);
         bytes.set(carry);
         const got = await source.read(bytes.subarray(carry.length), position);
         position += got;
@@ -563,14 +570,11 @@ interface ScanTask {
   ncols: number;
   delimiter: number;
   skip: Uint8Array;
-  sortColumns: boolean;
   slots: Int32Array | null;
 }
 
 function scanHere(t: ScanTask): Chunk {
-  const result = scanCsvNumbers(t.bytes, t.start, t.end, t.ncols, t.delimiter, t.skip, 0, t.slots);
-  const sorted = t.sortColumns && result.giveUp === '' ? result.values.map((v, c) => (t.skip[c] ? null : sortNumbers(v))) : null;
-  return { result, sorted };
+  return { result: scanCsvNumbers(t.bytes, t.start, t.end, t.ncols, t.delimiter, t.skip, 0, t.slots) };
 }
 
 /** Worker threads that scan chunks; a chunk whose worker failed is scanned on this thread. */
@@ -613,7 +617,7 @@ class ScanPool {
     this.all = [];
     this.idle = [];
     // Nobody waits for these any more (the file went to the general parser, or an error is on its way).
-    const stopped: Chunk = { result: { rows: 0, values: [], recordStarts: new Float64Array(0), recordLines: new Int32Array(0), oddRows: new Int32Array(0), oddColumns: new Int32Array(0), lines: 0, giveUp: 'stopped' }, sorted: null };
+    const stopped: Chunk = { result: { rows: 0, values: [], recordStarts: new Float64Array(0), recordLines: new Int32Array(0), oddRows: new Int32Array(0), oddColumns: new Int32Array(0), lines: 0, giveUp: 'stopped' } };
     for (const job of [...this.busy.values(), ...this.queue]) job.resolve(stopped);
     this.busy.clear();
     this.queue = [];

@@ -5,9 +5,11 @@
 // with the wrong number of fields) makes it give up, and the caller falls back to the general
 // parser (csv.ts), which also writes the error messages.
 //
-// Numbers are correctly rounded, as Number() would read the text: Clinger's exact case, else
-// Eisel–Lemire on up to 19 significant digits (any exponent; 128-bit truncated powers of five,
-// 64×64-bit products in 32-bit limbs), else Number() on the text (over 19 significant digits, rare).
+// Numbers are correctly rounded, as Number() would read the text: Clinger's exact case, else (16 to
+// 19 significant digits over a power of ten up to 10^22: what pandas writes) one division checked
+// by its exact remainder, else Eisel–Lemire on up to 19 significant digits (any exponent; 128-bit
+// truncated powers of five, 64×64-bit products in 32-bit limbs), else Number() on the text (over 19
+// significant digits, rare).
 // inf and infinity (any case, signed) are ±Infinity and overflow is ±Infinity, as typing.ts's
 // parseDecimal reads them; NaN spellings and empty cells are odd cells, missing for the caller.
 //
@@ -61,6 +63,21 @@ export function scanCsvNumbers(
   const QUOTE = 34;
   // Exact powers of ten for the correctly rounded fast path (Clinger): mantissa < 2^53, |scale| ≤ 22.
   const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+  // For the checked division: each power of ten split into two 26-bit halves (Veltkamp), so that a
+  // product with it is exact as two doubles (Dekker); a double's bits, to read its exponent; and
+  // ULP[e] = 2^(e − 1075), the spacing of the doubles whose biased exponent is e.
+  const POW10_HIGH = new Float64Array(23);
+  const POW10_LOW = new Float64Array(23);
+  for (let k = 0; k <= 22; k++) {
+    const c = 134217729 * POW10[k];
+    POW10_HIGH[k] = c - (c - POW10[k]);
+    POW10_LOW[k] = POW10[k] - POW10_HIGH[k];
+  }
+  const BITS = new Float64Array(1);
+  const BITS32 = new Uint32Array(BITS.buffer);
+  const ULP = new Float64Array(2047);
+  ULP[1] = 5e-324;
+  for (let e = 2; e < 2047; e++) ULP[e] = ULP[e - 1] * 2;
   // Eisel–Lemire (fast_float's decimal_to_binary, for doubles), for what Clinger cannot take: up
   // to 19 significant digits, any exponent. Its 128-bit truncated powers of five, as four uint32
   // limbs per power 10^q, q in [-342, 308], and the powers of two that assemble the double, are
@@ -415,7 +432,41 @@ export function scanCsvNumbers(
           } else if (scale > 308) {
             magnitude = Infinity; // overflow is ±Infinity, as typing.ts parseDecimal reads it
           } else {
-            magnitude = eiselLemire(head, tail, tailDigits, scale);
+            magnitude = NaN;
+            if (scale < 0 && scale >= -22 && tailDigits > 0) {
+              // A mantissa w of 16 to 19 digits (head has 15) over P = 10^-scale, an exact double.
+              // w = AH + B exactly (head split at 2^24 keeps both products exact); y = fl(w / P) is
+              // within an ulp or two of w / P. r = w − y·P is computed exactly (y·P = ph + pl by
+              // Dekker; AH − ph exact by Sterbenz; the integers add exactly) but for its last
+              // rounding, so comparing r with half of P·ulp(y) tells whether y, the double above it
+              // or the one below is nearest. Too close to a tie (a decimal midpoint between two
+              // doubles is possible here) or y a power of two (the spacing below it halves): Eisel–Lemire decides.
+              const p = POW10[tailDigits];
+              const h1 = Math.floor(head / 16777216);
+              const AH = h1 * p * 16777216;
+              const B = (head - h1 * 16777216) * p + tail;
+              const k = -scale;
+              const P = POW10[k];
+              const y = (AH + B) / P;
+              BITS[0] = y;
+              const high = BITS32[1];
+              if ((high & 0xfffff) !== 0 || BITS32[0] !== 0) {
+                const c = 134217729 * y;
+                const yHigh = c - (c - y);
+                const yLow = y - yHigh;
+                const ph = y * P;
+                const pl = yHigh * POW10_HIGH[k] - ph + yHigh * POW10_LOW[k] + yLow * POW10_HIGH[k] + yLow * POW10_LOW[k];
+                const r = AH - ph + B - pl;
+                const ulp = ULP[high >>> 20];
+                const half = ulp * P * 0.5;
+                // r carries at most one rounding, relative 2^-53: a margin of 10^-9 of half is ample.
+                const margin = half * 1e-9;
+                if (r < half - margin && r > margin - half) magnitude = y;
+                else if (r > half + margin && r < 3 * half - margin) magnitude = y + ulp;
+                else if (r < -half - margin && r > margin - 3 * half) magnitude = y - ulp;
+              }
+            }
+            if (magnitude !== magnitude) magnitude = eiselLemire(head, tail, tailDigits, scale);
             if (magnitude !== magnitude) {
               // The proven-unreachable case where 128 bits are not enough: Number() decides.
               let text = '';

@@ -1,7 +1,6 @@
-// Sorting a numeric column, for the readers (which sort while reading, in workers) and for every test
-// that needs the sorted sample (KS, Wasserstein, PSI, ranking metrics). Here in data/ because the
-// readers fill the cache; stats/sorted.ts hands sortedFinite on. The cache is keyed by the array's
-// identity, so the same column passed twice is sorted once.
+// Sorting a numeric column, for every test that needs the sorted sample (KS, Wasserstein, PSI,
+// ranking metrics). The cache is keyed by the array's identity, so the same column passed twice is
+// sorted once, and a column sorted on a worker thread (stats/presort.ts) is found here.
 
 const cache = new WeakMap<object, Float64Array>();
 
@@ -42,21 +41,18 @@ export function sortNumbers(values: ArrayLike<number>): Float64Array {
       if (v === 0 && 1 / v < 0) negativeZeros++;
     }
   }
-  const finite = new Float64Array(n);
   const span = max - min;
   if (n >= 256 && span > 0 && span < Infinity) {
-    // Bucket b holds values v with floor((v − min) · n / span) = b: monotone in v, so buckets are in order.
+    // Bucket b holds values v with floor((v − min) · n / span) = b: monotone in v, so buckets are in
+    // order. Counted, then placed; the bucket is computed twice rather than stored (at 10^6 values,
+    // fewer arrays to fill is what counts: each fresh page costs a fault).
     const scale = n / span;
-    const bucket = new Int32Array(n);
     const starts = new Int32Array(n + 1);
-    let j = 0;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (v !== v) continue;
       let b = Math.floor((v - min) * scale);
       if (b >= n) b = n - 1;
-      bucket[j] = b;
-      finite[j++] = v;
       starts[b + 1]++;
     }
     let most = 0;
@@ -67,24 +63,44 @@ export function sortNumbers(values: ArrayLike<number>): Float64Array {
     }
     if (most <= 64 || most * 16 <= n) {
       const out = new Float64Array(n);
-      const fill = starts.slice(0, n);
-      for (let i = 0; i < n; i++) out[fill[bucket[i]]++] = finite[i];
-      for (let b = 0; b < n; b++) {
-        const s = starts[b];
-        const e = starts[b + 1];
-        if (e - s < 2) continue;
-        if (e - s > 32) {
-          out.subarray(s, e).sort();
-          continue;
-        }
-        for (let i = s + 1; i < e; i++) {
+      // Placing moves starts[b] to the end of bucket b, which is where bucket b + 1 starts.
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v !== v) continue;
+        let b = Math.floor((v - min) * scale);
+        if (b >= n) b = n - 1;
+        out[starts[b]++] = v;
+      }
+      if (most <= 32) {
+        // Only values within one bucket are out of order: one insertion sort over the whole array.
+        for (let i = 1; i < n; i++) {
           const x = out[i];
+          if (out[i - 1] <= x) continue;
           let k = i - 1;
-          while (k >= s && out[k] > x) {
+          do {
             out[k + 1] = out[k];
             k--;
-          }
+          } while (k >= 0 && out[k] > x);
           out[k + 1] = x;
+        }
+      } else {
+        let s = 0;
+        for (let b = 0; b < n; b++) {
+          const e = starts[b];
+          if (e - s > 32) {
+            out.subarray(s, e).sort();
+          } else if (e - s > 1) {
+            for (let i = s + 1; i < e; i++) {
+              const x = out[i];
+              let k = i - 1;
+              while (k >= s && out[k] > x) {
+                out[k + 1] = out[k];
+                k--;
+              }
+              out[k + 1] = x;
+            }
+          }
+          s = e;
         }
       }
       // Insertion by < leaves -0 and +0 in file order: -0 first, as the built-in sort has them.
@@ -96,12 +112,12 @@ export function sortNumbers(values: ArrayLike<number>): Float64Array {
       }
       return out;
     }
-  } else {
-    let j = 0;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v === v) finite[j++] = v;
-    }
+  }
+  const finite = new Float64Array(n);
+  let j = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === v) finite[j++] = v;
   }
   if (n < 256) return finite.sort();
   // Order-preserving map of each double to an unsigned 64-bit key (hi, lo): flip every bit of a
@@ -169,45 +185,4 @@ export function sortNumbers(values: ArrayLike<number>): Float64Array {
     }
   }
   return finite;
-}
-
-/**
- * Merges ascending arrays into one ascending array (the sorted runs of a column read in chunks),
- * pairwise in rounds, so each value is copied about log2(runs) times rather than once per run.
- */
-export function mergeSorted(runs: Float64Array[]): Float64Array {
-  if (runs.length === 0) return new Float64Array(0);
-  let level = runs;
-  while (level.length > 1) {
-    const next: Float64Array[] = [];
-    for (let r = 0; r + 1 < level.length; r += 2) next.push(mergeTwo(level[r], level[r + 1]));
-    if (level.length % 2 === 1) next.push(level[level.length - 1]);
-    level = next;
-  }
-  return level[0];
-}
-
-/** a and b merged; ties take a first, so runs merged in file order keep it. */
-function mergeTwo(a: Float64Array, b: Float64Array): Float64Array {
-  const out = new Float64Array(a.length + b.length);
-  const na = a.length;
-  const nb = b.length;
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  // Equal doubles are the same number except ±0, where -0 must come first.
-  while (i < na && j < nb) {
-    const x = a[i];
-    const y = b[j];
-    if (x < y || (x === y && (x !== 0 || 1 / x < 0 || 1 / y > 0))) {
-      out[k++] = x;
-      i++;
-    } else {
-      out[k++] = y;
-      j++;
-    }
-  }
-  if (i < na) out.set(a.subarray(i), k);
-  else if (j < nb) out.set(b.subarray(j), k);
-  return out;
 }

@@ -2,10 +2,11 @@
 // outputs on the same rows. Both are evidence beside the gate: a broken input is reported, never
 // fatal to the rest of the run.
 
-import { DRIFT_TESTS, driftFindings, driftReport, labelDriftFindings, predictionDrift, type DriftResult, type DriftTest, type PredictionDrift } from '../analysis/drift.js';
+import { DRIFT_TESTS, driftFindings, driftReport, labelDriftFindings, numericSamples, predictionDrift, type DriftResult, type DriftTest, type PredictionDrift } from '../analysis/drift.js';
 import { predictedClasses } from '../analysis/measure.js';
 import { readDataset } from '../data/read.js';
 import { InputError } from '../errors.js';
+import { presortPairs } from '../stats/presort.js';
 import type { DriftSettings } from '../settings/settings.js';
 import type { Dataset, Finding, Predictions } from '../types.js';
 import type { Log } from './log.js';
@@ -24,14 +25,12 @@ export async function measureDataDrift(settings: DriftSettings, log: Log, evalDa
   if (settings.referenceData === undefined) return { findings: [] };
   const tests = checkTests(settings.driftTests);
   return log.group(`Data drift: ${settings.referenceData}`, async () => {
-    // Sorted while read (in parallel where the file is large): the tests need every numeric column sorted.
-    // Both samples at once: one's scanning workers run while the other's chunks are assembled.
+    // Both samples at once, the cores shared between them: one's workers scan while the other's chunks are assembled.
     // The reference's error, if any, is the one reported, as when they were read in turn.
+    const readers = evalData !== undefined && settings.currentData === undefined ? 1 : 2;
     const [referenceRead, currentRead] = await Promise.allSettled([
-      readDataset(settings.referenceData!, { sortColumns: true, input: 'reference-data' }),
-      settings.currentData !== undefined
-        ? readDataset(settings.currentData, { sortColumns: true, input: 'current-data' })
-        : evalData ?? readDataset(settings.data, { sortColumns: true }),
+      readDataset(settings.referenceData!, { input: 'reference-data', readers }),
+      settings.currentData !== undefined ? readDataset(settings.currentData, { input: 'current-data', readers }) : evalData ?? readDataset(settings.data, { readers }),
     ]);
     if (referenceRead.status === 'rejected') throw referenceRead.reason;
     if (currentRead.status === 'rejected') throw currentRead.reason;
@@ -40,6 +39,8 @@ export async function measureDataDrift(settings: DriftSettings, log: Log, evalDa
     const labels = (settings.labelColumns ?? []).filter((l) => reference.columns.some((c) => c.name === l) && current.columns.some((c) => c.name === l));
     const inReference = (c: string | undefined): c is string => c !== undefined && reference.columns.some((x) => x.name === c);
     const exclude = [settings.idColumn, settings.queryColumn, ...(settings.labelColumns ?? [])].filter(inReference);
+    // The tests need every numeric column sorted: done on worker threads first, where the samples are large.
+    await presortPairs([...numericSamples(reference, current, { exclude }), ...(labels.length > 0 ? numericSamples(reference, current, { columns: labels }) : [])]);
     const drift = driftReport(reference, current, {
       exclude,
       tests,

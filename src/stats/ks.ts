@@ -14,6 +14,7 @@
 // Empty input (after dropping NaN) on either side: statistic and p-value are NaN, method null
 // (scipy raises ValueError).
 
+import { walkOf } from './ecdf-walk.js';
 import { kstwoSf } from './special.js';
 import { sortedFinite } from './sorted.js';
 
@@ -99,18 +100,7 @@ export function ks2Samp(a: ArrayLike<number>, b: ArrayLike<number>): KsResult {
   if (n1 === 0 || n2 === 0) return { statistic: NaN, pValue: NaN, method: null };
 
   // max over the pooled values v of cdf1(v) − cdf2(v) and of cdf2(v) − cdf1(v), cdf = count(≤ v) / n.
-  let maxS = -Infinity;
-  let minS = Infinity;
-  let i = 0;
-  let j = 0;
-  while (i < n1 || j < n2) {
-    const v = j >= n2 || (i < n1 && data1[i] <= data2[j]) ? data1[i] : data2[j];
-    while (i < n1 && data1[i] <= v) i++;
-    while (j < n2 && data2[j] <= v) j++;
-    const diff = i / n1 - j / n2;
-    if (diff > maxS) maxS = diff;
-    if (diff < minS) minS = diff;
-  }
+  const { maxDiff: maxS, minDiff: minS } = walkOf(data1, data2);
   const minClipped = Math.min(Math.max(-minS, 0), 1);
   let d = minClipped > maxS ? minClipped : maxS;
 

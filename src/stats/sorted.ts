@@ -1,5 +1,5 @@
 // The sorted sample of a column for the drift tests. The sort and its cache live in data/sorted.ts,
-// where the readers hand over the columns they sorted while reading.
+// beside the ranking metrics' use of the same sort; presort.ts fills the cache from worker threads.
 
 export { sortedFinite } from '../data/sorted.js';
 

@@ -1,12 +1,13 @@
 // First Wasserstein (earth mover's) distance between two 1-D samples, as
 // scipy.stats.wasserstein_distance(u, v) without weights: the integral of |F_u − F_v| computed
-// exactly from the two empirical CDFs over the merged sorted values:
+// exactly from the two empirical CDFs over the merged sorted values (the walk in ecdf-walk.ts):
 //   W = Σ_k |F_u(z_k) − F_v(z_k)| (z_{k+1} − z_k), z = all values sorted, F = count(≤ z) / n.
 // And Evidently's "wasserstein" drift score (wasserstein_distance_norm.py): W divided by
 // max(std(reference), 0.001), std the population standard deviation (numpy's default ddof = 0);
 // drift when ≥ 0.1.
 // NaN values are dropped first. Either sample empty: NaN.
 
+import { walkOf } from './ecdf-walk.js';
 import { sortedFinite } from './sorted.js';
 
 export interface WassersteinNormedResult {
@@ -23,48 +24,8 @@ export interface WassersteinNormedResult {
 export function wassersteinDistance(u: ArrayLike<number>, v: ArrayLike<number>): number {
   const a = sortedFinite(u);
   const b = sortedFinite(v);
-  const na = a.length;
-  const nb = b.length;
-  if (na === 0 || nb === 0) return NaN;
-  let i = 0;
-  let j = 0;
-  let sum = 0;
-  // Walk the merged order one value at a time. On reaching a value above the last distinct one z,
-  // i and j count the values ≤ z (ties of z came first), so the term is |F_u(z) − F_v(z)| times
-  // the gap: the same terms in the same order as summing over distinct values, in one loop.
-  let z = Math.min(a[0], b[0]);
-  while (i < na && j < nb) {
-    const x = a[i];
-    const y = b[j];
-    if (x <= y) {
-      if (x !== z) {
-        sum += Math.abs(i / na - j / nb) * (x - z);
-        z = x;
-      }
-      i++;
-    } else {
-      if (y !== z) {
-        sum += Math.abs(i / na - j / nb) * (y - z);
-        z = y;
-      }
-      j++;
-    }
-  }
-  for (; i < na; i++) {
-    const x = a[i];
-    if (x !== z) {
-      sum += Math.abs(i / na - j / nb) * (x - z);
-      z = x;
-    }
-  }
-  for (; j < nb; j++) {
-    const y = b[j];
-    if (y !== z) {
-      sum += Math.abs(i / na - j / nb) * (y - z);
-      z = y;
-    }
-  }
-  return sum;
+  if (a.length === 0 || b.length === 0) return NaN;
+  return walkOf(a, b).area;
 }
 
 /** Population standard deviation (numpy.std, ddof = 0), two-pass; NaN for an empty sample. */

@@ -2,14 +2,13 @@
 // (csv.ts + typing.ts, itself checked against pandas) gives: that general path is the reference.
 
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { readCsvFast, scanWorkerSource } from '../../src/data/csv-fast.js';
+import { readCsvFast, scanThreads, scanWorkerSource } from '../../src/data/csv-fast.js';
 import { scanCsvNumbers, type ScanResult } from '../../src/data/csv-numbers.js';
 import { parseDataset, readDataset } from '../../src/data/read.js';
 import { DataError } from '../../src/errors.js';
-import { sortedFinite } from '../../src/stats/sorted.js';
 import { rng } from '../support/rng.js';
 import { expectSameDataset } from '../support/same-dataset.js';
 
@@ -141,6 +140,15 @@ describe('the fast CSV path agrees with the general parser', () => {
 });
 
 describe('scanning in chunks on worker threads', () => {
+  test('threads: none for small files, the cores (at most 8) shared among files read at once, or as asked', () => {
+    const cores = Math.min(8, availableParallelism());
+    expect(scanThreads(8 * 1024 * 1024 - 1, {})).toBe(0);
+    expect(scanThreads(8 * 1024 * 1024, {})).toBe(cores);
+    expect(scanThreads(1e9, { readers: 2 })).toBe(Math.max(1, Math.floor(cores / 2)));
+    expect(scanThreads(1e9, { readers: 64 })).toBe(1);
+    expect(scanThreads(100, { threads: 3, readers: 2 })).toBe(3);
+  });
+
   // 3000 rows with every quirk spread over the chunks; line numbers must carry across them.
   function bigText(): string {
     const lines = ['id,x,y,name'];
@@ -153,17 +161,12 @@ describe('scanning in chunks on worker threads', () => {
     return lines.join('\r\n') + '\r\n';
   }
 
-  test('four chunks give the single-thread result, and the sorted columns', async () => {
+  test('four chunks give the single-thread result', async () => {
     const text = bigText();
     const path = await file('big.csv', text);
     const general = parseDataset(text, path);
-    const fast = await readCsvFast(shared(text), path, { delimiter: ',', threads: 4, sortColumns: true });
+    const fast = await readCsvFast(shared(text), path, { delimiter: ',', threads: 4 });
     expectSameDataset(fast!, general);
-    for (const c of fast!.columns) {
-      if (c.kind !== 'numeric') continue;
-      const expected = Array.from(c.values).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b || (Object.is(a, -0) ? -1 : Object.is(b, -0) ? 1 : 0));
-      expect(Array.from(sortedFinite(c.values), (v) => (Object.is(v, -0) ? '-0' : v))).toEqual(expected.map((v) => (Object.is(v, -0) ? '-0' : v)));
-    }
   });
 
   test('the row-major float32 matrix holds the columns asked for, row after row, from every chunk', async () => {
@@ -189,8 +192,8 @@ describe('scanning in chunks on worker threads', () => {
   test('the worker code runs on its own and scans as this thread does', async () => {
     const bytes = shared(bigText());
     const start = bytes.indexOf(10) + 1;
-    const task = { bytes, start, end: bytes.length, ncols: 4, delimiter: 44, skip: Uint8Array.from([0, 0, 0, 1]), sortColumns: true };
-    const fromWorker = await new Promise<{ result: ScanResult; sorted: (Float64Array | null)[] }>((resolve, reject) => {
+    const task = { bytes, start, end: bytes.length, ncols: 4, delimiter: 44, skip: Uint8Array.from([0, 0, 0, 1]) };
+    const fromWorker = await new Promise<{ result: ScanResult }>((resolve, reject) => {
       const w = new Worker(scanWorkerSource(), { eval: true, workerData: task });
       w.once('message', resolve);
       w.once('error', reject);
@@ -199,14 +202,12 @@ describe('scanning in chunks on worker threads', () => {
     expect(fromWorker.result.rows).toBe(3000);
     expect(Array.from(fromWorker.result.values[1])).toEqual(Array.from(here.values[1]));
     expect(Array.from(fromWorker.result.oddRows)).toEqual(Array.from(here.oddRows));
-    expect(Array.from(fromWorker.sorted[2]!)).toEqual(Array.from(here.values[2]).sort((a, b) => a - b));
-    expect(fromWorker.sorted[3]).toBeNull();
+    expect(Array.from(fromWorker.result.values[2])).toEqual(Array.from(here.values[2]));
   });
 
   test('the worker code is self-contained', () => {
     const source = scanWorkerSource();
     expect(source).toContain('const scan = function scanCsvNumbers(');
-    expect(source).toContain('const sortNumbers = function sortNumbers(');
     expect(source).not.toMatch(/\b(import|_\w+_js)\b/);
   });
 });

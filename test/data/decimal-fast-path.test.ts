@@ -1,8 +1,9 @@
-// The CSV scanner's decimal → double conversion (csv-numbers.ts: Clinger, then Eisel–Lemire, then
-// Number() past 19 significant digits) must be correctly rounded: every value is checked bit for bit
-// (Object.is) against Number() on the same text, V8's correctly rounded strtod, which is the
-// independent reference here, and against the general path (typing.ts parseDecimal). Millions of
-// strings go through one scan of one big buffer, so the check costs seconds, not minutes.
+// The CSV scanner's decimal → double conversion (csv-numbers.ts: Clinger, a division checked by its
+// exact remainder, Eisel–Lemire, then Number() past 19 significant digits) must be correctly
+// rounded: every value is checked bit for bit (Object.is) against Number() on the same text, V8's
+// correctly rounded strtod, which is the independent reference here, and against the general path
+// (typing.ts parseDecimal). Millions of strings go through one scan of one big buffer, so the check
+// costs seconds, not minutes.
 
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -88,6 +89,31 @@ describe('decimal → double on the CSV fast path is correctly rounded', () => {
       const digits = digitString(next, 17 + Math.floor(next() * 4));
       cells.push(`${next() < 0.5 ? '-' : ''}0.${digits}e${Math.floor(next() * 60) - 30}`);
     }
+    expect(mismatches(cells)).toEqual([]);
+  });
+
+  test('16 to 19 digit mantissas over 10^1 to 10^22 (the checked division), and the midpoints it must hand on', () => {
+    const next = rng(1614);
+    const cells: string[] = [];
+    const decimal = (digits: string, places: number): string => {
+      const padded = digits.padStart(places + 1, '0');
+      return `${padded.slice(0, padded.length - places)}.${padded.slice(padded.length - places)}`;
+    };
+    for (let k = 0; k < 200_000; k++) {
+      const digits = String(1 + Math.floor(next() * 9)) + digitString(next, 15 + Math.floor(next() * 4));
+      cells.push(`${next() < 0.5 ? '-' : ''}${decimal(digits, 1 + Math.floor(next() * 22))}`);
+    }
+    // Midpoints (2m + 1) · 2^(e − 1) between m · 2^e and (m + 1) · 2^e, 2^52 ≤ m < 2^53, that have at most
+    // 19 significant digits after the point: e − 1 from −1 to −4. Written as they are, with a trailing
+    // zero, and one unit either side in the last digit.
+    for (let k = 0; k < 50_000; k++) {
+      const m = BigInt(2 ** 52 + Math.floor(next() * 2 ** 52));
+      const places = 1 + (k % 4);
+      const digits = (2n * m + 1n) * 5n ** BigInt(places);
+      for (const by of [0n, 1n, -1n]) cells.push(decimal((digits + by).toString(), places));
+      cells.push(decimal((digits * 10n).toString(), places + 1));
+    }
+    expect(cells.length).toBe(400_000);
     expect(mismatches(cells)).toEqual([]);
   });
 

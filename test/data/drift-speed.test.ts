@@ -1,10 +1,10 @@
-// The faster sorting behind drift's KS and Wasserstein (data/sorted.ts): the bucket sort, the radix
-// sort it falls back to and the pairwise merge must order exactly as Float64Array.prototype.sort
-// does (the independent reference: -0 before +0, NaN dropped), on every kind of spread.
+// The faster sorting behind drift's KS and Wasserstein (data/sorted.ts): the bucket sort and the
+// radix sort it falls back to must order exactly as Float64Array.prototype.sort does (the
+// independent reference: -0 before +0, NaN dropped), on every kind of spread.
 
 import { jest } from '@jest/globals';
 import { main } from '../../src/cli.js';
-import { mergeSorted, sortNumbers } from '../../src/data/sorted.js';
+import { sortNumbers } from '../../src/data/sorted.js';
 import { rng } from '../support/rng.js';
 
 const show = (a: Float64Array): (number | string)[] => Array.from(a, (v) => (Object.is(v, -0) ? '-0' : v));
@@ -40,15 +40,6 @@ describe('sortNumbers orders as the built-in sort does', () => {
     });
   }
 
-  test('runs merged pairwise give the whole column sorted, -0 before +0', () => {
-    const values = sample('zeros of both signs', 50_000, 9);
-    const runs: Float64Array[] = [];
-    for (let s = 0; s < values.length; s += 7_000) runs.push(sortNumbers(values.subarray(s, s + 7_000)));
-    expect(runs.length).toBe(8);
-    expect(show(mergeSorted(runs))).toEqual(show(builtin(values)));
-    expect(show(mergeSorted(runs.slice(0, 3)))).toEqual(show(builtin(values.subarray(0, 21_000))));
-    expect(show(mergeSorted([]))).toEqual([]);
-  });
 });
 
 describe('drift reads both samples at once', () => {

@@ -90,7 +90,6 @@ function syntheticCsv(rng: Random, delimiter: string, numbersOnly: boolean): Uin
 function readOptions(rng: Random, names: string[]): ReadOptions {
   const options: ReadOptions = {};
   if (rng.chance(0.2)) options.categorical = [rng.chance(0.7) && names.length > 0 ? rng.pick(names) : textToken(rng)];
-  if (rng.chance(0.3)) options.sortColumns = true;
   if (rng.chance(0.3)) options.rowMajor = { exclude: names.length > 0 && rng.chance(0.5) ? [rng.pick(names)] : [] };
   return options;
 }

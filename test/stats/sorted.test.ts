@@ -2,7 +2,7 @@
 // own sort, which orders -0 before +0 and is the reference here).
 
 import { sortedHistogramCounts, sturgesEdgesOf } from '../../src/stats/psi.js';
-import { mergeSorted, sortNumbers, sortedFinite } from '../../src/data/sorted.js';
+import { sortNumbers, sortedFinite } from '../../src/data/sorted.js';
 import { distinctSortedAtMost } from '../../src/stats/sorted.js';
 import { rng } from '../support/rng.js';
 
@@ -28,16 +28,6 @@ describe('sortNumbers', () => {
     const same = new Float64Array(1000).fill(7);
     same[500] = 6;
     expect(show(sortNumbers(same))).toEqual(show(same.slice().sort()));
-  });
-});
-
-describe('mergeSorted', () => {
-  test('merging sorted runs equals sorting the whole, ±0 included', () => {
-    const rand = rng(9);
-    const all = Float64Array.from({ length: 3000 }, () => (rand() < 0.1 ? (rand() < 0.5 ? 0 : -0) : Math.round((rand() - 0.5) * 100) / 10));
-    const runs = [all.subarray(0, 1000), all.subarray(1000, 1700), all.subarray(1700)].map((r) => r.slice().sort());
-    expect(show(mergeSorted(runs))).toEqual(show(all.slice().sort()));
-    expect(show(mergeSorted([Float64Array.from([0, 1]), Float64Array.from([-0, 1])]))).toEqual(['-0', 0, 1, 1]);
   });
 });
 
