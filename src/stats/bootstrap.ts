@@ -101,6 +101,7 @@ import {
   sweepKernels,
   warmUpPrepare,
   type Prepared,
+  type PrepareOptions,
   type PreparedBinary,
   type SweepKernels,
 } from './weighted-metrics.js';
@@ -386,58 +387,85 @@ function runParallel(plan: Plan, threads: number): number[] {
  * Binary with a valid, non-constant first model: every model in the sorted-pass form, rows
  * renumbered in model 0's descending score order (row q is row order0[q] >>> 2 of the input).
  * Models are prepared one at a time; each one's full-data estimates are computed from the
- * prepared original (exactly as before the renumbering), which is then converted and dropped
- * unless `keep` (the jackknife needs them), so only one model's row-order arrays exist at once.
- * Per model the sweeps keep: the flags of its order (1 byte per row), its losses in the new row
- * order (16 bytes), its group scores, and for models after the first its row keys in its own
- * order (4 bytes: the weights are hashed there, not gathered). Shared by all: the labels and the
- * row keys in the new order. Undefined when model 0 is invalid or constant (it is returned so the
- * caller need not prepare it again).
+ * prepared original (the loss sums in row order, as before the renumbering), which is then
+ * converted and dropped unless `keep` (the jackknife needs them), so only one model's row-order
+ * arrays exist at once. Without `keep`, each model's loss terms are written straight into their
+ * renumbered places (PrepareOptions.lossesAt, whose array also lends the sort 16 of its 24 bytes
+ * a row), with their row-order sums for the estimates: no row-order copy of them, and a scratch
+ * of 12 bytes a row (sort and order) instead of 28. Per model the sweeps keep: the flags of its
+ * order (1 byte per row), its losses in the new row order (16 bytes), its group scores, and for
+ * models after the first its row keys in its own order (4 bytes: the weights are hashed there,
+ * not gathered). Shared by all: the labels and the row keys in the new order (made from the
+ * example keys directly: no row-order array of row keys). Undefined when model 0 is invalid or
+ * constant (it is returned so the caller need not prepare it again).
  */
 function sortedPasses(
   input: BootstrapInput,
-  rowKeys: Int32Array,
+  seedA: number,
   alloc: (bytes: number) => ArrayBufferLike,
   estimates: Float64Array,
-  S: number,
+  metrics: readonly string[],
   keep: boolean,
 ): { preps: PreparedBinary[]; rowKeys: Int32Array; originals: PreparedBinary[] } | { first: PreparedBinary } {
-  const n = rowKeys.length;
+  const n = input.truth.length;
+  const S = metrics.length;
   if (n > 100000) warmUpPrepare();
   const threshold = input.decisionThreshold ?? numberDefault('decision-threshold');
   // Without the jackknife, one scratch serves every model in turn (see PrepareOptions.scratch).
-  const options = { maxFpr: input.maxFpr, minRecall: input.minRecall, constantShortcut: true, scratch: keep ? undefined : prepareScratch(n), sharedGroups: alloc(0) instanceof SharedArrayBuffer };
-  const first = prepareBinary(input.truth, input.models[0].predictions, threshold, false, options);
-  if (!first.valid || first.constant || n === 0) return { first: options.scratch ? prepareBinary(input.truth, input.models[0].predictions, threshold, false, { ...options, scratch: undefined }) : first };
+  const options = { maxFpr: input.maxFpr, minRecall: input.minRecall, constantShortcut: true, scratch: keep ? undefined : prepareScratch(n, true), sharedGroups: alloc(0) instanceof SharedArrayBuffer };
   const position = new Int32Array(n);
-  const keys = new Int32Array(alloc(4 * n));
+  const sums = new Float64Array(2);
+  // A model's losses in their final (shared) array, placed by position; model 0 fills position.
+  const lossesAt = (m: number): PrepareOptions['lossesAt'] => (keep ? undefined : { position, out: new Float64Array(alloc(16 * n)), sums, ownOrder: m === 0 });
+  let first: PreparedBinary | undefined = prepareBinary(input.truth, input.models[0].predictions, threshold, false, { ...options, lossesAt: lossesAt(0) });
+  if (!first.valid || first.constant || n === 0) return { first: options.scratch ? prepareBinary(input.truth, input.models[0].predictions, threshold, false, { ...options, scratch: undefined }) : first };
+  const keys = weightKernels.rowKeysAt(input.keys, seedA, first.order, 2, new Int32Array(alloc(4 * n)));
   const y = new Uint8Array(alloc(n));
   for (let q = 0; q < n; q++) {
     const v = first.order[q];
-    const row = v >>> 2;
-    position[row] = q;
-    keys[q] = rowKeys[row];
+    if (keep) position[v >>> 2] = q;
     y[q] = -(v & 1) & 255;
   }
   const ones = new Uint8Array(n).fill(1);
   const preps: PreparedBinary[] = [];
   const originals: PreparedBinary[] = [];
-  input.models.forEach((model, m) => {
-    const p = m === 0 ? first : prepareBinary(input.truth, model.predictions, threshold, false, options);
+  const logLoss = metrics.indexOf('log_loss');
+  const brier = metrics.indexOf('brier');
+  for (let m = 0; m < input.models.length; m++) {
+    const at = m === 0 ? undefined : lossesAt(m);
+    const p: PreparedBinary = first ?? prepareBinary(input.truth, input.models[m].predictions, threshold, false, { ...options, lossesAt: at });
+    // Dropped once used: its row-order arrays are not kept beside the next model's.
+    first = undefined;
     const ranked = p.valid && !p.constant;
     const flags = new Uint8Array(alloc(ranked ? n : 0));
     for (let q = 0; ranked && q < n; q++) flags[q] = p.order[q] & 3;
-    // The full-data estimates from the original rows (the loss and calibration sums in row order,
-    // as before); every weight is 1, so the ranking sweep reads the flags instead of gathering.
+    // The full-data estimates from the original rows; every weight is 1, so the ranking sweep
+    // reads the flags instead of gathering. With the losses already renumbered, the loss sums
+    // are the row-order ones prepareBinary made (the sweep's own, in another order, would differ
+    // in the last bits): every weight is 1, so the total is n.
     sweepKernels.sweep(ranked ? preparedBinary({ ...p, flags }) : p, ones, estimates, m * S);
+    if (ranked && !keep) {
+      estimates[m * S + logLoss] = sums[0] / n;
+      estimates[m * S + brier] = p.brierValid ? sums[1] / n : NaN;
+    }
     if (keep) originals.push(p);
-    preps.push(sortedForm(p, flags, m === 0, position, rowKeys, y, alloc));
-  });
+    preps.push(sortedForm(p, flags, m === 0, position, input.keys, seedA, y, alloc, !keep));
+  }
   return { preps, rowKeys: keys, originals };
 }
 
-/** One prepared model in the sorted-pass form (see sortedPasses). */
-function sortedForm(p: PreparedBinary, flags: Uint8Array, first: boolean, position: Int32Array, rowKeys: Int32Array, y: Uint8Array, alloc: (bytes: number) => ArrayBufferLike): PreparedBinary {
+/** One prepared model in the sorted-pass form (see sortedPasses). `placed`: its losses are already renumbered. */
+function sortedForm(
+  p: PreparedBinary,
+  flags: Uint8Array,
+  first: boolean,
+  position: Int32Array,
+  exampleKeys: Uint32Array,
+  seedA: number,
+  y: Uint8Array,
+  alloc: (bytes: number) => ArrayBufferLike,
+  placed: boolean,
+): PreparedBinary {
   if (!p.valid) return p;
   const n = p.n;
   const shared = alloc(0) instanceof SharedArrayBuffer;
@@ -449,17 +477,15 @@ function sortedForm(p: PreparedBinary, flags: Uint8Array, first: boolean, positi
   let losses = p.losses;
   let keys = new Int32Array(alloc(0));
   if (!p.constant) {
-    const order = p.order;
-    if (!first) {
-      keys = new Int32Array(alloc(4 * n));
-      for (let q = 0; q < n; q++) keys[q] = rowKeys[order[q] >>> 2];
-    }
-    losses = new Float64Array(alloc(16 * n));
-    const L = p.losses;
-    for (let i = 0; i < n; i++) {
-      const at = 2 * position[i];
-      losses[at] = L[2 * i];
-      losses[at + 1] = L[2 * i + 1];
+    if (!first) keys = weightKernels.rowKeysAt(exampleKeys, seedA, p.order, 2, new Int32Array(alloc(4 * n)));
+    if (!placed) {
+      losses = new Float64Array(alloc(16 * n));
+      const L = p.losses;
+      for (let i = 0; i < n; i++) {
+        const at = 2 * position[i];
+        losses[at] = L[2 * i];
+        losses[at + 1] = L[2 * i + 1];
+      }
     }
   }
   return preparedBinary({
@@ -509,17 +535,17 @@ export function bootstrapReplicates(input: BootstrapInput): Replicates & { prepa
   const keep = needsJackknife(input);
   const { a: seedA, b: seedB } = weightKernels.seedWords(input.seed);
   const alloc = (bytes: number): ArrayBufferLike => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-  const rowKeys = new Int32Array(alloc(4 * n));
-  weightKernels.rowKeys(input.keys, seedA, new Uint32Array(rowKeys.buffer));
   const values = new Float64Array(alloc(8 * B * M * S));
   const estimates = new Float64Array(M * S);
   let plan: Plan;
   let prepared: Prepared[];
-  const sorted = input.task === 'binary' ? sortedPasses(input, rowKeys, alloc, estimates, S, keep) : undefined;
+  const sorted = input.task === 'binary' ? sortedPasses(input, seedA, alloc, estimates, metrics, keep) : undefined;
   if (sorted !== undefined && 'preps' in sorted) {
     plan = { preps: sorted.preps, rowKeys: sorted.rowKeys, relabelled: true, seedB, n, B, M, S, values };
     prepared = sorted.originals;
   } else {
+    const rowKeys = new Int32Array(alloc(4 * n));
+    weightKernels.rowKeys(input.keys, seedA, new Uint32Array(rowKeys.buffer));
     // Binary models are shared below (toShared) when threads are, so the prepared originals stay private.
     const preps = prepare(input, shared && input.task !== 'binary', sorted?.first);
     const ones = new Uint8Array(n).fill(1);

@@ -48,6 +48,11 @@ export interface WeightKernels {
   seedWords(seed: number): { a: number; b: number };
   /** rowKey[i] = fmix32(keys[i] XOR seedA). */
   rowKeys(keys: Uint32Array, seedA: number, out: Uint32Array): Uint32Array;
+  /**
+   * rowKeys() through an order: out[q] = rowKey[rows[q] >>> shift] (the same bits, as int32), without
+   * a row-order array of row keys.
+   */
+  rowKeysAt(keys: Uint32Array, seedA: number, rows: Int32Array, shift: number, out: Int32Array): Int32Array;
   /** salt(b) for resample b. */
   salt(seedB: number, b: number): number;
   /** out[i] = Poisson weight of row i in the resample with this salt (rowKeys as int32: the same bits, faster arithmetic). */
@@ -106,6 +111,11 @@ export function createWeightKernels(): WeightKernels {
     return out;
   }
 
+  function rowKeysAt(keys: Uint32Array, seedA: number, rows: Int32Array, shift: number, out: Int32Array): Int32Array {
+    for (let q = 0; q < out.length; q++) out[q] = fmix32((keys[rows[q] >>> shift] ^ seedA) >>> 0);
+    return out;
+  }
+
   function salt(seedB: number, b: number): number {
     return fmix32((imul(b + 1, 0x9e3779b9) + seedB) >>> 0);
   }
@@ -154,7 +164,7 @@ export function createWeightKernels(): WeightKernels {
     }
   }
 
-  return { fmix32, poisson, seedWords, rowKeys, salt, fillWeights, warmUp };
+  return { fmix32, poisson, seedWords, rowKeys, rowKeysAt, salt, fillWeights, warmUp };
 }
 
 const kernels = createWeightKernels();

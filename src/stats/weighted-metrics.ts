@@ -93,6 +93,16 @@ export interface PrepareOptions {
    * row-order arrays are not left for the garbage collector (at 10^7 rows, 600 MB a model).
    */
   scratch?: PrepareScratch;
+  /**
+   * Write the loss terms straight to where the bootstrap's relabelled order puts them: row i's
+   * at out[2 · position[i]] and out[2 · position[i] + 1] (out becomes the model's `losses`),
+   * and their row-order sums (what sweep() adds with every weight 1: sums[0] = -Σ log term,
+   * sums[1] = Σ (y - s)²) into sums, so the full-data estimates keep the row-order sums without
+   * a row-order copy of the losses. out (16 bytes a row) also serves the sort as two thirds of
+   * its working memory, so the scratch needs only 8 bytes a row (prepareScratch(n, true)).
+   * With ownOrder, position is first filled with this model's own order (row order[q] >>> 2 at q).
+   */
+  lossesAt?: { position: Int32Array; out: Float64Array; sums: Float64Array; ownOrder?: boolean };
 }
 
 /**
@@ -201,7 +211,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /**
  * Working memory for prepareBinary, reused from one model to the next (PrepareOptions.scratch):
  * 24 bytes a row serve the sort's six arrays, then the scores in sorted order, then the row-order
- * losses; `order` holds the packed order.
+ * losses; `order` holds the packed order. Lean (for use with lossesAt, whose output array
+ * lends the sort the other 16 bytes a row): 8 bytes a row.
  */
 export interface PrepareScratch {
   n: number;
@@ -209,9 +220,12 @@ export interface PrepareScratch {
   order: Int32Array;
 }
 
-export function prepareScratch(n: number): PrepareScratch {
-  return { n, buffer: new ArrayBuffer(24 * n), order: new Int32Array(n) };
+export function prepareScratch(n: number, lean = false): PrepareScratch {
+  return { n, buffer: new ArrayBuffer((lean ? 8 : 24) * n), order: new Int32Array(n) };
 }
+
+/** The sort's working memory: three regions of at least 8 bytes a value, as [buffer, byte offset]. */
+type SortRegions = [ArrayBufferLike, number][];
 
 export function argsortDescending(values: Float64Array, out: Int32Array = new Int32Array(values.length)): Int32Array {
   sortInto(values, out, undefined);
@@ -219,15 +233,17 @@ export function argsortDescending(values: Float64Array, out: Int32Array = new In
 }
 
 /**
- * argsortDescending into out, returning the values in that order. With a buffer (at least 24
- * bytes a value) the sort's arrays live there and so do the returned values.
+ * argsortDescending into out, returning the values in that order. With regions (three of at
+ * least 8 bytes a value) the sort's arrays live there and so do the returned values.
  */
-function sortInto(values: Float64Array, out: Int32Array, buffer: ArrayBuffer | undefined): Float64Array {
+function sortInto(values: Float64Array, out: Int32Array, regions: SortRegions | undefined): Float64Array {
   const n = values.length;
+  const u32 = (r: number, half: number): Uint32Array => (regions ? new Uint32Array(regions[r][0], regions[r][1] + 4 * n * half, n) : new Uint32Array(n));
+  const i32 = (r: number, half: number): Int32Array => (regions ? new Int32Array(regions[r][0], regions[r][1] + 4 * n * half, n) : new Int32Array(n));
   if (n < 1024 || !LITTLE_ENDIAN) {
     const idx = Array.from({ length: n }, (_, i) => i);
     idx.sort((a, b) => (values[a] > values[b] ? -1 : values[a] < values[b] ? 1 : a - b));
-    const sortedValues = buffer ? new Float64Array(buffer, 0, n) : new Float64Array(n);
+    const sortedValues = regions ? new Float64Array(regions[0][0], regions[0][1], n) : new Float64Array(n);
     for (let i = 0; i < n; i++) {
       out[i] = idx[i];
       sortedValues[i] = values[idx[i]];
@@ -235,10 +251,10 @@ function sortInto(values: Float64Array, out: Int32Array, buffer: ArrayBuffer | u
     return sortedValues;
   }
   const bits = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
-  // With a buffer, three regions of 8n bytes: [hi lo] [idx hi2] [lo2 idx2].
-  let hi = buffer ? new Uint32Array(buffer, 0, n) : new Uint32Array(n);
-  let lo = buffer ? new Uint32Array(buffer, 4 * n, n) : new Uint32Array(n);
-  let idx = buffer ? new Int32Array(buffer, 8 * n, n) : new Int32Array(n);
+  // With regions, three of 8n bytes: [hi lo] [idx hi2] [lo2 idx2].
+  let hi = u32(0, 0);
+  let lo = u32(0, 1);
+  let idx = i32(1, 0);
   const counts = new Uint32Array(4 * 65536);
   for (let i = 0; i < n; i++) {
     let l = bits[2 * i];
@@ -256,9 +272,9 @@ function sortInto(values: Float64Array, out: Int32Array, buffer: ArrayBuffer | u
     counts[131072 + (h & 0xffff)]++;
     counts[196608 + (h >>> 16)]++;
   }
-  let hi2 = buffer ? new Uint32Array(buffer, 12 * n, n) : new Uint32Array(n);
-  let lo2 = buffer ? new Uint32Array(buffer, 16 * n, n) : new Uint32Array(n);
-  let idx2 = buffer ? new Int32Array(buffer, 20 * n, n) : new Int32Array(n);
+  let hi2 = u32(1, 1);
+  let lo2 = u32(2, 0);
+  let idx2 = i32(2, 1);
   let swapped = false;
   for (let pass = 0; pass < 4; pass++) {
     const base = pass * 65536;
@@ -286,9 +302,10 @@ function sortInto(values: Float64Array, out: Int32Array, buffer: ArrayBuffer | u
   }
   out.set(idx);
   // The sorted keys turned back into the doubles' bits (the key map is a bijection): the values
-  // in sorted order without a random read per row. In the buffer, in the region the result's
-  // hi and lo do not occupy.
-  const sortedValues = buffer ? new Float64Array(buffer, swapped ? 0 : 16 * n, n) : new Float64Array(n);
+  // in sorted order without a random read per row. In the region the result's hi and lo do not
+  // occupy.
+  const free = regions?.[swapped ? 0 : 2];
+  const sortedValues = free ? new Float64Array(free[0], free[1], n) : new Float64Array(n);
   {
     const sortedBits = new Uint32Array(sortedValues.buffer, sortedValues.byteOffset, 2 * n);
     for (let q = 0; q < n; q++) {
@@ -394,10 +411,19 @@ export function prepareBinary(yTrue: ArrayLike<number>, score: Float64Array, thr
     });
   }
   const scratch = shared ? undefined : options.scratch;
-  if (scratch && scratch.n < n) throw new RangeError(`prepareBinary: a scratch for ${scratch.n} rows, ${n} rows`);
+  const at = options.lossesAt;
+  if (scratch && (scratch.n < n || scratch.buffer.byteLength < (at ? 8 : 24) * n)) throw new RangeError(`prepareBinary: a scratch for ${scratch.n} rows, ${n} rows`);
+  if (at && (at.position.length !== n || at.out.length !== 2 * n || at.sums.length < 2)) throw new RangeError(`prepareBinary: lossesAt does not fit ${n} rows`);
   const order = scratch ? scratch.order.subarray(0, n) : new Int32Array(alloc(4 * n));
+  // The sort's regions: with lossesAt, two in its output (written only after the sorted scores
+  // are read) and one in the scratch.
+  const regions: SortRegions | undefined = scratch
+    ? at
+      ? [[at.out.buffer, at.out.byteOffset], [at.out.buffer, at.out.byteOffset + 8 * n], [scratch.buffer, 0]]
+      : [[scratch.buffer, 0], [scratch.buffer, 8 * n], [scratch.buffer, 16 * n]]
+    : undefined;
   // packOrder's layout, from the scores in sorted order (read sequentially, not through the order).
-  const sorted = sortInto(score, order, scratch?.buffer);
+  const sorted = sortInto(score, order, regions);
   let groups = 0;
   for (let q = 0; q < n; q++) {
     const row = order[q];
@@ -426,17 +452,43 @@ export function prepareBinary(yTrue: ArrayLike<number>, score: Float64Array, thr
     start = q + 1;
   }
   // After the sort and the group pass: the scratch's sorted scores are not read again.
-  const losses = scratch ? new Float64Array(scratch.buffer, 0, 2 * n) : new Float64Array(alloc(16 * n));
+  const losses = at ? at.out : scratch ? new Float64Array(scratch.buffer, 0, 2 * n) : new Float64Array(alloc(16 * n));
   let cut = 0;
-  for (let i = 0; i < n; i++) {
-    const label = yTrue[i];
-    const s = score[i];
-    if (s >= threshold) cut++;
-    const p = s < LOG_LOSS_EPS ? LOG_LOSS_EPS : s > 1 - LOG_LOSS_EPS ? 1 - LOG_LOSS_EPS : s;
-    const q = 1 - p;
-    losses[2 * i] = log((label === 1 ? p : q) / (q + p));
-    const d = label - s;
-    losses[2 * i + 1] = d * d;
+  if (at) {
+    // The same terms, each written where the relabelled order puts its row, summed in row order
+    // as sweep() sums them with weight 1 (1 · x is x; both start at -0).
+    const position = at.position;
+    if (at.ownOrder) for (let q = 0; q < n; q++) position[order[q] >>> 2] = q;
+    let logSum = -0;
+    let brierSum = -0;
+    for (let i = 0; i < n; i++) {
+      const label = yTrue[i];
+      const s = score[i];
+      if (s >= threshold) cut++;
+      const p = s < LOG_LOSS_EPS ? LOG_LOSS_EPS : s > 1 - LOG_LOSS_EPS ? 1 - LOG_LOSS_EPS : s;
+      const q = 1 - p;
+      const term = log((label === 1 ? p : q) / (q + p));
+      const d = label - s;
+      const sq = d * d;
+      const k = 2 * position[i];
+      losses[k] = term;
+      losses[k + 1] = sq;
+      logSum -= term;
+      brierSum += sq;
+    }
+    at.sums[0] = logSum;
+    at.sums[1] = brierSum;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const label = yTrue[i];
+      const s = score[i];
+      if (s >= threshold) cut++;
+      const p = s < LOG_LOSS_EPS ? LOG_LOSS_EPS : s > 1 - LOG_LOSS_EPS ? 1 - LOG_LOSS_EPS : s;
+      const q = 1 - p;
+      losses[2 * i] = log((label === 1 ? p : q) / (q + p));
+      const d = label - s;
+      losses[2 * i + 1] = d * d;
+    }
   }
   // Each row's slot is its group's: binOf of the same score (equal scores, -0 and +0 included, share a bin).
   const rowSlot = new Uint8Array(alloc(calValid ? n : 0));
