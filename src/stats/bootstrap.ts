@@ -390,9 +390,9 @@ function runParallel(plan: Plan, threads: number): number[] {
  * prepared original (the loss sums in row order, as before the renumbering), which is then
  * converted and dropped unless `keep` (the jackknife needs them), so only one model's row-order
  * arrays exist at once. Without `keep`, each model's loss terms are written straight into their
- * renumbered places (PrepareOptions.lossesAt, whose array also lends the sort 16 of its 24 bytes
- * a row), with their row-order sums for the estimates: no row-order copy of them, and a scratch
- * of 12 bytes a row (sort and order) instead of 28. Per model the sweeps keep: the flags of its
+ * renumbered places (PrepareOptions.lossesAt), with their row-order sums for the estimates: no
+ * row-order copy of them. The sort works in that loss array, the model's row-key array (filled
+ * after it) and the order: the only scratch is the order (4 bytes a row; 28 before). Per model the sweeps keep: the flags of its
  * order (1 byte per row), its losses in the new row order (16 bytes), its group scores, and for
  * models after the first its row keys in its own order (4 bytes: the weights are hashed there,
  * not gathered). Shared by all: the labels and the row keys in the new order (made from the
@@ -416,10 +416,13 @@ function sortedPasses(
   const position = new Int32Array(n);
   const sums = new Float64Array(2);
   // A model's losses in their final (shared) array, placed by position; model 0 fills position.
-  const lossesAt = (m: number): PrepareOptions['lossesAt'] => (keep ? undefined : { position, out: new Float64Array(alloc(16 * n)), sums, ownOrder: m === 0 });
-  let first: PreparedBinary | undefined = prepareBinary(input.truth, input.models[0].predictions, threshold, false, { ...options, lossesAt: lossesAt(0) });
+  // The sort works in the model's loss array and in the row keys it will hold (filled after).
+  const rowKeysOut = (): Int32Array => new Int32Array(alloc(4 * n));
+  const lossesAt = (m: number, spare: Int32Array): PrepareOptions['lossesAt'] => (keep ? undefined : { position, out: new Float64Array(alloc(16 * n)), spare, sums, ownOrder: m === 0 });
+  const keys = rowKeysOut();
+  let first: PreparedBinary | undefined = prepareBinary(input.truth, input.models[0].predictions, threshold, false, { ...options, lossesAt: lossesAt(0, keys) });
   if (!first.valid || first.constant || n === 0) return { first: options.scratch ? prepareBinary(input.truth, input.models[0].predictions, threshold, false, { ...options, scratch: undefined }) : first };
-  const keys = weightKernels.rowKeysAt(input.keys, seedA, first.order, 2, new Int32Array(alloc(4 * n)));
+  weightKernels.rowKeysAt(input.keys, seedA, first.order, 2, keys);
   const y = new Uint8Array(alloc(n));
   for (let q = 0; q < n; q++) {
     const v = first.order[q];
@@ -432,8 +435,8 @@ function sortedPasses(
   const logLoss = metrics.indexOf('log_loss');
   const brier = metrics.indexOf('brier');
   for (let m = 0; m < input.models.length; m++) {
-    const at = m === 0 ? undefined : lossesAt(m);
-    const p: PreparedBinary = first ?? prepareBinary(input.truth, input.models[m].predictions, threshold, false, { ...options, lossesAt: at });
+    const ownKeys = m === 0 ? new Int32Array(alloc(0)) : rowKeysOut();
+    const p: PreparedBinary = first ?? prepareBinary(input.truth, input.models[m].predictions, threshold, false, { ...options, lossesAt: lossesAt(m, ownKeys) });
     // Dropped once used: its row-order arrays are not kept beside the next model's.
     first = undefined;
     const ranked = p.valid && !p.constant;
@@ -449,16 +452,19 @@ function sortedPasses(
       estimates[m * S + brier] = p.brierValid ? sums[1] / n : NaN;
     }
     if (keep) originals.push(p);
-    preps.push(sortedForm(p, flags, m === 0, position, input.keys, seedA, y, alloc, !keep));
+    preps.push(sortedForm(p, flags, ownKeys, position, input.keys, seedA, y, alloc, !keep));
   }
   return { preps, rowKeys: keys, originals };
 }
 
-/** One prepared model in the sorted-pass form (see sortedPasses). `placed`: its losses are already renumbered. */
+/**
+ * One prepared model in the sorted-pass form (see sortedPasses). `ownKeys`: the array for its row
+ * keys in its own order, empty for the first model; `placed`: its losses are already renumbered.
+ */
 function sortedForm(
   p: PreparedBinary,
   flags: Uint8Array,
-  first: boolean,
+  ownKeys: Int32Array,
   position: Int32Array,
   exampleKeys: Uint32Array,
   seedA: number,
@@ -477,7 +483,7 @@ function sortedForm(
   let losses = p.losses;
   let keys = new Int32Array(alloc(0));
   if (!p.constant) {
-    if (!first) keys = weightKernels.rowKeysAt(exampleKeys, seedA, p.order, 2, new Int32Array(alloc(4 * n)));
+    if (ownKeys.length > 0) keys = weightKernels.rowKeysAt(exampleKeys, seedA, p.order, 2, ownKeys);
     if (!placed) {
       losses = new Float64Array(alloc(16 * n));
       const L = p.losses;

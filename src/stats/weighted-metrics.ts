@@ -98,11 +98,12 @@ export interface PrepareOptions {
    * at out[2 · position[i]] and out[2 · position[i] + 1] (out becomes the model's `losses`),
    * and their row-order sums (what sweep() adds with every weight 1: sums[0] = -Σ log term,
    * sums[1] = Σ (y - s)²) into sums, so the full-data estimates keep the row-order sums without
-   * a row-order copy of the losses. out (16 bytes a row) also serves the sort as two thirds of
-   * its working memory, so the scratch needs only 8 bytes a row (prepareScratch(n, true)).
-   * With ownOrder, position is first filled with this model's own order (row order[q] >>> 2 at q).
+   * a row-order copy of the losses. out (16 bytes a row) and spare (4 bytes a row, an array the
+   * caller fills only after this call) serve the sort as its working memory beside the order, so
+   * the scratch is the order alone (prepareScratch(n, true)). With ownOrder, position is first
+   * filled with this model's own order (row order[q] >>> 2 at q).
    */
-  lossesAt?: { position: Int32Array; out: Float64Array; sums: Float64Array; ownOrder?: boolean };
+  lossesAt?: { position: Int32Array; out: Float64Array; spare: Int32Array; sums: Float64Array; ownOrder?: boolean };
 }
 
 /**
@@ -211,8 +212,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /**
  * Working memory for prepareBinary, reused from one model to the next (PrepareOptions.scratch):
  * 24 bytes a row serve the sort's six arrays, then the scores in sorted order, then the row-order
- * losses; `order` holds the packed order. Lean (for use with lossesAt, whose output array
- * lends the sort the other 16 bytes a row): 8 bytes a row.
+ * losses; `order` holds the packed order. Lean (for use with lossesAt, whose arrays and the
+ * order serve the sort instead): the order alone.
  */
 export interface PrepareScratch {
   n: number;
@@ -221,11 +222,20 @@ export interface PrepareScratch {
 }
 
 export function prepareScratch(n: number, lean = false): PrepareScratch {
-  return { n, buffer: new ArrayBuffer((lean ? 8 : 24) * n), order: new Int32Array(n) };
+  return { n, buffer: new ArrayBuffer(lean ? 0 : 24 * n), order: new Int32Array(n) };
 }
 
-/** The sort's working memory: three regions of at least 8 bytes a value, as [buffer, byte offset]. */
-type SortRegions = [ArrayBufferLike, number][];
+/**
+ * The sort's working memory, n values each: a and b hold the first four of its six arrays, c and
+ * d the other two (d may be the order it writes: it is written last); the sorted values end in a
+ * or b.
+ */
+interface SortSpace {
+  a: Float64Array;
+  b: Float64Array;
+  c: Int32Array;
+  d: Int32Array;
+}
 
 export function argsortDescending(values: Float64Array, out: Int32Array = new Int32Array(values.length)): Int32Array {
   sortInto(values, out, undefined);
@@ -233,17 +243,17 @@ export function argsortDescending(values: Float64Array, out: Int32Array = new In
 }
 
 /**
- * argsortDescending into out, returning the values in that order. With regions (three of at
- * least 8 bytes a value) the sort's arrays live there and so do the returned values.
+ * argsortDescending into out, returning the values in that order. With space the sort's arrays
+ * live there and so do the returned values.
  */
-function sortInto(values: Float64Array, out: Int32Array, regions: SortRegions | undefined): Float64Array {
+function sortInto(values: Float64Array, out: Int32Array, space: SortSpace | undefined): Float64Array {
   const n = values.length;
-  const u32 = (r: number, half: number): Uint32Array => (regions ? new Uint32Array(regions[r][0], regions[r][1] + 4 * n * half, n) : new Uint32Array(n));
-  const i32 = (r: number, half: number): Int32Array => (regions ? new Int32Array(regions[r][0], regions[r][1] + 4 * n * half, n) : new Int32Array(n));
+  // Half h of a or b, or c or d, as the view the sort needs.
+  const half = (a: Float64Array | undefined, h: number): Uint32Array => (a ? new Uint32Array(a.buffer, a.byteOffset + 4 * n * h, n) : new Uint32Array(n));
   if (n < 1024 || !LITTLE_ENDIAN) {
     const idx = Array.from({ length: n }, (_, i) => i);
     idx.sort((a, b) => (values[a] > values[b] ? -1 : values[a] < values[b] ? 1 : a - b));
-    const sortedValues = regions ? new Float64Array(regions[0][0], regions[0][1], n) : new Float64Array(n);
+    const sortedValues = space ? space.a : new Float64Array(n);
     for (let i = 0; i < n; i++) {
       out[i] = idx[i];
       sortedValues[i] = values[idx[i]];
@@ -251,10 +261,10 @@ function sortInto(values: Float64Array, out: Int32Array, regions: SortRegions | 
     return sortedValues;
   }
   const bits = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
-  // With regions, three of 8n bytes: [hi lo] [idx hi2] [lo2 idx2].
-  let hi = u32(0, 0);
-  let lo = u32(0, 1);
-  let idx = i32(1, 0);
+  // [hi lo] in a, [idx hi2] in b, lo2 in c, idx2 in d.
+  let hi = half(space?.a, 0);
+  let lo = half(space?.a, 1);
+  let idx = new Int32Array(half(space?.b, 0).buffer, space ? space.b.byteOffset : 0, n);
   const counts = new Uint32Array(4 * 65536);
   for (let i = 0; i < n; i++) {
     let l = bits[2 * i];
@@ -272,9 +282,9 @@ function sortInto(values: Float64Array, out: Int32Array, regions: SortRegions | 
     counts[131072 + (h & 0xffff)]++;
     counts[196608 + (h >>> 16)]++;
   }
-  let hi2 = u32(1, 1);
-  let lo2 = u32(2, 0);
-  let idx2 = i32(2, 1);
+  let hi2 = half(space?.b, 1);
+  let lo2 = space ? new Uint32Array(space.c.buffer, space.c.byteOffset, n) : new Uint32Array(n);
+  let idx2 = space ? space.d : new Int32Array(n);
   let swapped = false;
   for (let pass = 0; pass < 4; pass++) {
     const base = pass * 65536;
@@ -302,10 +312,9 @@ function sortInto(values: Float64Array, out: Int32Array, regions: SortRegions | 
   }
   out.set(idx);
   // The sorted keys turned back into the doubles' bits (the key map is a bijection): the values
-  // in sorted order without a random read per row. In the region the result's hi and lo do not
-  // occupy.
-  const free = regions?.[swapped ? 0 : 2];
-  const sortedValues = free ? new Float64Array(free[0], free[1], n) : new Float64Array(n);
+  // in sorted order without a random read per row. Where the result's hi and lo are not: with
+  // them in a, b (idx, copied out, and hi2); else a.
+  const sortedValues = space ? (swapped ? space.a : space.b) : new Float64Array(n);
   {
     const sortedBits = new Uint32Array(sortedValues.buffer, sortedValues.byteOffset, 2 * n);
     for (let q = 0; q < n; q++) {
@@ -412,18 +421,18 @@ export function prepareBinary(yTrue: ArrayLike<number>, score: Float64Array, thr
   }
   const scratch = shared ? undefined : options.scratch;
   const at = options.lossesAt;
-  if (scratch && (scratch.n < n || scratch.buffer.byteLength < (at ? 8 : 24) * n)) throw new RangeError(`prepareBinary: a scratch for ${scratch.n} rows, ${n} rows`);
-  if (at && (at.position.length !== n || at.out.length !== 2 * n || at.sums.length < 2)) throw new RangeError(`prepareBinary: lossesAt does not fit ${n} rows`);
+  if (scratch && (scratch.n < n || scratch.buffer.byteLength < (at ? 0 : 24) * n)) throw new RangeError(`prepareBinary: a scratch for ${scratch.n} rows, ${n} rows`);
+  if (at && (at.position.length !== n || at.out.length !== 2 * n || at.spare.length !== n || at.sums.length < 2)) throw new RangeError(`prepareBinary: lossesAt does not fit ${n} rows`);
   const order = scratch ? scratch.order.subarray(0, n) : new Int32Array(alloc(4 * n));
-  // The sort's regions: with lossesAt, two in its output (written only after the sorted scores
-  // are read) and one in the scratch.
-  const regions: SortRegions | undefined = scratch
-    ? at
-      ? [[at.out.buffer, at.out.byteOffset], [at.out.buffer, at.out.byteOffset + 8 * n], [scratch.buffer, 0]]
-      : [[scratch.buffer, 0], [scratch.buffer, 8 * n], [scratch.buffer, 16 * n]]
-    : undefined;
+  // The sort's space: with lossesAt, its output and spare arrays (written only after the sorted
+  // scores are read) and the order (written last by the sort itself).
+  const f64 = (buffer: ArrayBufferLike, offset: number): Float64Array => new Float64Array(buffer, offset, n);
+  const i32 = (buffer: ArrayBufferLike, offset: number): Int32Array => new Int32Array(buffer, offset, n);
+  const space: SortSpace | undefined = at
+    ? { a: f64(at.out.buffer, at.out.byteOffset), b: f64(at.out.buffer, at.out.byteOffset + 8 * n), c: at.spare, d: order }
+    : scratch && { a: f64(scratch.buffer, 0), b: f64(scratch.buffer, 8 * n), c: i32(scratch.buffer, 16 * n), d: i32(scratch.buffer, 20 * n) };
   // packOrder's layout, from the scores in sorted order (read sequentially, not through the order).
-  const sorted = sortInto(score, order, regions);
+  const sorted = sortInto(score, order, space);
   let groups = 0;
   for (let q = 0; q < n; q++) {
     const row = order[q];
