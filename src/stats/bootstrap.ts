@@ -25,8 +25,10 @@
 // instead (a random read per row) missed the caches and the TLB at 10^7 rows: about 270 ms of
 // the 290 ms a resample took. Per model the sweeps keep 1 byte of flags, 16 bytes of loss terms,
 // 8 bytes of group score (one per distinct score) and, after the first, 4 bytes of row key per
-// row; the models are prepared one at a time in one scratch, and each one's full-data estimates
-// are computed from its original row order before it is converted. The loss sums run in the
+// row; the models are prepared one at a time, each sorted inside its own loss and row-key arrays
+// (filled only afterwards) with the order as the only scratch (4 bytes a row, 28 before), its loss
+// terms written straight to their renumbered places, and its full-data estimates computed from its
+// original row order (the loss sums in row order) before it is converted. The loss sums run in the
 // renumbered order (last-bit differences from src/metrics' row-order sums; counts, ROC AUC, AP
 // and the operating points are bit-identical; the calibration bins' score sums are added per
 // group of tied scores: last bits again), as they did before the second models' weights were
