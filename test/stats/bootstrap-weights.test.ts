@@ -177,3 +177,19 @@ test('rows sharing an id share every weight', () => {
     expect(w[4]).toBe(w[0]);
   }
 });
+
+test('rowKeysAt gives rowKeys read through an order (row index << shift), as int32', () => {
+  const next = rng(77);
+  const keys = Uint32Array.from({ length: 5000 }, () => Math.floor(next() * 2 ** 32));
+  const { a } = K.seedWords(20261202);
+  const plain = K.rowKeys(keys, a, new Uint32Array(keys.length));
+  // A permutation, each row index shifted left by 2 with two flag bits below, as the sorted order keeps them.
+  const order = Int32Array.from({ length: keys.length }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const rows = Int32Array.from(order, (r) => (r << 2) | Math.floor(next() * 4));
+  const at = K.rowKeysAt(keys, a, rows, 2, new Int32Array(keys.length));
+  expect(Array.from(at)).toEqual(Array.from(order, (r) => plain[r] | 0));
+});
