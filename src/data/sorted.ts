@@ -42,7 +42,8 @@ export function sortNumbers(values: ArrayLike<number>): Float64Array {
     }
   }
   const span = max - min;
-  if (n >= 256 && span > 0 && span < Infinity) {
+  // A span of a few subnormals makes n / span overflow (the minimum's bucket would be NaN): radix then.
+  if (n >= 256 && span > 0 && span < Infinity && n / span < Infinity) {
     // Bucket b holds values v with floor((v − min) · n / span) = b: monotone in v, so buckets are in
     // order. Counted, then placed; the bucket is computed twice rather than stored (at 10^6 values,
     // fewer arrays to fill is what counts: each fresh page costs a fault).

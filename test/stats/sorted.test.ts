@@ -23,6 +23,14 @@ describe('sortNumbers', () => {
     expect(show(got)).toEqual(show(expected));
   });
 
+  test('a range of a few subnormals (n / span overflows) is still sorted', () => {
+    const values = new Float64Array(1060);
+    values.fill(5e-324, 1000);
+    expect(show(sortNumbers(values))).toEqual(show(values.slice().sort()));
+    values.fill(1e-320, 1000);
+    expect(show(sortNumbers(values))).toEqual(show(values.slice().sort()));
+  });
+
   test('short arrays and arrays whose keys share digits', () => {
     expect(show(sortNumbers([3, NaN, -0, 0, -2]))).toEqual([-2, '-0', 0, 3]);
     const same = new Float64Array(1000).fill(7);
