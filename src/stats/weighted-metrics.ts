@@ -463,41 +463,30 @@ export function prepareBinary(yTrue: ArrayLike<number>, score: Float64Array, thr
   // After the sort and the group pass: the scratch's sorted scores are not read again.
   const losses = at ? at.out : scratch ? new Float64Array(scratch.buffer, 0, 2 * n) : new Float64Array(alloc(16 * n));
   let cut = 0;
+  // With `at`, each row's terms are written where the relabelled order puts it, and summed in row order
+  // as sweep() sums them with weight 1 (1 · x is x; both start at -0).
+  const position = at?.position;
+  if (at?.ownOrder) for (let q = 0; q < n; q++) position![order[q] >>> 2] = q;
+  let logSum = -0;
+  let brierSum = -0;
+  for (let i = 0; i < n; i++) {
+    const label = yTrue[i];
+    const s = score[i];
+    if (s >= threshold) cut++;
+    const p = s < LOG_LOSS_EPS ? LOG_LOSS_EPS : s > 1 - LOG_LOSS_EPS ? 1 - LOG_LOSS_EPS : s;
+    const q = 1 - p;
+    const term = log((label === 1 ? p : q) / (q + p));
+    const d = label - s;
+    const sq = d * d;
+    const k = 2 * (position === undefined ? i : position[i]);
+    losses[k] = term;
+    losses[k + 1] = sq;
+    logSum -= term;
+    brierSum += sq;
+  }
   if (at) {
-    // The same terms, each written where the relabelled order puts its row, summed in row order
-    // as sweep() sums them with weight 1 (1 · x is x; both start at -0).
-    const position = at.position;
-    if (at.ownOrder) for (let q = 0; q < n; q++) position[order[q] >>> 2] = q;
-    let logSum = -0;
-    let brierSum = -0;
-    for (let i = 0; i < n; i++) {
-      const label = yTrue[i];
-      const s = score[i];
-      if (s >= threshold) cut++;
-      const p = s < LOG_LOSS_EPS ? LOG_LOSS_EPS : s > 1 - LOG_LOSS_EPS ? 1 - LOG_LOSS_EPS : s;
-      const q = 1 - p;
-      const term = log((label === 1 ? p : q) / (q + p));
-      const d = label - s;
-      const sq = d * d;
-      const k = 2 * position[i];
-      losses[k] = term;
-      losses[k + 1] = sq;
-      logSum -= term;
-      brierSum += sq;
-    }
     at.sums[0] = logSum;
     at.sums[1] = brierSum;
-  } else {
-    for (let i = 0; i < n; i++) {
-      const label = yTrue[i];
-      const s = score[i];
-      if (s >= threshold) cut++;
-      const p = s < LOG_LOSS_EPS ? LOG_LOSS_EPS : s > 1 - LOG_LOSS_EPS ? 1 - LOG_LOSS_EPS : s;
-      const q = 1 - p;
-      losses[2 * i] = log((label === 1 ? p : q) / (q + p));
-      const d = label - s;
-      losses[2 * i + 1] = d * d;
-    }
   }
   // Each row's slot is its group's: binOf of the same score (equal scores, -0 and +0 included, share a bin).
   const rowSlot = new Uint8Array(alloc(calValid ? n : 0));
